@@ -1,0 +1,156 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import (
+    Agency,
+    AgencyKind,
+    AuditEntry,
+    CriteriaTable,
+    Criterion,
+    Evidence,
+    Extension,
+    IssuedDocument,
+    ItemScore,
+    Message,
+    Notification,
+    Period,
+    Submission,
+    User,
+)
+
+
+@admin.register(AgencyKind)
+class AgencyKindAdmin(admin.ModelAdmin):
+    list_display = ["appendix_label", "name", "code", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "email", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "short_name", "code"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "get_full_name", "role", "agency", "email", "is_active"]
+    list_filter = ["role", "is_active", "agency__kind"]
+    search_fields = ["username", "first_name", "last_name", "email", "agency__name"]
+    autocomplete_fields = ["agency"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Vai trò trong cổng đánh giá"), {"fields": ("role", "agency", "job_title", "phone")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("Vai trò trong cổng đánh giá"), {"fields": ("role", "agency", "email")}),
+    )
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    fk_name = "table"
+    extra = 0
+    fields = ["order", "code", "parent", "title", "rule", "maximum", "allow_not_applicable"]
+    show_change_link = True
+
+
+@admin.register(CriteriaTable)
+class CriteriaTableAdmin(admin.ModelAdmin):
+    list_display = ["label", "title", "period", "kind"]
+    list_filter = ["period", "kind"]
+    inlines = [CriterionInline]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "table", "rule", "maximum"]
+    list_filter = ["table__period", "table__kind", "rule"]
+    search_fields = ["code", "title"]
+
+
+class ExtensionInline(admin.TabularInline):
+    model = Extension
+    extra = 0
+    autocomplete_fields = ["agency"]
+    readonly_fields = ["granted_by", "created_at"]
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ["title", "year", "status", "self_assessment_deadline", "is_practice"]
+    list_filter = ["status", "is_practice"]
+    search_fields = ["title", "code"]
+    # Status moves through assessments.workflow (with audit), not through this form.
+    readonly_fields = ["status", "published_at"]
+    inlines = [ExtensionInline]
+
+
+class ItemScoreInline(admin.TabularInline):
+    model = ItemScore
+    extra = 0
+    can_delete = False
+    fields = ["criterion", "points", "reviewer_points", "agreed_points", "not_applicable"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ["agency", "period", "status", "self_score", "final_score", "final_grade"]
+    list_filter = ["period", "status", "agency__kind", "is_late"]
+    search_fields = ["agency__name"]
+    readonly_fields = [
+        "status",
+        "version",
+        "round",
+        "submitted_at",
+        "submitted_by",
+        "self_score",
+        "self_grade",
+        "final_score",
+        "final_grade",
+        "final_thresholds",
+        "finalised_at",
+        "finalised_by",
+    ]
+    inlines = [ItemScoreInline]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "submission", "original_filename", "created_at"]
+    list_filter = ["submission__period"]
+    search_fields = ["doc_number", "summary", "original_filename", "submission__agency__name"]
+    exclude = ["file"]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["submission", "kind", "author", "is_internal", "created_at"]
+    list_filter = ["kind", "is_internal"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "submission", "target", "old_value", "new_value"]
+    list_filter = ["action", "period"]
+    search_fields = ["target", "reason", "submission__agency__name"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+admin.site.register(Notification)
+admin.site.register(IssuedDocument)

@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments import demo
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu tham chiếu (cơ quan, bảng tiêu chí 2022), kỳ thực hành và tài khoản demo."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Tạo tài khoản demo cả khi DEBUG tắt (không dùng trên máy chủ thật).",
+        )
+        parser.add_argument(
+            "--no-accounts", action="store_true", help="Chỉ nạp dữ liệu tham chiếu."
+        )
+
+    def handle(self, *args, force=False, no_accounts=False, **options):
+        demo.seed_reference()
+        self.stdout.write("Đã nạp cơ quan, đơn vị và bảng tiêu chí năm 2022.")
+        if no_accounts:
+            return
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG đang tắt: không tạo tài khoản demo trên máy chủ thật. "
+                "Dùng --force nếu thật sự cần."
+            )
+        period = demo.ensure_practice_period()
+        self.stdout.write(
+            f"Kỳ thực hành mở đến hết ngày {period.self_assessment_deadline:%d/%m/%Y}."
+        )
+        password = demo.demo_password()
+        users = demo.ensure_demo_accounts(password)
+        self.stdout.write(self.style.SUCCESS(f"Tài khoản demo (mật khẩu chung: {password}):"))
+        for user in users:
+            where = f" — {user.agency}" if user.agency else ""
+            self.stdout.write(f"  {user.username:<10} {user.get_role_display()}{where}")

@@ -1,0 +1,25 @@
+from .agency import Agency, AgencyKind
+from .audit import AuditEntry, IssuedDocument, Notification, ReminderLog
+from .criteria import CriteriaTable, Criterion
+from .people import User
+from .period import Extension, Period
+from .submission import Assignment, Evidence, ItemScore, Message, Submission
+
+__all__ = [
+    "Agency",
+    "AgencyKind",
+    "Assignment",
+    "AuditEntry",
+    "CriteriaTable",
+    "Criterion",
+    "Evidence",
+    "Extension",
+    "IssuedDocument",
+    "ItemScore",
+    "Message",
+    "Notification",
+    "Period",
+    "ReminderLog",
+    "Submission",
+    "User",
+]

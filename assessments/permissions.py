@@ -1,0 +1,80 @@
+"""Who may see and do what. Loaders answer 404 for objects outside a user's scope; can_* checks
+also look at the status. Templates use the same checks to show buttons; views enforce them."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from assessments.enums import (
+    ANSWERABLE_BY_AGENCY,
+    EDITABLE_BY_REVIEWER,
+    PERIOD_OPEN_FOR_SUBMISSION,
+    Role,
+    SubmissionStatus,
+)
+from assessments.models import Evidence, Submission
+from assessments.queries import visible_submissions_for
+
+
+def get_submission_for_user(user, pk, queryset=None) -> Submission:
+    """The submission if the user may see it, else 404 (never 403: that would confirm it exists)."""
+    qs = visible_submissions_for(user, queryset)
+    return get_object_or_404(qs, pk=pk)
+
+
+def get_evidence_for_user(user, pk) -> Evidence:
+    evidence = get_object_or_404(Evidence.objects.select_related("submission"), pk=pk)
+    if not visible_submissions_for(user).filter(pk=evidence.submission_id).exists():
+        raise Http404
+    return evidence
+
+
+def is_own_agency(user, submission) -> bool:
+    return bool(user.agency_id) and user.agency_id == submission.agency_id
+
+
+def can_edit_self_assessment(user, submission) -> bool:
+    return (
+        user.is_authenticated
+        and user.role == Role.OFFICER
+        and is_own_agency(user, submission)
+        and submission.status == SubmissionStatus.DRAFT
+        and submission.period.status in PERIOD_OPEN_FOR_SUBMISSION
+    )
+
+
+def can_answer(user, submission) -> bool:
+    return (
+        user.is_authenticated
+        and user.role == Role.OFFICER
+        and is_own_agency(user, submission)
+        and submission.status in ANSWERABLE_BY_AGENCY
+    )
+
+
+def can_review(user, submission) -> bool:
+    """Reviewers and the lead appraise; a reviewer never appraises their own agency."""
+    if not user.is_authenticated or user.role not in (Role.REVIEWER, Role.LEAD):
+        return False
+    return not (user.role == Role.REVIEWER and is_own_agency(user, submission))
+
+
+def can_appraise(user, submission) -> bool:
+    return can_review(user, submission) and submission.status in EDITABLE_BY_REVIEWER
+
+
+def can_finalise(user, submission) -> bool:
+    return user.is_authenticated and user.role == Role.LEAD
+
+
+def can_see_internal_notes(user) -> bool:
+    return user.is_authenticated and (
+        user.role in (Role.REVIEWER, Role.LEAD, Role.ADMIN) or user.is_superuser
+    )
+
+
+def can_export_reports(user) -> bool:
+    return user.is_authenticated and (user.role in (Role.LEAD, Role.ADMIN) or user.is_superuser)
+
+
+def can_administer(user) -> bool:
+    return user.is_authenticated and (user.role == Role.ADMIN or user.is_superuser)

@@ -1,0 +1,4 @@
+from assessments.views import public
+
+app_name = "public"
+urlpatterns = public.urlpatterns

@@ -1,0 +1,33 @@
+"""What each user may see, decided in one place, and computed columns."""
+
+from django.db.models import Count, Q
+
+from assessments.enums import Role
+from assessments.models import Submission
+
+
+def visible_submissions_for(user, queryset=None):
+    """Officers see their own agency's submissions; Department staff and administrators see all;
+    anyone else sees none (public results go through published periods, not this)."""
+    qs = queryset if queryset is not None else Submission.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if user.is_superuser or user.role in (Role.REVIEWER, Role.LEAD, Role.ADMIN):
+        return qs
+    if user.role == Role.OFFICER and user.agency_id:
+        return qs.filter(agency_id=user.agency_id)
+    return qs.none()
+
+
+def annotate_progress(qs):
+    """answered_count / criteria_count / evidence_count per submission, in the same query."""
+    return qs.annotate(
+        criteria_count=Count("items", filter=Q(items__criterion__rule__gt=""), distinct=True),
+        answered_count=Count(
+            "items",
+            filter=Q(items__criterion__rule__gt="")
+            & (Q(items__points__isnull=False) | Q(items__not_applicable=True)),
+            distinct=True,
+        ),
+        evidence_count=Count("evidence", distinct=True),
+    )

@@ -1,0 +1,35 @@
+"""Creating the records a flow starts from. No status changes here (those are in workflow.py)."""
+
+from django.db import IntegrityError, transaction
+
+from assessments.models import CriteriaTable, ItemScore, Submission
+
+
+class SetupError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def get_or_create_submission(agency, period) -> Submission:
+    """The agency's submission for the period, created on first use with one item per criterion
+    of the table for its kind. Safe against two first visits at once (unique constraint)."""
+    existing = Submission.objects.filter(agency=agency, period=period).first()
+    if existing is not None:
+        return existing
+    table = CriteriaTable.objects.filter(period=period, kind=agency.kind_id).first()
+    if table is None:
+        raise SetupError(
+            f"Kỳ “{period}” chưa có bảng tiêu chí cho loại “{agency.kind.name}”. "
+            "Vui lòng liên hệ Sở TT&TT."
+        )
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.create(agency=agency, period=period, table=table)
+            ItemScore.objects.bulk_create(
+                ItemScore(submission=submission, criterion=criterion)
+                for criterion in table.criteria.exclude(rule="")
+            )
+    except IntegrityError:
+        submission = Submission.objects.get(agency=agency, period=period)
+    return submission

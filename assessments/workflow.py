@@ -1,0 +1,560 @@
+"""Every status change of a submission or a period, and nowhere else.
+
+Each transition: runs in a transaction, re-reads the row with select_for_update, checks the move
+against TRANSITIONS and the actor's role, refuses a stale page (expected_version), saves with
+update_fields, writes an audit row, and notifies the other side after commit.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import audit, scores
+from assessments.enums import MessageKind, PeriodStatus, Role, SubmissionStatus
+from assessments.models import Extension, ItemScore, Message, Period, Submission
+from assessments.notifications import agency_officers, department_staff, notify
+
+S = SubmissionStatus
+
+
+class WorkflowError(Exception):
+    """A move that is not allowed; `message` is the Vietnamese sentence shown to the person."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ConflictError(WorkflowError):
+    """Someone else changed the submission since the page was loaded."""
+
+
+CONFLICT_MESSAGE = (
+    "Người khác vừa cập nhật hồ sơ này. Vui lòng tải lại trang để xem nội dung mới nhất "
+    "trước khi thao tác tiếp."
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset
+    target: str
+    roles: frozenset
+    label: str
+
+
+# The one table of allowed moves. Roles are those who may trigger the move; the own-agency rule
+# for reviewers is checked separately (a reviewer never appraises their own agency).
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition(frozenset({S.DRAFT}), S.SUBMITTED, frozenset({Role.OFFICER}), "Nộp hồ sơ"),
+    "withdraw": Transition(
+        frozenset({S.SUBMITTED}), S.DRAFT, frozenset({Role.OFFICER}), "Rút hồ sơ để sửa"
+    ),
+    "start_review": Transition(
+        frozenset({S.SUBMITTED}),
+        S.IN_REVIEW,
+        frozenset({Role.REVIEWER, Role.LEAD}),
+        "Bắt đầu thẩm định",
+    ),
+    "return_for_explanation": Transition(
+        frozenset({S.IN_REVIEW, S.ANSWERED}),
+        S.RETURNED,
+        frozenset({Role.REVIEWER, Role.LEAD}),
+        "Yêu cầu giải trình",
+    ),
+    "answer": Transition(
+        frozenset({S.RETURNED}), S.ANSWERED, frozenset({Role.OFFICER}), "Gửi giải trình"
+    ),
+    "confirm_result": Transition(
+        frozenset({S.RETURNED}), S.AGREED, frozenset({Role.OFFICER}), "Thống nhất kết quả"
+    ),
+    "accept": Transition(
+        frozenset({S.IN_REVIEW, S.ANSWERED}),
+        S.AGREED,
+        frozenset({Role.REVIEWER, Role.LEAD}),
+        "Chấp nhận, thống nhất kết quả",
+    ),
+    "record_decision": Transition(
+        frozenset({S.IN_REVIEW, S.RETURNED, S.ANSWERED}),
+        S.AGREED,
+        frozenset({Role.LEAD}),
+        "Lãnh đạo quyết định kết quả",
+    ),
+    "finalise": Transition(
+        frozenset({S.AGREED}), S.FINALISED, frozenset({Role.LEAD}), "Chốt kết quả"
+    ),
+    "reopen": Transition(
+        frozenset({S.AGREED, S.FINALISED}),
+        S.IN_REVIEW,
+        frozenset({Role.LEAD}),
+        "Mở lại để thẩm định",
+    ),
+}
+
+PERIOD_TRANSITIONS: dict[str, tuple[frozenset, str]] = {
+    "open_period": (frozenset({PeriodStatus.PREPARING}), PeriodStatus.SELF_ASSESSMENT),
+    "close_self_assessment": (frozenset({PeriodStatus.SELF_ASSESSMENT}), PeriodStatus.REVIEW),
+    "finalise_period": (frozenset({PeriodStatus.REVIEW}), PeriodStatus.FINALISED),
+    "publish_period": (frozenset({PeriodStatus.FINALISED}), PeriodStatus.PUBLISHED),
+    "unpublish_period": (frozenset({PeriodStatus.PUBLISHED}), PeriodStatus.FINALISED),
+    "archive_period": (
+        frozenset({PeriodStatus.FINALISED, PeriodStatus.PUBLISHED}),
+        PeriodStatus.ARCHIVED,
+    ),
+}
+
+
+def allowed_actions(submission: Submission, user) -> list[str]:
+    """Transitions the user could attempt now (for showing buttons; the functions still check)."""
+    return [
+        name
+        for name, move in TRANSITIONS.items()
+        if submission.status in move.sources and _role_allows(user, submission, move)
+    ]
+
+
+def _role_allows(user, submission, move: Transition) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.role not in move.roles:
+        return False
+    if user.role == Role.OFFICER:
+        return user.agency_id == submission.agency_id
+    return not (user.role == Role.REVIEWER and user.agency_id == submission.agency_id)
+
+
+def _begin(submission: Submission, name: str, *, actor, expected_version=None) -> Submission:
+    """Lock the row, check the version and the move. Returns the fresh, locked submission."""
+    move = TRANSITIONS[name]
+    locked = (
+        Submission.objects.select_for_update()
+        .select_related("period", "agency", "table")
+        .get(pk=submission.pk)
+    )
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise ConflictError(CONFLICT_MESSAGE)
+    if not _role_allows(actor, locked, move):
+        if actor.role == Role.REVIEWER and actor.agency_id == locked.agency_id:
+            raise WorkflowError(
+                "Bạn không được thẩm định hồ sơ của chính cơ quan mình; "
+                "hồ sơ cần người thẩm định khác hoặc lãnh đạo."
+            )
+        raise WorkflowError(f"Bạn không có quyền thực hiện thao tác “{move.label}”.")
+    if locked.status not in move.sources:
+        raise WorkflowError(
+            f"Không thể “{move.label}” khi hồ sơ đang ở trạng thái “{S(locked.status).label}”."
+        )
+    return locked
+
+
+def _finish(
+    locked: Submission, name: str, *, actor, reason: str = "", fields=(), is_internal=False
+) -> Submission:
+    old = locked.status
+    locked.status = TRANSITIONS[name].target
+    locked.version += 1
+    locked.save(update_fields=["status", "version", "updated_at", *fields])
+    audit.record(
+        actor=actor,
+        submission=locked,
+        period=locked.period,
+        action=name,
+        field="status",
+        old=S(old).label,
+        new=S(locked.status).label,
+        reason=reason,
+        is_internal=is_internal,
+    )
+    return locked
+
+
+def _urls(submission):
+    return (
+        reverse("assessments:submission_form", args=[submission.pk]),
+        reverse("assessments:appraisal", args=[submission.pk]),
+    )
+
+
+def deadline_for(submission: Submission):
+    """The instant submission closes for this agency: its extension if any, else the period's."""
+    extension = Extension.objects.filter(period=submission.period, agency=submission.agency).first()
+    if extension is not None:
+        return extension.ends_at, extension
+    return submission.period.deadline_ends_at, None
+
+
+def _items(submission):
+    return list(submission.items.select_related("criterion__parent").prefetch_related("evidence"))
+
+
+def submit(submission: Submission, *, actor, expected_version=None, now=None) -> Submission:
+    """The agency sends its self-assessment.
+
+    Refused when the period is not open, after the deadline (end of the deadline day, Việt Nam
+    time) unless the agency has an extension, or while anything in `missing_for_submission`
+    remains. Stores the self-assessed score and grade; notifies the Department and sends the agency
+    a receipt.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _begin(submission, "submit", actor=actor, expected_version=expected_version)
+        period = locked.period
+        if period.status not in (PeriodStatus.SELF_ASSESSMENT, PeriodStatus.REVIEW):
+            raise WorkflowError("Kỳ đánh giá chưa mở hoặc đã đóng, không thể nộp hồ sơ.")
+        deadline, extension = deadline_for(locked)
+        if now >= deadline:
+            day = timezone.localtime(deadline - timezone.timedelta(seconds=1)).strftime("%d/%m/%Y")
+            raise WorkflowError(
+                f"Đã hết hạn nộp kết quả tự đánh giá (hạn cuối: hết ngày {day}). "
+                "Vui lòng liên hệ phòng CNTT-VT, Sở TT&TT để được xem xét gia hạn."
+            )
+        criteria = scores.table_criteria(locked.table)
+        items = _items(locked)
+        problems = scores.missing_for_submission(criteria, items)
+        if problems:
+            raise WorkflowError(
+                f"Hồ sơ còn {len(problems)} nội dung chưa hoàn thành, chưa thể nộp."
+            )
+        result = scores.self_result(locked, criteria, items)
+        locked.self_score = result.score
+        locked.self_grade = result.grade.value
+        locked.submitted_at = now
+        locked.submitted_by = actor
+        locked.is_late = now >= period.deadline_ends_at
+        _finish(
+            locked,
+            "submit",
+            actor=actor,
+            fields=["self_score", "self_grade", "submitted_at", "submitted_by", "is_late"],
+            reason=f"Gia hạn đến {extension.new_deadline:%d/%m/%Y}" if extension else "",
+        )
+        agency_url, review_url = _urls(locked)
+        notify(
+            department_staff(),
+            title=f"{locked.agency} đã nộp hồ sơ tự đánh giá",
+            body=(
+                f"{locked.agency} đã nộp hồ sơ {locked.period}: tự đánh giá "
+                f"{result.score} điểm, mức {result.grade.value}."
+            ),
+            submission=locked,
+            url=review_url,
+        )
+        notify(
+            agency_officers(locked.agency),
+            title="Sở TT&TT đã nhận hồ sơ tự đánh giá của đơn vị",
+            body=(
+                f"Hồ sơ {locked.period} của {locked.agency} đã được nộp lúc "
+                f"{timezone.localtime(now):%H:%M %d/%m/%Y} với {result.score} điểm "
+                f"(mức {result.grade.value})."
+            ),
+            submission=locked,
+            url=agency_url,
+        )
+    return locked
+
+
+def withdraw(
+    submission: Submission, *, actor, expected_version=None, reason: str = ""
+) -> Submission:
+    """The agency takes back a submission no reviewer has opened yet, to correct and resubmit it."""
+    with transaction.atomic():
+        locked = _begin(submission, "withdraw", actor=actor, expected_version=expected_version)
+        locked.self_score = None
+        locked.self_grade = ""
+        _finish(locked, "withdraw", actor=actor, reason=reason, fields=["self_score", "self_grade"])
+    return locked
+
+
+def start_review(submission: Submission, *, actor, expected_version=None) -> Submission:
+    """A reviewer opens the appraisal: from now on the agency can no longer withdraw."""
+    with transaction.atomic():
+        locked = _begin(submission, "start_review", actor=actor, expected_version=expected_version)
+        fields = []
+        if locked.reviewer_id is None and actor.role == Role.REVIEWER:
+            locked.reviewer = actor
+            fields.append("reviewer")
+        _finish(locked, "start_review", actor=actor, fields=fields)
+    return locked
+
+
+def return_for_explanation(
+    submission: Submission, *, actor, message: str, reply_by=None, expected_version=None
+) -> Submission:
+    """Ask the agency to explain (yêu cầu giải trình). A message is required; rounds are counted."""
+    if not (message or "").strip():
+        raise WorkflowError("Vui lòng nhập nội dung yêu cầu giải trình gửi cơ quan, đơn vị.")
+    with transaction.atomic():
+        locked = _begin(
+            submission, "return_for_explanation", actor=actor, expected_version=expected_version
+        )
+        locked.round += 1
+        locked.reply_by = reply_by
+        Message.objects.create(
+            submission=locked,
+            author=actor,
+            kind=MessageKind.QUESTION,
+            body=message.strip(),
+            round=locked.round,
+        )
+        _finish(
+            locked,
+            "return_for_explanation",
+            actor=actor,
+            reason=message.strip(),
+            fields=["round", "reply_by"],
+        )
+        agency_url, _review_url = _urls(locked)
+        by = f" trước ngày {reply_by:%d/%m/%Y}" if reply_by else ""
+        notify(
+            agency_officers(locked.agency),
+            title=f"Sở TT&TT yêu cầu giải trình hồ sơ {locked.period}",
+            body=f"{message.strip()}\n\nĐề nghị đơn vị trả lời{by}.",
+            submission=locked,
+            url=agency_url,
+        )
+    return locked
+
+
+def answer(
+    submission: Submission, *, actor, message: str = "", expected_version=None
+) -> Submission:
+    """The agency sends back its answers. Every adjusted criterion needs “đồng ý” or an
+    explanation (saved on the items beforehand)."""
+    with transaction.atomic():
+        locked = _begin(submission, "answer", actor=actor, expected_version=expected_version)
+        pending = [
+            item.criterion.code
+            for item in locked.items.select_related("criterion").order_by("criterion__order")
+            if item.is_adjusted and not item.agency_response
+        ]
+        if pending:
+            raise WorkflowError(
+                "Chưa trả lời các tiêu chí đã được điều chỉnh: " + ", ".join(pending) + "."
+            )
+        if message.strip():
+            Message.objects.create(
+                submission=locked,
+                author=actor,
+                kind=MessageKind.ANSWER,
+                body=message.strip(),
+                round=locked.round,
+            )
+        _finish(locked, "answer", actor=actor, reason=message.strip())
+        _agency_url, review_url = _urls(locked)
+        notify(
+            department_staff(),
+            title=f"{locked.agency} đã gửi giải trình",
+            body=message.strip()
+            or f"{locked.agency} đã trả lời yêu cầu giải trình vòng {locked.round}.",
+            submission=locked,
+            url=review_url,
+        )
+    return locked
+
+
+def _store_agreed_points(locked: Submission) -> None:
+    criteria = scores.table_criteria(locked.table)
+    items = _items(locked)
+    result = scores.appraised_result(locked, criteria, items)
+    for item in items:
+        item.agreed_points = result.items[item.criterion.code].points
+    ItemScore.objects.bulk_update(items, ["agreed_points"])
+
+
+def confirm_result(submission: Submission, *, actor, expected_version=None) -> Submission:
+    """The agency agrees with the appraised result (thống nhất kết quả); agreed points are stored."""
+    with transaction.atomic():
+        locked = _begin(
+            submission, "confirm_result", actor=actor, expected_version=expected_version
+        )
+        _store_agreed_points(locked)
+        _finish(locked, "confirm_result", actor=actor)
+        _agency_url, review_url = _urls(locked)
+        notify(
+            department_staff(),
+            title=f"{locked.agency} đã thống nhất kết quả thẩm định",
+            submission=locked,
+            url=review_url,
+        )
+    return locked
+
+
+def accept(
+    submission: Submission, *, actor, expected_version=None, message: str = ""
+) -> Submission:
+    """The reviewer accepts the (answered) submission as agreed; agreed points are stored."""
+    with transaction.atomic():
+        locked = _begin(submission, "accept", actor=actor, expected_version=expected_version)
+        _store_agreed_points(locked)
+        _finish(locked, "accept", actor=actor, reason=message)
+        agency_url, _review_url = _urls(locked)
+        notify(
+            agency_officers(locked.agency),
+            title=f"Sở TT&TT đã thống nhất kết quả thẩm định {locked.period}",
+            body=message or "Kết quả thẩm định đã được thống nhất và chờ lãnh đạo chốt.",
+            submission=locked,
+            url=agency_url,
+        )
+    return locked
+
+
+def record_decision(
+    submission: Submission, *, actor, reason: str, expected_version=None
+) -> Submission:
+    """Where the agency still disagrees, the lead decides; the reason is required and kept."""
+    if not (reason or "").strip():
+        raise WorkflowError("Vui lòng nêu lý do quyết định của lãnh đạo.")
+    with transaction.atomic():
+        locked = _begin(
+            submission, "record_decision", actor=actor, expected_version=expected_version
+        )
+        _store_agreed_points(locked)
+        locked.decision_reason = reason.strip()
+        Message.objects.create(
+            submission=locked,
+            author=actor,
+            kind=MessageKind.DECISION,
+            body=reason.strip(),
+            round=locked.round,
+        )
+        _finish(
+            locked,
+            "record_decision",
+            actor=actor,
+            reason=reason.strip(),
+            fields=["decision_reason"],
+        )
+        agency_url, _review_url = _urls(locked)
+        notify(
+            agency_officers(locked.agency),
+            title=f"Lãnh đạo Sở TT&TT đã quyết định kết quả {locked.period}",
+            body=reason.strip(),
+            submission=locked,
+            url=agency_url,
+        )
+    return locked
+
+
+def finalise(submission: Submission, *, actor, expected_version=None) -> Submission:
+    """The lead locks the result: final score and grade are stored with the thresholds used."""
+    with transaction.atomic():
+        locked = _begin(submission, "finalise", actor=actor, expected_version=expected_version)
+        criteria = scores.table_criteria(locked.table)
+        items = _items(locked)
+        result = scores.agreed_result(locked, criteria, items)
+        locked.final_score = result.score
+        locked.final_grade = result.grade.value
+        locked.final_thresholds = locked.period.thresholds.as_dict()
+        locked.finalised_at = timezone.now()
+        locked.finalised_by = actor
+        _finish(
+            locked,
+            "finalise",
+            actor=actor,
+            reason=f"{result.score} điểm, mức {result.grade.value}",
+            fields=[
+                "final_score",
+                "final_grade",
+                "final_thresholds",
+                "finalised_at",
+                "finalised_by",
+            ],
+        )
+        agency_url, _review_url = _urls(locked)
+        notify(
+            agency_officers(locked.agency),
+            title=f"Đã chốt kết quả đánh giá {locked.period}",
+            body=f"Kết quả chính thức: {result.score} điểm, mức {result.grade.value}.",
+            submission=locked,
+            url=agency_url,
+        )
+    return locked
+
+
+def reopen(submission: Submission, *, actor, reason: str, expected_version=None) -> Submission:
+    """The lead reopens an agreed or finalised result for appraisal; a reason is required."""
+    if not (reason or "").strip():
+        raise WorkflowError("Vui lòng nêu lý do mở lại hồ sơ.")
+    with transaction.atomic():
+        locked = _begin(submission, "reopen", actor=actor, expected_version=expected_version)
+        if locked.period.status in (PeriodStatus.PUBLISHED, PeriodStatus.ARCHIVED):
+            raise WorkflowError(
+                "Kết quả của kỳ này đã công bố; cần hủy công bố trước khi mở lại hồ sơ."
+            )
+        locked.final_score = None
+        locked.final_grade = ""
+        locked.finalised_at = None
+        _finish(
+            locked,
+            "reopen",
+            actor=actor,
+            reason=reason.strip(),
+            fields=["final_score", "final_grade", "finalised_at"],
+        )
+        agency_url, _review_url = _urls(locked)
+        notify(
+            agency_officers(locked.agency),
+            title=f"Hồ sơ {locked.period} được mở lại để thẩm định",
+            body=reason.strip(),
+            submission=locked,
+            url=agency_url,
+        )
+    return locked
+
+
+# --- periods -------------------------------------------------------------------------------
+
+PERIOD_ROLES = {
+    "publish_period": frozenset({Role.LEAD}),
+    "unpublish_period": frozenset({Role.LEAD}),
+}
+
+
+def change_period_status(period: Period, name: str, *, actor, reason: str = "") -> Period:
+    """Move a period along PERIOD_TRANSITIONS. Publishing needs every submission finalised;
+    unpublishing needs a reason. Administrators (and leads) run the other moves."""
+    sources, target = PERIOD_TRANSITIONS[name]
+    allowed_roles = PERIOD_ROLES.get(name, frozenset({Role.ADMIN, Role.LEAD}))
+    if not (actor.is_superuser or actor.role in allowed_roles):
+        raise WorkflowError("Bạn không có quyền thay đổi trạng thái kỳ đánh giá.")
+    if name == "unpublish_period" and not reason.strip():
+        raise WorkflowError("Vui lòng nêu lý do hủy công bố kết quả.")
+    with transaction.atomic():
+        locked = Period.objects.select_for_update().get(pk=period.pk)
+        if locked.status not in sources:
+            raise WorkflowError(
+                f"Không thể chuyển kỳ đánh giá khi đang ở trạng thái "
+                f"“{PeriodStatus(locked.status).label}”."
+            )
+        if name in ("finalise_period", "publish_period"):
+            open_count = (
+                locked.submissions.exclude(status=S.FINALISED)
+                .exclude(status=S.DRAFT, submitted_at__isnull=True)
+                .count()
+            )
+            if open_count:
+                raise WorkflowError(
+                    f"Còn {open_count} hồ sơ chưa chốt kết quả; cần chốt hết trước khi "
+                    "chốt hoặc công bố kỳ đánh giá."
+                )
+        if name == "publish_period" and locked.is_practice:
+            raise WorkflowError("Kỳ thực hành không được công bố.")
+        old = locked.status
+        locked.status = target
+        fields = ["status"]
+        if name == "publish_period":
+            locked.published_at = timezone.now()
+            fields.append("published_at")
+        locked.save(update_fields=fields)
+        audit.record(
+            actor=actor,
+            period=locked,
+            action=name,
+            field="status",
+            old=PeriodStatus(old).label,
+            new=PeriodStatus(target).label,
+            reason=reason,
+        )
+    return locked

@@ -1,0 +1,55 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessments.enums import PeriodStatus, Role
+from assessments.models import Period, Submission
+from assessments.queries import annotate_progress
+
+
+def home(request):
+    """The role-aware landing page; anonymous visitors see what the public can read."""
+    user = request.user
+    if not user.is_authenticated:
+        published = Period.objects.filter(status=PeriodStatus.PUBLISHED, is_practice=False)
+        return render(request, "portal/public_home.html", {"published": published})
+    if user.role == Role.OFFICER:
+        periods = Period.objects.filter(
+            status__in=[PeriodStatus.SELF_ASSESSMENT, PeriodStatus.REVIEW],
+            tables__kind=user.agency.kind_id,
+        ).order_by("-year", "code")
+        submissions = {
+            s.period_id: s
+            for s in annotate_progress(
+                Submission.objects.filter(agency=user.agency, period__in=periods)
+            )
+        }
+        rows = [(period, submissions.get(period.pk)) for period in periods]
+        past = (
+            Submission.objects.filter(agency=user.agency)
+            .exclude(period__in=periods)
+            .select_related("period")
+        )
+        return render(
+            request,
+            "portal/home_officer.html",
+            {"rows": rows, "past": past, "agency": user.agency, "now": timezone.now()},
+        )
+    if user.role in (Role.REVIEWER, Role.LEAD):
+        periods = Period.objects.exclude(status=PeriodStatus.PREPARING).order_by("-year", "code")
+        return render(request, "portal/home_department.html", {"periods": periods})
+    return render(request, "portal/home_admin.html", {"periods": Period.objects.all()})
+
+
+@login_required
+def notifications(request):
+    items = request.user.notifications.select_related("submission__agency")[:100]
+    return render(request, "portal/notifications.html", {"items": items})
+
+
+@login_required
+@require_POST
+def mark_notifications_read(request):
+    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("notifications")

@@ -1,0 +1,264 @@
+"""A whole criteria table: criteria → group totals → deductions → score on the 0–3 scale."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+
+from scoring.errors import InvalidInput, InvalidRule, InvalidTable
+from scoring.grades import Grade, Thresholds, classify, round_points, to_decimal
+from scoring.numbers import format_points
+from scoring.rules import DEDUCTION, score_item, validate_rule
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """One row of a criteria table: a group (``rule`` None) or a criterion.
+
+    ``maximum`` is the group's maximum (positive), the criterion's maximum (positive), or the
+    floor of a deduction criterion (negative); None for a deduction group.
+    """
+
+    code: str
+    rule: str | None
+    params: dict = field(default_factory=dict)
+    maximum: Decimal | None = None
+    parent: str | None = None
+    allow_not_applicable: bool = False
+
+    @property
+    def is_group(self) -> bool:
+        return self.rule is None
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    """What an agency answered for a criterion, and a reviewer's override if any."""
+
+    inputs: dict | None = None
+    not_applicable: bool = False
+    points_override: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    code: str
+    points: Decimal | None
+    not_applicable: bool = False
+    error: InvalidInput | None = None
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """``points`` is capped at ``maximum``; for a deduction group ``maximum`` is None and
+    ``applicable_maximum`` is the sum of its criteria's floors."""
+
+    code: str
+    points: Decimal
+    maximum: Decimal | None
+    applicable_maximum: Decimal
+
+
+@dataclass(frozen=True)
+class TableResult:
+    items: dict[str, ItemResult]
+    groups: dict[str, GroupResult]
+    positive_points: Decimal
+    applicable_maximum: Decimal
+    deductions: Decimal
+    score: Decimal
+    grade: Grade
+    answered: int
+    total: int
+
+
+def _is_deduction(spec: ItemSpec) -> bool:
+    return spec.rule == DEDUCTION
+
+
+def _score_criterion(spec: ItemSpec, answer: ItemInput) -> ItemResult:
+    if answer.not_applicable and spec.allow_not_applicable:
+        return ItemResult(spec.code, None, not_applicable=True)
+    top = to_decimal(spec.maximum)
+    if answer.points_override is not None:
+        points = round_points(answer.points_override)
+        low, high = (top, ZERO) if top < 0 else (ZERO, top)
+        if not low <= points <= high:
+            error = InvalidInput(
+                f"Điểm điều chỉnh phải nằm trong khoảng {format_points(low)} "
+                f"đến {format_points(high)}.",
+                field="points_override",
+            )
+            return ItemResult(spec.code, None, error=error)
+        return ItemResult(spec.code, points)
+    try:
+        points = score_item(spec.rule, spec.params, top, answer.inputs)
+    except InvalidInput as error:
+        return ItemResult(spec.code, None, error=error)
+    return ItemResult(spec.code, points)
+
+
+def score_table(
+    specs: Sequence[ItemSpec],
+    inputs: Mapping[str, ItemInput],
+    *,
+    scale_max: Decimal = Decimal("3.00"),
+    deduction_floor: Decimal = Decimal("-1.00"),
+    thresholds: Thresholds | Mapping | None = None,
+) -> TableResult:
+    """Score a whole table. Never raises for an agency's bad input; the item carries the error.
+
+    Rules:
+
+    * an unanswered or invalid criterion counts 0 (invalid ones carry ``error``);
+    * a reviewer's ``points_override`` replaces the computed points (it must lie between 0 and
+      the maximum, or between the floor and 0 for a deduction);
+    * ``not_applicable`` counts only where the criterion allows it; such a criterion drops out
+      of the applicable maximum;
+    * a group's points are the sum of its criteria, capped at the group maximum; its applicable
+      maximum is the sum of its applicable criteria's maxima, capped the same way;
+    * deductions (criteria with rule ``deduction``) are summed and floored at
+      ``deduction_floor`` (−1.00 for the whole table);
+    * score = scale_max × positive points / applicable maximum + deductions, rounded half-up to
+      two places and clamped to [0, scale_max]; with nothing not applicable and maxima summing
+      to scale_max the rescale is the identity;
+    * grade = ``classify(score, thresholds)``.
+
+    The table is assumed valid (see ``validate_table``); a broken rule raises ``InvalidRule``.
+    """
+    scale = to_decimal(scale_max)
+    floor = to_decimal(deduction_floor)
+    criteria = [spec for spec in specs if not spec.is_group]
+    items = {
+        spec.code: _score_criterion(spec, inputs.get(spec.code, ItemInput())) for spec in criteria
+    }
+
+    groups: dict[str, GroupResult] = {}
+    positive_points = applicable_maximum = deductions = ZERO
+    for group in (spec for spec in specs if spec.is_group):
+        members = [spec for spec in criteria if spec.parent == group.code]
+        points = sum((items[spec.code].points or ZERO for spec in members), ZERO)
+        applicable = sum(
+            (to_decimal(spec.maximum) for spec in members if not items[spec.code].not_applicable),
+            ZERO,
+        )
+        maximum = None if group.maximum is None else to_decimal(group.maximum)
+        if maximum is not None and maximum > 0:
+            points, applicable = min(points, maximum), min(applicable, maximum)
+        groups[group.code] = GroupResult(group.code, points, maximum, applicable)
+
+    for spec in criteria:
+        result = items[spec.code]
+        if _is_deduction(spec):
+            deductions += result.points or ZERO
+        elif spec.parent is None:
+            positive_points += result.points or ZERO
+            if not result.not_applicable:
+                applicable_maximum += to_decimal(spec.maximum)
+    for group in groups.values():
+        if group.maximum is not None and group.maximum > 0:
+            positive_points += group.points
+            applicable_maximum += group.applicable_maximum
+
+    deductions = max(floor, deductions)
+    with localcontext() as context:
+        context.prec = 28
+        positive_part = scale * positive_points / applicable_maximum if applicable_maximum else ZERO
+    score = min(scale, max(ZERO, round_points(positive_part + deductions)))
+    answered = sum(
+        1 for result in items.values() if result.points is not None or result.not_applicable
+    )
+    return TableResult(
+        items=items,
+        groups=groups,
+        positive_points=round_points(positive_points),
+        applicable_maximum=round_points(applicable_maximum),
+        deductions=round_points(deductions),
+        score=round_points(score),
+        grade=classify(score, thresholds),
+        answered=answered,
+        total=len(criteria),
+    )
+
+
+def validate_table(specs: Sequence[ItemSpec], *, scale_max: Decimal = Decimal("3.00")) -> None:
+    """Check a criteria table before it is used; raise ``InvalidTable`` listing every error.
+
+    Rules: codes are non-empty and unique; a parent exists and is a group; groups are not
+    nested and contain at least one criterion; a group's maximum is positive, or None for a
+    group of deductions; each criterion's rule is valid (see ``validate_rule``); deduction
+    criteria (rule ``deduction``, negative maximum) are not in a positive group and positive
+    criteria are not in a deduction group; a criterion's maximum does not exceed its group's;
+    the positive group maxima (plus positive criteria outside any group) sum to ``scale_max``.
+    """
+    errors: list[tuple[str, str]] = []
+    scale = to_decimal(scale_max)
+    by_code: dict[str, ItemSpec] = {}
+    for position, spec in enumerate(specs, start=1):
+        code = (spec.code or "").strip()
+        if not code:
+            errors.append(("", f"Dòng thứ {position}: mã không được để trống."))
+        elif code in by_code:
+            errors.append((code, f"Dòng {code}: mã bị trùng."))
+        else:
+            by_code[code] = spec
+
+    def add(code: str, message: str) -> None:
+        errors.append((code, f"Dòng {code}: {message}"))
+
+    total = ZERO
+    for code, spec in by_code.items():
+        parent = by_code.get(spec.parent) if spec.parent is not None else None
+        if spec.parent is not None and parent is None:
+            add(code, f"nhóm cha “{spec.parent}” không tồn tại.")
+        elif parent is not None and not parent.is_group:
+            add(code, f"“{spec.parent}” không phải là nhóm.")
+
+        if spec.is_group:
+            if spec.parent is not None:
+                add(code, "nhóm không được nằm trong nhóm khác.")
+            if not any(other.parent == code and not other.is_group for other in by_code.values()):
+                add(code, "nhóm chưa có tiêu chí nào.")
+            if spec.maximum is not None:
+                maximum = to_decimal(spec.maximum)
+                if maximum <= 0:
+                    add(
+                        code, "điểm tối đa của nhóm phải lớn hơn 0 (để trống nếu là nhóm điểm trừ)."
+                    )
+                else:
+                    total += maximum
+            continue
+
+        try:
+            validate_rule(spec.rule, spec.params, spec.maximum)
+        except InvalidRule as error:
+            add(code, error.message)
+            continue
+        maximum = to_decimal(spec.maximum)
+        if parent is None or not parent.is_group:
+            if not _is_deduction(spec) and spec.parent is None:
+                total += maximum
+            continue
+        group_maximum = None if parent.maximum is None else to_decimal(parent.maximum)
+        if _is_deduction(spec) and group_maximum is not None:
+            add(code, f"tiêu chí điểm trừ không được nằm trong nhóm cộng điểm “{parent.code}”.")
+        elif not _is_deduction(spec) and group_maximum is None:
+            add(code, f"tiêu chí cộng điểm không được nằm trong nhóm điểm trừ “{parent.code}”.")
+        elif group_maximum is not None and group_maximum > 0 and maximum > group_maximum:
+            add(
+                code,
+                f"điểm tối đa {format_points(maximum)} vượt điểm tối đa của nhóm "
+                f"{parent.code} ({format_points(group_maximum)}).",
+            )
+
+    if total != scale:
+        errors.append(
+            (
+                "",
+                f"Tổng điểm tối đa các nhóm là {format_points(total)}, "
+                f"phải bằng {format_points(scale)}.",
+            )
+        )
+    if errors:
+        raise InvalidTable(errors)

@@ -1,0 +1,82 @@
+from decimal import Decimal as D
+
+import pytest
+
+from scoring import InvalidInput, format_number, format_points, parse_decimal
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2,5", D("2.5")),
+        ("1.234", D("1234")),
+        ("1.234.567", D("1234567")),
+        ("1.234,5", D("1234.5")),
+        ("87,5 %", D("87.5")),
+        ("87,5%", D("87.5")),
+        ("87,5\u00a0%", D("87.5")),
+        (" 1 234 ", D("1234")),
+        ("0.5", D("0.5")),
+        ("0.500", D("0.5")),
+        ("12.75", D("12.75")),
+        ("1234.567", D("1234.567")),
+        ("-3", D("-3")),
+        ("+4", D("4")),
+        ("100", D("100")),
+    ],
+)
+def test_parse_decimal_reads_vietnamese_notation(text, value):
+    assert parse_decimal(text) == value
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "%", "abc", "1,2,3", "1.23.4", "1e5", "NaN", "Infinity", "2,", ",5", "--1"]
+)
+def test_parse_decimal_refuses_garbage_with_a_vietnamese_message(text):
+    with pytest.raises(InvalidInput) as caught:
+        parse_decimal(text)
+    assert caught.value.message == f"Giá trị “{text.strip()}” không phải là số hợp lệ."
+
+
+def test_parse_decimal_refuses_non_strings():
+    with pytest.raises(TypeError):
+        parse_decimal(2.5)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (D("2.5"), "2,50"),
+        (D("0.075"), "0,08"),
+        (D("-0.25"), "-0,25"),
+        (D("-0.001"), "0,00"),
+        (D("1234.5"), "1.234,50"),
+        (3, "3,00"),
+    ],
+)
+def test_format_points_uses_two_places_and_a_comma(value, text):
+    assert format_points(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (D("1234.5"), "1.234,5"),
+        (D("1234.50"), "1.234,5"),
+        (D("1234567"), "1.234.567"),
+        (D("90"), "90"),
+        (D("0.75"), "0,75"),
+        (D("-1000.25"), "-1.000,25"),
+        (D("0.00"), "0"),
+        (D("1E+3"), "1.000"),
+    ],
+)
+def test_format_number_groups_thousands_and_drops_trailing_zeros(value, text):
+    assert format_number(value) == text
+
+
+def test_formatting_refuses_floats():
+    with pytest.raises(TypeError):
+        format_points(2.5)
+    with pytest.raises(TypeError):
+        format_number(2.5)
