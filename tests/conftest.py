@@ -10,6 +10,12 @@ from assessments.models import Agency
 from tests.factories import PASSWORD, make_period, make_user
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def reference(db):
     load_reference_agencies()
