@@ -38,8 +38,8 @@ fmt: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: migrate
-	$(BIN)/python bench/run.py
+bench: install
+	DEBUG=1 $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
