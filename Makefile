@@ -18,7 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 install: $(STAMP)
 
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
 # make run is the developer setup: DEBUG on, SQLite unless DATABASE_URL is set.
 seed: migrate
