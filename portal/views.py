@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -15,10 +16,18 @@ def home(request):
         published = Period.objects.filter(status=PeriodStatus.PUBLISHED, is_practice=False)
         return render(request, "portal/public_home.html", {"published": published})
     if user.role == Role.OFFICER:
-        periods = Period.objects.filter(
-            status__in=[PeriodStatus.SELF_ASSESSMENT, PeriodStatus.REVIEW],
-            tables__kind=user.agency.kind_id,
-        ).order_by("-year", "code")
+        # A period under review stays on the dashboard only for agencies that took part in it
+        # (or were granted an extension); the others can no longer start a dossier.
+        periods = (
+            Period.objects.filter(tables__kind=user.agency.kind_id)
+            .filter(
+                Q(status=PeriodStatus.SELF_ASSESSMENT)
+                | Q(status=PeriodStatus.REVIEW, submissions__agency=user.agency)
+                | Q(status=PeriodStatus.REVIEW, extensions__agency=user.agency)
+            )
+            .distinct()
+            .order_by("-year", "code")
+        )
         submissions = {
             s.period_id: s
             for s in annotate_progress(

@@ -46,6 +46,10 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def get_full_name(self):
+        # Vietnamese names read family name first: “Trần Văn Hùng”.
+        return f"{self.last_name} {self.first_name}".strip()
+
     def save(self, *args, **kwargs):
         # Administrators work in the Django admin too; nobody else does.
         self.is_staff = self.role == Role.ADMIN or self.is_superuser

@@ -70,3 +70,15 @@ def test_django_admin_speaks_vietnamese(administrator, client_for):
     html = response.content.decode()
     assert "cơ quan, đơn vị" in html.lower()
     assert "Tìm kiếm" in html or "Tìm" in html
+
+
+def test_officer_landing_hides_a_period_under_review_the_agency_never_joined(
+    reference, officer_a, client_for
+):
+    make_period(status=PeriodStatus.REVIEW)
+    html = client_for(officer_a).get(reverse("home")).content.decode()
+    assert "Hiện không có kỳ đánh giá nào đang mở cho đơn vị." in html
+
+
+def test_people_are_named_family_name_first(officer_a):
+    assert officer_a.get_full_name() == "Nguyễn Thị Lan"
