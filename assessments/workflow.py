@@ -8,6 +8,7 @@ update_fields, writes an audit row, and notifies the other side after commit.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -171,8 +172,15 @@ def _finish(
 
 
 def _urls(submission):
+    """(the agency's page, the Department's page). Once submitted, the agency follows the
+    review on its exchange page; before that, on its self-assessment form."""
+    agency_page = (
+        "assessments:submission_form"
+        if submission.status in (S.DRAFT, S.SUBMITTED)
+        else "assessments:exchange"
+    )
     return (
-        reverse("assessments:submission_form", args=[submission.pk]),
+        reverse(agency_page, args=[submission.pk]),
         reverse("assessments:appraisal", args=[submission.pk]),
     )
 
@@ -291,6 +299,10 @@ def return_for_explanation(
         )
         locked.round += 1
         locked.reply_by = reply_by
+        # Each round is answered afresh; the previous answers stay in the message threads.
+        locked.items.exclude(agency_response="").update(
+            agency_response="", agency_response_text="", version=F("version") + 1
+        )
         Message.objects.create(
             submission=locked,
             author=actor,
@@ -345,13 +357,31 @@ def answer(
         _agency_url, review_url = _urls(locked)
         notify(
             department_staff(),
-            title=f"{locked.agency} đã gửi giải trình",
-            body=message.strip()
-            or f"{locked.agency} đã trả lời yêu cầu giải trình vòng {locked.round}.",
+            title=f"{locked.agency} đã gửi giải trình vòng {locked.round}",
+            body=_answer_summary(locked, message.strip()),
             submission=locked,
             url=review_url,
         )
     return locked
+
+
+def _answer_summary(locked: Submission, message: str) -> str:
+    """The answer as the reviewer reads it in the notification: per criterion, agreed or the
+    explanation, then the general message."""
+    lines = []
+    answered = (
+        locked.items.exclude(agency_response="")
+        .select_related("criterion")
+        .order_by("criterion__order")
+    )
+    for item in answered:
+        if item.agency_response == "agree":
+            lines.append(f"- {item.criterion.code}: đồng ý với kết quả thẩm định.")
+        else:
+            lines.append(f"- {item.criterion.code}: giải trình: {item.agency_response_text}")
+    if message:
+        lines.append(f"Ý kiến chung: {message}")
+    return "\n".join(lines) or f"{locked.agency} đã trả lời yêu cầu giải trình vòng {locked.round}."
 
 
 def _store_agreed_points(locked: Submission) -> None:
