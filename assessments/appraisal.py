@@ -540,7 +540,7 @@ def assign_reviewer(submission: Submission, *, actor, reviewer: User | None, gro
             )
     with transaction.atomic():
         locked = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .select_related("period", "reviewer")
             .get(pk=submission.pk)
         )
