@@ -2,6 +2,7 @@
 the workflow, the form belongs to the self-assessment pages), appraise, return, answer, accept,
 finalise, and the agency reading its final result."""
 
+import re
 from decimal import Decimal
 
 from assessments.enums import Role
@@ -95,6 +96,19 @@ def test_a_whole_review_cycle(page, live_server, browser_reference):
     page.goto(f"{live_server.url}/tham-dinh/ho-so/{submission.pk}/")
     page.get_by_role("button", name="Chốt kết quả").click()
     page.get_by_text("Đã chốt kết quả đánh giá.").wait_for()
+    assert page.get_by_role("button", name=re.compile("Lưu thẩm định")).count() == 0
+
+    # Reopening needs a reason; then the lead agrees and finalises again.
+    page.get_by_role("button", name="Mở lại để thẩm định").click()
+    page.get_by_text("Vui lòng nêu lý do mở lại hồ sơ.").wait_for()
+    page.get_by_label("Lý do mở lại hồ sơ").fill("Kiểm tra lại số liệu II.5.")
+    page.get_by_role("button", name="Mở lại để thẩm định").click()
+    page.get_by_text("Đã mở lại hồ sơ để thẩm định.").wait_for()
+    page.get_by_role("button", name="Chấp nhận, thống nhất kết quả").click()
+    page.get_by_text("Đã thống nhất kết quả thẩm định.").wait_for()
+    page.get_by_role("button", name="Chốt kết quả").click()
+    page.get_by_text("Đã chốt kết quả đánh giá.").wait_for()
+    assert "Kiểm tra lại số liệu II.5." in page.locator("#lich-su").inner_text()
     _log_out(page)
 
     # The agency sees its final score and grade.

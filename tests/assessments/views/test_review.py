@@ -465,10 +465,9 @@ def test_the_evidence_file_is_served_inline_to_allowed_users_only(
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline;")
     assert response["X-Content-Type-Options"] == "nosniff"
-    response.close()
     allowed = client_for(officer_a).get(url)
-    allowed.close()
     assert allowed.status_code == 200
+    assert b"".join(allowed.streaming_content) == b"%PDF-1.4 test"
     assert client_for(officer_b).get(url).status_code == 404
     html = client_for(reviewer).get(_appraisal_url(reviewing)).content.decode()
     assert f'href="{url}"' in html
