@@ -112,7 +112,9 @@ def _lock(item: ItemScore, *, expected_version=None) -> tuple[Submission, ItemSc
         .get(pk=item.submission_id)
     )
     locked = ItemScore.objects.select_for_update().select_related("criterion").get(pk=item.pk)
-    if expected_version is not None and int(expected_version) != locked.version:
+    # The version comes from a form: an empty value means "no check", anything else that is not
+    # the current version (even garbage) is a stale page, never a server error.
+    if expected_version not in (None, "") and str(expected_version).strip() != str(locked.version):
         raise ConflictError(CONFLICT_MESSAGE)
     return submission, locked
 

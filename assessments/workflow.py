@@ -16,6 +16,7 @@ from assessments import audit, scores
 from assessments.enums import MessageKind, PeriodStatus, Role, SubmissionStatus
 from assessments.models import Extension, ItemScore, Message, Period, Submission
 from assessments.notifications import agency_officers, department_staff, notify
+from scoring import format_points
 
 S = SubmissionStatus
 
@@ -134,7 +135,9 @@ def _begin(submission: Submission, name: str, *, actor, expected_version=None) -
         .select_related("period", "agency", "table")
         .get(pk=submission.pk)
     )
-    if expected_version is not None and int(expected_version) != locked.version:
+    # The version comes from a form: an empty value means "no check", anything else that is not
+    # the current version (even garbage) is a stale page, never a server error.
+    if expected_version not in (None, "") and str(expected_version).strip() != str(locked.version):
         raise ConflictError(CONFLICT_MESSAGE)
     if not _role_allows(actor, locked, move):
         if actor.role == Role.REVIEWER and actor.agency_id == locked.agency_id:
@@ -244,7 +247,7 @@ def submit(submission: Submission, *, actor, expected_version=None, now=None) ->
             title=f"{locked.agency} đã nộp hồ sơ tự đánh giá",
             body=(
                 f"{locked.agency} đã nộp hồ sơ {locked.period}: tự đánh giá "
-                f"{result.score} điểm, mức {result.grade.value}."
+                f"{format_points(result.score)} điểm, mức {result.grade.value}."
             ),
             submission=locked,
             url=review_url,
@@ -254,7 +257,7 @@ def submit(submission: Submission, *, actor, expected_version=None, now=None) ->
             title="Sở TT&TT đã nhận hồ sơ tự đánh giá của đơn vị",
             body=(
                 f"Hồ sơ {locked.period} của {locked.agency} đã được nộp lúc "
-                f"{timezone.localtime(now):%H:%M %d/%m/%Y} với {result.score} điểm "
+                f"{timezone.localtime(now):%H:%M %d/%m/%Y} với {format_points(result.score)} điểm "
                 f"(mức {result.grade.value})."
             ),
             submission=locked,
@@ -384,13 +387,15 @@ def _answer_summary(locked: Submission, message: str) -> str:
     return "\n".join(lines) or f"{locked.agency} đã trả lời yêu cầu giải trình vòng {locked.round}."
 
 
-def _store_agreed_points(locked: Submission) -> None:
+def _store_agreed_points(locked: Submission):
+    """Store the appraised points of every criterion as agreed; returns the appraised result."""
     criteria = scores.table_criteria(locked.table)
     items = _items(locked)
     result = scores.appraised_result(locked, criteria, items)
     for item in items:
         item.agreed_points = result.items[item.criterion.code].points
     ItemScore.objects.bulk_update(items, ["agreed_points"])
+    return result
 
 
 def confirm_result(submission: Submission, *, actor, expected_version=None) -> Submission:
@@ -399,12 +404,16 @@ def confirm_result(submission: Submission, *, actor, expected_version=None) -> S
         locked = _begin(
             submission, "confirm_result", actor=actor, expected_version=expected_version
         )
-        _store_agreed_points(locked)
+        result = _store_agreed_points(locked)
         _finish(locked, "confirm_result", actor=actor)
         _agency_url, review_url = _urls(locked)
         notify(
             department_staff(),
             title=f"{locked.agency} đã thống nhất kết quả thẩm định",
+            body=(
+                f"Đơn vị đồng ý kết quả thẩm định: {format_points(result.score)} điểm, mức "
+                f"{result.grade.value}. Hồ sơ chờ lãnh đạo chốt kết quả."
+            ),
             submission=locked,
             url=review_url,
         )
@@ -483,7 +492,7 @@ def finalise(submission: Submission, *, actor, expected_version=None) -> Submiss
             locked,
             "finalise",
             actor=actor,
-            reason=f"{result.score} điểm, mức {result.grade.value}",
+            reason=f"{format_points(result.score)} điểm, mức {result.grade.value}",
             fields=[
                 "final_score",
                 "final_grade",
@@ -496,7 +505,7 @@ def finalise(submission: Submission, *, actor, expected_version=None) -> Submiss
         notify(
             agency_officers(locked.agency),
             title=f"Đã chốt kết quả đánh giá {locked.period}",
-            body=f"Kết quả chính thức: {result.score} điểm, mức {result.grade.value}.",
+            body=f"Kết quả chính thức: {format_points(result.score)} điểm, mức {result.grade.value}.",
             submission=locked,
             url=agency_url,
         )

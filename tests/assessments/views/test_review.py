@@ -471,3 +471,13 @@ def test_the_evidence_file_is_served_inline_to_allowed_users_only(
     assert client_for(officer_b).get(url).status_code == 404
     html = client_for(reviewer).get(_appraisal_url(reviewing)).content.decode()
     assert f'href="{url}"' in html
+
+
+def test_a_garbled_version_is_a_conflict_not_a_server_error(client_for, reviewer, reviewing):
+    response = client_for(reviewer).post(
+        _item_url(reviewing, "II.5"),
+        {"mode": "override", "points": "0,05", "reason": "Lý do", "version": "abc"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Người khác vừa cập nhật hồ sơ này." in response.content.decode()
+    assert item(reviewing, "II.5").reviewer_points is None
