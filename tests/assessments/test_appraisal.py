@@ -613,3 +613,17 @@ def test_two_people_moving_the_same_submission_at_once_one_wins(reference, perio
     submission.refresh_from_db()
     assert submission.version == version + 1
     assert submission.status in (S.RETURNED, S.AGREED)
+
+
+def test_notifications_lead_the_agency_to_its_exchange_page(sent_back, officer_a, reviewer):
+    notice = Notification.objects.get(user=officer_a, title__startswith="Sở TT&TT yêu cầu")
+    assert notice.url == f"/ho-so/{sent_back.pk}/giai-trinh/"
+    assert notice.body == "Đề nghị giải trình tiêu chí II.2.\n\nĐề nghị đơn vị trả lời."
+
+
+def test_confirming_tells_the_department_the_agreed_score(sent_back, officer_a, reviewer):
+    workflow.confirm_result(sent_back, actor=officer_a)
+    notice = Notification.objects.get(user=reviewer, title__endswith="thống nhất kết quả thẩm định")
+    assert notice.body == (
+        "Đơn vị đồng ý kết quả thẩm định: 2,94 điểm, mức A+. Hồ sơ chờ lãnh đạo chốt kết quả."
+    )
