@@ -82,7 +82,8 @@ def history_for(user, submission) -> list[HistoryEntry]:
             field=FIELD_LABELS.get(entry.field, entry.field),
             old=entry.old_value,
             new=entry.new_value,
-            reason=entry.reason,
+            # The new reason is the value itself there; saying it twice reads badly.
+            reason="" if entry.field == "reviewer_reason" else entry.reason,
             is_internal=entry.is_internal,
         )
         for entry in entries
