@@ -8,6 +8,7 @@ update_fields, writes an audit row, and notifies the other side after commit.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from assessments import audit, scores
 from assessments.enums import MessageKind, PeriodStatus, Role, SubmissionStatus
 from assessments.models import Extension, ItemScore, Message, Period, Submission
 from assessments.notifications import agency_officers, department_staff, notify
+from scoring import format_points
 
 S = SubmissionStatus
 
@@ -133,7 +135,9 @@ def _begin(submission: Submission, name: str, *, actor, expected_version=None) -
         .select_related("period", "agency", "table")
         .get(pk=submission.pk)
     )
-    if expected_version is not None and int(expected_version) != locked.version:
+    # The version comes from a form: an empty value means "no check", anything else that is not
+    # the current version (even garbage) is a stale page, never a server error.
+    if expected_version not in (None, "") and str(expected_version).strip() != str(locked.version):
         raise ConflictError(CONFLICT_MESSAGE)
     if not _role_allows(actor, locked, move):
         if actor.role == Role.REVIEWER and actor.agency_id == locked.agency_id:
@@ -171,8 +175,15 @@ def _finish(
 
 
 def _urls(submission):
+    """(the agency's page, the Department's page). Once submitted, the agency follows the
+    review on its exchange page; before that, on its self-assessment form."""
+    agency_page = (
+        "assessments:submission_form"
+        if submission.status in (S.DRAFT, S.SUBMITTED)
+        else "assessments:exchange"
+    )
     return (
-        reverse("assessments:submission_form", args=[submission.pk]),
+        reverse(agency_page, args=[submission.pk]),
         reverse("assessments:appraisal", args=[submission.pk]),
     )
 
@@ -236,7 +247,7 @@ def submit(submission: Submission, *, actor, expected_version=None, now=None) ->
             title=f"{locked.agency} đã nộp hồ sơ tự đánh giá",
             body=(
                 f"{locked.agency} đã nộp hồ sơ {locked.period}: tự đánh giá "
-                f"{result.score} điểm, mức {result.grade.value}."
+                f"{format_points(result.score)} điểm, mức {result.grade.value}."
             ),
             submission=locked,
             url=review_url,
@@ -246,7 +257,7 @@ def submit(submission: Submission, *, actor, expected_version=None, now=None) ->
             title="Sở TT&TT đã nhận hồ sơ tự đánh giá của đơn vị",
             body=(
                 f"Hồ sơ {locked.period} của {locked.agency} đã được nộp lúc "
-                f"{timezone.localtime(now):%H:%M %d/%m/%Y} với {result.score} điểm "
+                f"{timezone.localtime(now):%H:%M %d/%m/%Y} với {format_points(result.score)} điểm "
                 f"(mức {result.grade.value})."
             ),
             submission=locked,
@@ -291,6 +302,10 @@ def return_for_explanation(
         )
         locked.round += 1
         locked.reply_by = reply_by
+        # Each round is answered afresh; the previous answers stay in the message threads.
+        locked.items.exclude(agency_response="").update(
+            agency_response="", agency_response_text="", version=F("version") + 1
+        )
         Message.objects.create(
             submission=locked,
             author=actor,
@@ -345,22 +360,42 @@ def answer(
         _agency_url, review_url = _urls(locked)
         notify(
             department_staff(),
-            title=f"{locked.agency} đã gửi giải trình",
-            body=message.strip()
-            or f"{locked.agency} đã trả lời yêu cầu giải trình vòng {locked.round}.",
+            title=f"{locked.agency} đã gửi giải trình vòng {locked.round}",
+            body=_answer_summary(locked, message.strip()),
             submission=locked,
             url=review_url,
         )
     return locked
 
 
-def _store_agreed_points(locked: Submission) -> None:
+def _answer_summary(locked: Submission, message: str) -> str:
+    """The answer as the reviewer reads it in the notification: per criterion, agreed or the
+    explanation, then the general message."""
+    lines = []
+    answered = (
+        locked.items.exclude(agency_response="")
+        .select_related("criterion")
+        .order_by("criterion__order")
+    )
+    for item in answered:
+        if item.agency_response == "agree":
+            lines.append(f"- {item.criterion.code}: đồng ý với kết quả thẩm định.")
+        else:
+            lines.append(f"- {item.criterion.code}: giải trình: {item.agency_response_text}")
+    if message:
+        lines.append(f"Ý kiến chung: {message}")
+    return "\n".join(lines) or f"{locked.agency} đã trả lời yêu cầu giải trình vòng {locked.round}."
+
+
+def _store_agreed_points(locked: Submission):
+    """Store the appraised points of every criterion as agreed; returns the appraised result."""
     criteria = scores.table_criteria(locked.table)
     items = _items(locked)
     result = scores.appraised_result(locked, criteria, items)
     for item in items:
         item.agreed_points = result.items[item.criterion.code].points
     ItemScore.objects.bulk_update(items, ["agreed_points"])
+    return result
 
 
 def confirm_result(submission: Submission, *, actor, expected_version=None) -> Submission:
@@ -369,12 +404,16 @@ def confirm_result(submission: Submission, *, actor, expected_version=None) -> S
         locked = _begin(
             submission, "confirm_result", actor=actor, expected_version=expected_version
         )
-        _store_agreed_points(locked)
+        result = _store_agreed_points(locked)
         _finish(locked, "confirm_result", actor=actor)
         _agency_url, review_url = _urls(locked)
         notify(
             department_staff(),
             title=f"{locked.agency} đã thống nhất kết quả thẩm định",
+            body=(
+                f"Đơn vị đồng ý kết quả thẩm định: {format_points(result.score)} điểm, mức "
+                f"{result.grade.value}. Hồ sơ chờ lãnh đạo chốt kết quả."
+            ),
             submission=locked,
             url=review_url,
         )
@@ -453,7 +492,7 @@ def finalise(submission: Submission, *, actor, expected_version=None) -> Submiss
             locked,
             "finalise",
             actor=actor,
-            reason=f"{result.score} điểm, mức {result.grade.value}",
+            reason=f"{format_points(result.score)} điểm, mức {result.grade.value}",
             fields=[
                 "final_score",
                 "final_grade",
@@ -466,7 +505,7 @@ def finalise(submission: Submission, *, actor, expected_version=None) -> Submiss
         notify(
             agency_officers(locked.agency),
             title=f"Đã chốt kết quả đánh giá {locked.period}",
-            body=f"Kết quả chính thức: {result.score} điểm, mức {result.grade.value}.",
+            body=f"Kết quả chính thức: {format_points(result.score)} điểm, mức {result.grade.value}.",
             submission=locked,
             url=agency_url,
         )

@@ -190,6 +190,12 @@ class ItemScore(models.Model):
 
     @property
     def is_adjusted(self) -> bool:
+        """The reviewer's result differs from the agency's (points, or not-applicable)."""
+        if (
+            self.reviewer_not_applicable is not None
+            and self.reviewer_not_applicable != self.not_applicable
+        ):
+            return True
         return self.reviewer_points is not None and self.reviewer_points != self.points
 
 

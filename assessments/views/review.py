@@ -1,14 +1,43 @@
-"""The Department's reviewers and lead: queue and appraisal."""
+"""The Department's reviewers and lead: the queue per period, the appraisal page, the reviewer's
+column (htmx), questions and internal notes, workflow buttons and reviewer assignments.
 
+Starting the appraisal of a submitted dossier is an explicit POST (“Bắt đầu thẩm định”), so that
+merely opening a dossier to read it never takes away the agency's right to withdraw it.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from django.urls import path
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_POST
 
-from assessments import scores
-from assessments.enums import PeriodStatus
-from assessments.models import Period, Submission
+from assessments import appraisal, permissions, scores, workflow
+from assessments.enums import PeriodStatus, Role, SubmissionStatus
+from assessments.history import history_for
+from assessments.models import (
+    Agency,
+    AgencyKind,
+    Assignment,
+    Criterion,
+    Evidence,
+    Extension,
+    ItemScore,
+    Message,
+    Period,
+    Submission,
+    User,
+)
 from assessments.permissions import get_submission_for_user
+from assessments.workflow import ConflictError, WorkflowError
+
+S = SubmissionStatus
+# Statuses where an appraised result exists beside the self-assessed one.
+APPRAISED_STATUSES = frozenset({S.IN_REVIEW, S.RETURNED, S.ANSWERED, S.AGREED})
 
 
 def _require_department(user):
@@ -16,49 +45,456 @@ def _require_department(user):
         raise Http404
 
 
+def _reviewers():
+    return list(
+        User.objects.filter(is_active=True, role__in=(Role.REVIEWER, Role.LEAD))
+        .select_related("agency")
+        .order_by("role", "last_name", "first_name", "username")
+    )
+
+
 @login_required
 def review_home(request):
     _require_department(request.user)
-    periods = Period.objects.exclude(status=PeriodStatus.PREPARING)
+    periods = Period.objects.exclude(status=PeriodStatus.PREPARING).annotate(
+        submitted_count=Count("submissions", filter=~Q(submissions__status=S.DRAFT))
+    )
     return render(request, "assessments/review_home.html", {"periods": periods})
+
+
+# --- queue ----------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueFilters:
+    kind: str = ""
+    status: str = ""
+    reviewer: str = ""
+    late: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_request(cls, data):
+        return cls(**{name: (data.get(name) or "").strip() for name in cls.__dataclass_fields__})
+
+    def apply(self, qs):
+        if self.kind:
+            qs = qs.filter(agency__kind__code=self.kind)
+        if self.status in S.values:
+            qs = qs.filter(status=self.status)
+        if self.reviewer == "none":
+            qs = qs.filter(reviewer__isnull=True)
+        elif self.reviewer.isdigit():
+            qs = qs.filter(
+                Q(reviewer_id=int(self.reviewer)) | Q(assignments__reviewer_id=int(self.reviewer))
+            ).distinct()
+        if self.late == "1":
+            qs = qs.filter(is_late=True)
+        elif self.late == "0":
+            qs = qs.filter(is_late=False, submitted_at__isnull=False)
+        if self.q:
+            qs = qs.filter(
+                Q(agency__name__icontains=self.q) | Q(agency__short_name__icontains=self.q)
+            )
+        return qs
+
+
+def queue_rows(period, filters: QueueFilters) -> list[Submission]:
+    """The period's submissions with everything the queue shows, in a fixed number of queries:
+    the extension by Subquery, the question count by annotate, items and group assignments
+    prefetched; the appraised score is computed by `scoring` from the prefetched items (a score
+    is never stored before finalisation, so it cannot be read from a column)."""
+    extension = Extension.objects.filter(period=OuterRef("period"), agency=OuterRef("agency"))
+    qs = filters.apply(Submission.objects.filter(period=period))
+    qs = (
+        qs.select_related("agency__kind", "reviewer", "table", "period")
+        .annotate(
+            extension_until=Subquery(extension.values("new_deadline")[:1]),
+            question_count=Count(
+                "messages",
+                filter=Q(messages__kind="question", messages__is_internal=False),
+                distinct=True,
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("reviewer", "group").order_by(
+                    "group__order"
+                ),
+            ),
+            Prefetch("items", queryset=ItemScore.objects.select_related("criterion")),
+        )
+        .order_by("agency__kind__order", "agency__order", "agency__name")
+    )
+    rows = list(qs)
+    criteria_by_table: dict[int, list] = {}
+    for criterion in Criterion.objects.filter(table__period=period).select_related("parent"):
+        criteria_by_table.setdefault(criterion.table_id, []).append(criterion)
+    for row in rows:
+        row.appraised = None
+        if row.status in APPRAISED_STATUSES:
+            criteria = sorted(criteria_by_table.get(row.table_id, []), key=lambda c: c.order)
+            row.appraised = scores.appraised_result(row, criteria, list(row.items.all()))
+    return rows
 
 
 @login_required
 def review_queue(request, code):
     _require_department(request.user)
     period = get_object_or_404(Period, code=code)
-    submissions = (
+    filters = QueueFilters.from_request(request.GET)
+    rows = queue_rows(period, filters)
+    counts = dict(
         Submission.objects.filter(period=period)
-        .select_related("agency__kind", "reviewer")
-        .order_by("agency__kind__order", "agency__order")
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
     )
+    not_started = Agency.objects.filter(is_active=True, kind__tables__period=period).exclude(
+        submissions__period=period
+    )
+    if filters.kind:
+        not_started = not_started.filter(kind__code=filters.kind)
+    if filters.q:
+        not_started = not_started.filter(name__icontains=filters.q)
+    show_not_started = not (filters.status or filters.reviewer or filters.late)
     return render(
-        request, "assessments/review_queue.html", {"period": period, "submissions": submissions}
+        request,
+        "assessments/review/queue.html",
+        {
+            "period": period,
+            "rows": rows,
+            "filters": filters,
+            "status_counts": [(value, label, counts.get(value, 0)) for value, label in S.choices],
+            "total": sum(counts.values()),
+            "kinds": AgencyKind.objects.filter(tables__period=period).order_by("order"),
+            "reviewers": _reviewers(),
+            "statuses": S.choices,
+            "not_started": list(not_started.select_related("kind")) if show_not_started else [],
+            "can_assign": request.user.role == Role.LEAD,
+        },
     )
+
+
+# --- appraisal page -------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of the appraisal table: a group heading or a criterion with both columns."""
+
+    criterion: Criterion
+    item: ItemScore | None = None
+    self_points: object = None
+    appraised_points: object = None
+    appraised_na: bool = False
+    error: str = ""
+    evidence: tuple = ()
+    messages: tuple = ()
+    form: dict | None = None
+
+
+def _submission_qs():
+    return Submission.objects.select_related(
+        "period", "agency__kind", "table", "reviewer", "submitted_by", "finalised_by"
+    )
+
+
+def appraisal_context(request, submission, *, forms=None, action_data=None):
+    """Everything the appraisal page shows, in a fixed number of queries."""
+    user = request.user
+    criteria = scores.table_criteria(submission.table)
+    items = list(
+        submission.items.select_related("criterion__parent", "updated_by").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "id"))
+        )
+    )
+    thread = list(
+        Message.objects.filter(submission=submission)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    self_result = scores.self_result(submission, criteria, items)
+    appraised = scores.appraised_result(submission, criteria, items)
+    by_code = {item.criterion.code: item for item in items}
+    item_messages: dict[int, list] = {}
+    for message in thread:
+        if message.item_id:
+            item_messages.setdefault(message.item_id, []).append(message)
+    forms = forms or {}
+    rows = []
+    for criterion in criteria:
+        item = by_code.get(criterion.code)
+        if criterion.is_group or item is None:
+            rows.append(Row(criterion=criterion))
+            continue
+        rows.append(_row(criterion, item, self_result, appraised, item_messages, forms))
+    assignments = {a.group_id: a for a in submission.assignments.select_related("reviewer")}
+    groups = [
+        (criterion, assignments.get(criterion.pk)) for criterion in criteria if criterion.is_group
+    ]
+    is_lead = user.role == Role.LEAD
+    return {
+        "submission": submission,
+        "rows": rows,
+        "self_result": self_result,
+        "appraised": appraised,
+        "can_appraise": permissions.can_appraise(user, submission),
+        "can_review": permissions.can_review(user, submission),
+        "actions": workflow.allowed_actions(submission, user),
+        "general_messages": [m for m in thread if not m.item_id],
+        "history": history_for(user, submission),
+        "action_data": action_data or {},
+        "groups": groups,
+        "reviewers": _reviewers() if is_lead else [],
+        "is_lead": is_lead,
+        "items": items,
+    }
+
+
+def _row(criterion, item, self_result, appraised, item_messages, forms) -> Row:
+    result = appraised.items.get(criterion.code)
+    form = forms.get(item.pk) or _initial_form(item)
+    return Row(
+        criterion=criterion,
+        item=item,
+        self_points=self_result.items[criterion.code].points,
+        appraised_points=result.points if result else None,
+        appraised_na=bool(result and result.not_applicable),
+        error=form.get("error", ""),
+        evidence=tuple(item.evidence.all()),
+        messages=tuple(item_messages.get(item.pk, ())),
+        form=form,
+    )
+
+
+def _initial_form(item) -> dict:
+    if item.reviewer_not_applicable:
+        mode = "not_applicable"
+    elif item.reviewer_override:
+        mode = "override"
+    elif item.reviewer_inputs is not None:
+        mode = "inputs"
+    else:
+        mode = "keep"
+    raw = item.reviewer_inputs if item.reviewer_inputs is not None else (item.inputs or {})
+    values = {f"in_{key}": value for key, value in raw.items() if key != "checked"}
+    if "met" in raw:
+        values["in_met"] = "yes" if raw["met"] in (True, "yes", "có") else "no"
+    return {
+        "mode": mode,
+        "values": values,
+        "checked": [str(index) for index in raw.get("checked") or []],
+        "points": "" if item.reviewer_points is None else str(item.reviewer_points),
+        "reason": item.reviewer_reason,
+        "version": item.version,
+    }
+
+
+def _posted_form(item, data, *, error="", version=None) -> dict:
+    """What the reviewer typed, to show again with an error: nothing typed is lost."""
+    return {
+        "mode": data.get("mode", "keep"),
+        "values": {key: value for key, value in data.items() if key.startswith("in_")},
+        "checked": data.getlist("in_checked"),
+        "points": data.get("points", ""),
+        "reason": data.get("reason", ""),
+        "version": item.version if version is None else version,
+        "error": error,
+    }
 
 
 @login_required
-def appraisal(request, pk):
+def appraisal_page(request, pk):
     _require_department(request.user)
-    submission = get_submission_for_user(
-        request.user, pk, Submission.objects.select_related("period", "agency", "table")
-    )
-    criteria = scores.table_criteria(submission.table)
-    items = list(submission.items.select_related("criterion__parent").prefetch_related("evidence"))
+    submission = get_submission_for_user(request.user, pk, _submission_qs())
     return render(
-        request,
-        "assessments/appraisal.html",
-        {
-            "submission": submission,
-            "items": items,
-            "self_result": scores.self_result(submission, criteria, items),
-            "appraised": scores.appraised_result(submission, criteria, items),
-        },
+        request, "assessments/review/appraisal.html", appraisal_context(request, submission)
     )
+
+
+def _item_for(request, pk, item_pk):
+    _require_department(request.user)
+    submission = get_submission_for_user(request.user, pk, _submission_qs())
+    item = get_object_or_404(
+        ItemScore.objects.select_related("criterion"), pk=item_pk, submission=submission
+    )
+    return submission, item
+
+
+@require_POST
+@login_required
+def appraise_item(request, pk, item_pk):
+    """Save the reviewer's column of one criterion. With htmx, answers the row and the totals;
+    without, redirects back to the row. On error the row comes back with what was typed."""
+    submission, item = _item_for(request, pk, item_pk)
+    data = request.POST
+    mode = data.get("mode", "keep")
+    version = data.get("version")
+    try:
+        if mode == "inputs":
+            appraisal.correct_inputs(
+                item,
+                actor=request.user,
+                inputs=appraisal.inputs_from_form(item.criterion, data),
+                reason=data.get("reason", ""),
+                expected_version=version,
+            )
+        elif mode == "override":
+            appraisal.override_points(
+                item,
+                actor=request.user,
+                points=data.get("points", ""),
+                reason=data.get("reason", ""),
+                expected_version=version,
+            )
+        elif mode == "not_applicable":
+            appraisal.mark_not_applicable(
+                item, actor=request.user, reason=data.get("reason", ""), expected_version=version
+            )
+        else:
+            appraisal.keep_agency_result(item, actor=request.user, expected_version=version)
+    except ConflictError as error:
+        item.refresh_from_db()
+        # The current version goes back with the page: saving again, now that the person has
+        # seen the other change, is a deliberate overwrite.
+        forms = {item.pk: _posted_form(item, data, error=error.message, version=item.version)}
+        return _answer_item(request, submission, item, forms, error.message)
+    except WorkflowError as error:
+        forms = {item.pk: _posted_form(item, data, error=error.message, version=version)}
+        return _answer_item(request, submission, item, forms, error.message)
+    submission.refresh_from_db()
+    return _answer_item(request, submission, item, {}, "")
+
+
+def _answer_item(request, submission, item, forms, error):
+    if request.headers.get("HX-Request") != "true":
+        if error:
+            messages.error(request, error)
+            context = appraisal_context(request, submission, forms=forms)
+            return render(request, "assessments/review/appraisal.html", context)
+        messages.success(request, f"Đã lưu kết quả thẩm định tiêu chí {item.criterion.code}.")
+        return redirect(reverse("assessments:appraisal", args=[submission.pk]) + f"#tc-{item.pk}")
+    context = appraisal_context(request, submission, forms=forms)
+    context["row"] = next(row for row in context["rows"] if row.item and row.item.pk == item.pk)
+    context["saved"] = not error
+    return render(request, "assessments/review/_item_response.html", context)
+
+
+@require_POST
+@login_required
+def post_message(request, pk):
+    """A question to the agency (per criterion or general), or an internal note."""
+    _require_department(request.user)
+    submission = get_submission_for_user(request.user, pk, _submission_qs())
+    item = None
+    item_pk = request.POST.get("item")
+    if item_pk:
+        item = get_object_or_404(ItemScore, pk=item_pk, submission=submission)
+    body = request.POST.get("body", "")
+    anchor = f"#tc-{item.pk}" if item else "#trao-doi"
+    try:
+        if request.POST.get("internal"):
+            appraisal.add_internal_note(submission, actor=request.user, body=body, item=item)
+            messages.success(request, "Đã lưu ghi chú nội bộ (đơn vị không xem được).")
+        else:
+            appraisal.ask_question(submission, actor=request.user, body=body, item=item)
+            messages.success(
+                request,
+                "Đã lưu câu hỏi; đơn vị sẽ nhận được khi hồ sơ được gửi yêu cầu giải trình.",
+            )
+    except WorkflowError as error:
+        messages.error(request, error.message)
+        context = appraisal_context(
+            request, submission, action_data={"message_body": body, "message_item": item_pk}
+        )
+        return render(request, "assessments/review/appraisal.html", context)
+    return redirect(reverse("assessments:appraisal", args=[submission.pk]) + anchor)
+
+
+ACTIONS = {
+    "start_review": "Đã bắt đầu thẩm định hồ sơ.",
+    "return_for_explanation": "Đã gửi yêu cầu giải trình cho đơn vị.",
+    "accept": "Đã thống nhất kết quả thẩm định.",
+    "record_decision": "Đã ghi nhận quyết định của lãnh đạo.",
+    "finalise": "Đã chốt kết quả đánh giá.",
+    "reopen": "Đã mở lại hồ sơ để thẩm định.",
+}
+
+
+@require_POST
+@login_required
+def appraisal_action(request, pk, action):
+    """One workflow button of the appraisal page. Errors re-render the page with what was typed."""
+    _require_department(request.user)
+    if action not in ACTIONS:
+        raise Http404
+    submission = get_submission_for_user(request.user, pk, _submission_qs())
+    data = request.POST
+    common = {"actor": request.user, "expected_version": data.get("expected_version")}
+    try:
+        if action == "return_for_explanation":
+            reply_by = None
+            if data.get("reply_by"):
+                reply_by = parse_date(data["reply_by"])
+                if reply_by is None:
+                    raise WorkflowError("Hạn trả lời không hợp lệ (định dạng ngày/tháng/năm).")
+            workflow.return_for_explanation(
+                submission, message=data.get("message", ""), reply_by=reply_by, **common
+            )
+        elif action == "accept":
+            workflow.accept(submission, message=data.get("message", "").strip(), **common)
+        elif action in ("record_decision", "reopen"):
+            getattr(workflow, action)(submission, reason=data.get("reason", ""), **common)
+        else:
+            getattr(workflow, action)(submission, **common)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+        submission.refresh_from_db()
+        context = appraisal_context(request, submission, action_data={action: data.dict()})
+        status = 409 if isinstance(error, ConflictError) else 200
+        return render(request, "assessments/review/appraisal.html", context, status=status)
+    messages.success(request, ACTIONS[action])
+    return redirect("assessments:appraisal", submission.pk)
+
+
+@require_POST
+@login_required
+def assign(request, pk):
+    """The lead assigns the reviewer of the whole submission or of one criteria group."""
+    _require_department(request.user)
+    submission = get_submission_for_user(request.user, pk, _submission_qs())
+    reviewer = None
+    if request.POST.get("reviewer"):
+        reviewer = get_object_or_404(User, pk=request.POST["reviewer"])
+    group = None
+    if request.POST.get("group"):
+        group = get_object_or_404(Criterion, pk=request.POST["group"], table=submission.table)
+    try:
+        appraisal.assign_reviewer(submission, actor=request.user, reviewer=reviewer, group=group)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        where = f"nhóm {group.code}" if group else "hồ sơ"
+        who = str(reviewer) if reviewer else "chưa phân công"
+        messages.success(request, f"Đã phân công thẩm định {where}: {who}.")
+    back = request.POST.get("next") or ""
+    if back.startswith("/") and not back.startswith("//"):
+        return redirect(back)
+    return redirect("assessments:appraisal", submission.pk)
 
 
 urlpatterns = [
     path("tham-dinh/", review_home, name="review_home"),
     path("tham-dinh/ky/<slug:code>/", review_queue, name="review_queue"),
-    path("tham-dinh/ho-so/<int:pk>/", appraisal, name="appraisal"),
+    path("tham-dinh/ho-so/<int:pk>/", appraisal_page, name="appraisal"),
+    path("tham-dinh/ho-so/<int:pk>/tieu-chi/<int:item_pk>/", appraise_item, name="appraise_item"),
+    path("tham-dinh/ho-so/<int:pk>/trao-doi/", post_message, name="appraisal_message"),
+    path("tham-dinh/ho-so/<int:pk>/phan-cong/", assign, name="appraisal_assign"),
+    path(
+        "tham-dinh/ho-so/<int:pk>/thao-tac/<slug:action>/",
+        appraisal_action,
+        name="appraisal_action",
+    ),
 ]

@@ -1,13 +1,26 @@
 """Every URL × every role → the expected status (pretix test_permissions style)."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
+from assessments.models import Evidence
 from assessments.services import get_or_create_submission
 from tests.conftest import login
 
 ROLES = ["anonymous", "officer_a", "officer_b", "reviewer", "lead", "administrator"]
+
+
+def _evidence(submission):
+    evidence = Evidence.objects.create(
+        submission=submission,
+        file=ContentFile(b"%PDF-1.4", name="ke-hoach.pdf"),
+        original_filename="ke-hoach.pdf",
+        content_type="application/pdf",
+    )
+    evidence.items.set(submission.items.all()[:1])
+    return evidence
 
 
 def _url(name, objects):
@@ -20,6 +33,8 @@ def _url(name, objects):
         "review_home": reverse("assessments:review_home"),
         "review_queue": reverse("assessments:review_queue", args=[period.code]),
         "appraisal": reverse("assessments:appraisal", args=[submission.pk]),
+        "exchange": reverse("assessments:exchange", args=[submission.pk]),
+        "evidence_file": reverse("assessments:evidence_file", args=[_evidence(submission).pk]),
         "reports_home": reverse("assessments:reports_home"),
         "admin_home": reverse("assessments:admin_home"),
         "public_periods": reverse("public:periods"),
@@ -37,6 +52,8 @@ MATRIX = {
     "review_home": [302, 404, 404, 200, 200, 404],
     "review_queue": [302, 404, 404, 200, 200, 404],
     "appraisal": [302, 404, 404, 200, 200, 404],
+    "exchange": [302, 200, 404, 404, 404, 404],
+    "evidence_file": [302, 200, 404, 200, 200, 200],
     "reports_home": [302, 404, 404, 404, 200, 200],
     "admin_home": [302, 404, 404, 404, 404, 200],
     "public_periods": [200, 200, 200, 200, 200, 200],
@@ -60,4 +77,52 @@ def test_url_answers_each_role_as_expected(name, role_index, objects, request):
         request.getfixturevalue("officer_a")
         client = login(request.getfixturevalue(role))
     response = client.get(_url(name, objects))
+    if response.streaming:
+        # Reading a served file to the end closes it (the test client wraps the iterator).
+        b"".join(response.streaming_content)
     assert response.status_code == MATRIX[name][role_index]
+
+
+def _post_url(name, submission):
+    first_item = submission.items.order_by("criterion__order").filter(criterion__rule__gt="")[0]
+    return {
+        "appraise_item": reverse("assessments:appraise_item", args=[submission.pk, first_item.pk]),
+        "appraisal_message": reverse("assessments:appraisal_message", args=[submission.pk]),
+        "appraisal_action": reverse(
+            "assessments:appraisal_action", args=[submission.pk, "start_review"]
+        ),
+        "appraisal_assign": reverse("assessments:appraisal_assign", args=[submission.pk]),
+        "exchange_respond": reverse(
+            "assessments:exchange_respond", args=[submission.pk, first_item.pk]
+        ),
+        "exchange_evidence": reverse("assessments:exchange_evidence", args=[submission.pk]),
+        "exchange_action": reverse("assessments:exchange_action", args=[submission.pk, "answer"]),
+    }[name]
+
+
+# POST with empty data on a draft: 302 to the login page for the anonymous, 404 outside the
+# user's scope, else the page again with a Vietnamese refusal (200) or a redirect (302).
+POST_MATRIX = {
+    "appraise_item": [302, 404, 404, 200, 200, 404],
+    "appraisal_message": [302, 404, 404, 200, 200, 404],
+    "appraisal_action": [302, 404, 404, 200, 200, 404],
+    "appraisal_assign": [302, 404, 404, 302, 302, 404],
+    "exchange_respond": [302, 200, 404, 404, 404, 404],
+    "exchange_evidence": [302, 200, 404, 404, 404, 404],
+    "exchange_action": [302, 200, 404, 404, 404, 404],
+}
+
+
+@pytest.mark.parametrize("name", list(POST_MATRIX))
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_post_url_answers_each_role_as_expected(name, role_index, objects, request):
+    role = ROLES[role_index]
+    if role == "anonymous":
+        client = Client()
+    else:
+        request.getfixturevalue("officer_a")
+        client = login(request.getfixturevalue(role))
+    _period, submission = objects
+    response = client.post(_post_url(name, submission), {})
+    assert response.status_code == POST_MATRIX[name][role_index]
+    assert submission.audit_entries.count() == 0

@@ -1,0 +1,581 @@
+"""The Department's appraisal of one submission, item by item, and the agency's answers to it.
+
+Status changes are not here (they live in `workflow`); these functions write the reviewer's
+column of an item, the exchange messages, evidence added while answering, and reviewer
+assignments. Each one runs in a transaction, locks the submission row (so it serialises with
+the status moves in `workflow`) and the item row, refuses a stale page (`expected_version` of
+the item), checks who may do it in the submission's current status, and writes one audit row per
+value it changed. The agency's original self-assessment (inputs, points, explanation) is never
+written here: it stays on record beside the appraisal.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from assessments import audit, permissions
+from assessments.enums import AgencyResponse, MessageKind, Role, SubmissionStatus
+from assessments.models import Assignment, Evidence, ItemScore, Message, Submission, User
+from assessments.workflow import CONFLICT_MESSAGE, ConflictError, WorkflowError
+from scoring import InvalidInput, format_number, format_points, parse_decimal, score_item
+
+S = SubmissionStatus
+
+NOT_APPRAISABLE = (
+    "Chỉ được điều chỉnh kết quả thẩm định khi hồ sơ đang thẩm định hoặc đã được giải trình."
+)
+REASON_REQUIRED = "Điểm thẩm định khác điểm tự đánh giá của đơn vị; vui lòng nêu lý do điều chỉnh."
+
+
+# --- reading and describing inputs ----------------------------------------------------------
+
+
+def inputs_from_form(criterion, data) -> dict:
+    """The reviewer's corrected inputs from a form (fields prefixed “in_”), in the JSON shape
+    the scoring rules read. Numbers stay as typed (Vietnamese notation); `scoring` parses them.
+    Empty fields are left out, so a half-filled form scores as unanswered rather than zero."""
+    params = criterion.params or {}
+    rule = criterion.rule
+
+    def text(name):
+        return (data.get(f"in_{name}") or "").strip()
+
+    if rule == "yes_no":
+        value = text("met")
+        return {"met": value == "yes"} if value in ("yes", "no") else {}
+    if rule == "ratio" and "checklist" in params:
+        indices = data.getlist("in_checked") if hasattr(data, "getlist") else data.get("in_checked")
+        checked = sorted({int(index) for index in indices or [] if str(index).isdigit()})
+        return {"checked": checked}
+    if rule == "tiers" and "options" in params:
+        return {"option": text("option")} if text("option") else {}
+    if rule in ("ratio", "tiers"):
+        result = {name: text(name) for name in ("numerator", "denominator") if text(name)}
+        if not result and text("percent"):
+            result["percent"] = text("percent")
+        return result
+    return {"count": text("count")} if text("count") else {}
+
+
+def describe_inputs(criterion, inputs) -> str:
+    """The inputs as a person reads them: “80/100 (80 %)”, “Có”, an option's label, “2 quy chế”.
+    Used in the audit trail and on the appraisal and exchange pages."""
+    if not inputs:
+        return "—"
+    params = criterion.params or {}
+    rule = criterion.rule
+    try:
+        if rule == "yes_no":
+            met = inputs.get("met")
+            labels = (params.get("label_yes") or "Có", params.get("label_no") or "Không")
+            return labels[0] if met in (True, "yes", "có", "true", "1") else labels[1]
+        if rule == "ratio" and "checklist" in params:
+            checked = inputs.get("checked") or []
+            return f"Đạt {len(checked)}/{len(params['checklist'])} mục"
+        if rule == "tiers" and "options" in params:
+            key = inputs.get("option")
+            for option in params["options"]:
+                if option["key"] == key:
+                    return option.get("label") or key
+            return str(key)
+        if rule in ("ratio", "tiers"):
+            if inputs.get("numerator") not in (None, "") or inputs.get("denominator"):
+                numerator = parse_decimal(str(inputs.get("numerator", "")))
+                denominator = parse_decimal(str(inputs.get("denominator", "")))
+                text = f"{format_number(numerator)}/{format_number(denominator)}"
+                if denominator:
+                    percent = (numerator * 100 / denominator).quantize(Decimal("0.01"))
+                    text += f" ({format_number(percent.normalize())} %)"
+                return text
+            return f"{format_number(parse_decimal(str(inputs.get('percent'))))} %"
+        unit = params.get("unit_label") or ("vi phạm" if rule == "deduction" else "mục")
+        return f"{format_number(parse_decimal(str(inputs.get('count'))))} {unit}"
+    except (InvalidInput, KeyError, TypeError, ValueError):
+        return str(inputs)
+
+
+def _points_text(points) -> str:
+    return "" if points is None else format_points(points)
+
+
+# --- locking --------------------------------------------------------------------------------
+
+
+def _lock(item: ItemScore, *, expected_version=None) -> tuple[Submission, ItemScore]:
+    """Lock the submission row, then the item row, always in this order (no deadlock with
+    `workflow`, which locks the submission). Refuses a page older than the item."""
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("period", "agency", "table")
+        .get(pk=item.submission_id)
+    )
+    locked = ItemScore.objects.select_for_update().select_related("criterion").get(pk=item.pk)
+    # The version comes from a form: an empty value means "no check", anything else that is not
+    # the current version (even garbage) is a stale page, never a server error.
+    if expected_version not in (None, "") and str(expected_version).strip() != str(locked.version):
+        raise ConflictError(CONFLICT_MESSAGE)
+    return submission, locked
+
+
+def _require_appraiser(actor, submission) -> None:
+    if not permissions.can_review(actor, submission):
+        if actor.role == Role.REVIEWER and permissions.is_own_agency(actor, submission):
+            raise WorkflowError(
+                "Bạn không được thẩm định hồ sơ của chính cơ quan mình; "
+                "hồ sơ cần người thẩm định khác hoặc lãnh đạo."
+            )
+        raise WorkflowError("Bạn không có quyền thẩm định hồ sơ này.")
+    if not permissions.can_appraise(actor, submission):
+        if submission.status == S.SUBMITTED:
+            raise WorkflowError("Hồ sơ chưa được mở thẩm định; hãy bấm “Bắt đầu thẩm định” trước.")
+        raise WorkflowError(NOT_APPRAISABLE)
+
+
+# --- the reviewer's column ------------------------------------------------------------------
+
+
+REVIEW_FIELDS = {
+    "reviewer_inputs": "số liệu thẩm định",
+    "reviewer_points": "điểm thẩm định",
+    "reviewer_override": "điều chỉnh trực tiếp điểm",
+    "reviewer_not_applicable": "không áp dụng (thẩm định)",
+    "reviewer_reason": "lý do điều chỉnh",
+}
+
+
+def _snapshot(item: ItemScore) -> dict:
+    return {name: getattr(item, name) for name in REVIEW_FIELDS}
+
+
+def _shown(item: ItemScore, name: str, value):
+    if name == "reviewer_inputs":
+        return "" if value is None else describe_inputs(item.criterion, value)
+    if name == "reviewer_points":
+        return _points_text(value)
+    return value
+
+
+def _save_review(submission, item, before: dict, *, actor, action: str, reason: str) -> ItemScore:
+    changed = [name for name in REVIEW_FIELDS if getattr(item, name) != before[name]]
+    if not changed:
+        return item
+    item.version += 1
+    item.updated_by = actor
+    item.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
+    for name in changed:
+        audit.record(
+            actor=actor,
+            submission=submission,
+            period=submission.period,
+            action=action,
+            target=item.criterion.code,
+            field=name,
+            old=_shown(item, name, before[name]),
+            new=_shown(item, name, getattr(item, name)),
+            reason=reason,
+        )
+    # Stale pages showing transition buttons must see that the appraisal moved on.
+    submission.version += 1
+    submission.save(update_fields=["version", "updated_at"])
+    return item
+
+
+def _differs(item: ItemScore, points, not_applicable: bool) -> bool:
+    if not_applicable != item.not_applicable:
+        return True
+    return not not_applicable and points != item.points
+
+
+def correct_inputs(
+    item: ItemScore, *, actor, inputs: dict, reason: str = "", expected_version=None
+) -> ItemScore:
+    """The reviewer corrects an item's inputs; the appraised points are recomputed by `scoring`.
+
+    Rules: only while the submission is in review or answered, and never on the reviewer's own
+    agency; inputs must score (a Vietnamese `InvalidInput` sentence is raised as WorkflowError);
+    points different from the agency's need a reason. Clears a previous override and
+    not-applicable mark. Side effects: one audit row per changed field, item and submission
+    versions bumped.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        submission, locked = _lock(item, expected_version=expected_version)
+        _require_appraiser(actor, submission)
+        criterion = locked.criterion
+        try:
+            points = score_item(criterion.rule, criterion.params, criterion.maximum, inputs)
+        except InvalidInput as error:
+            raise WorkflowError(f"Tiêu chí {criterion.code}: {error.message}") from error
+        if points is None:
+            raise WorkflowError(
+                f"Tiêu chí {criterion.code}: vui lòng nhập đủ số liệu thẩm định để tính điểm."
+            )
+        if _differs(locked, points, False) and not reason:
+            raise WorkflowError(REASON_REQUIRED)
+        before = _snapshot(locked)
+        locked.reviewer_inputs = inputs
+        locked.reviewer_points = points
+        locked.reviewer_override = False
+        locked.reviewer_not_applicable = None if not locked.not_applicable else False
+        locked.reviewer_reason = reason
+        return _save_review(
+            submission, locked, before, actor=actor, action="correct_inputs", reason=reason
+        )
+
+
+def override_points(
+    item: ItemScore, *, actor, points, reason: str, expected_version=None
+) -> ItemScore:
+    """Exceptionally, the reviewer sets the points directly instead of computing them.
+
+    Rules: as `correct_inputs`; a reason is always required; `points` (Decimal or Vietnamese
+    text “0,25”) must lie between 0 and the criterion's maximum (between the maximum and 0 for
+    a deduction). Side effects: audit rows per changed field, versions bumped.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        submission, locked = _lock(item, expected_version=expected_version)
+        _require_appraiser(actor, submission)
+        criterion = locked.criterion
+        if not reason:
+            raise WorkflowError(
+                "Điều chỉnh trực tiếp điểm là trường hợp ngoại lệ; vui lòng nêu lý do."
+            )
+        try:
+            value = points if isinstance(points, Decimal) else parse_decimal(str(points or ""))
+        except InvalidInput as error:
+            raise WorkflowError(f"Tiêu chí {criterion.code}: {error.message}") from error
+        top = criterion.maximum
+        low, high = (top, Decimal("0")) if top < 0 else (Decimal("0"), top)
+        if not low <= value <= high or value != value.quantize(Decimal("0.01")):
+            raise WorkflowError(
+                f"Tiêu chí {criterion.code}: điểm điều chỉnh phải từ {format_points(low)} đến "
+                f"{format_points(high)}, tối đa hai chữ số thập phân."
+            )
+        before = _snapshot(locked)
+        locked.reviewer_points = value.quantize(Decimal("0.01"))
+        locked.reviewer_override = True
+        locked.reviewer_not_applicable = None if not locked.not_applicable else False
+        locked.reviewer_reason = reason
+        return _save_review(
+            submission, locked, before, actor=actor, action="override_points", reason=reason
+        )
+
+
+def mark_not_applicable(item: ItemScore, *, actor, reason: str, expected_version=None) -> ItemScore:
+    """The reviewer finds the criterion not applicable to this agency.
+
+    Rules: as `correct_inputs`; only where the table allows “không áp dụng”; a reason is
+    required when the agency had not marked it so. The score is then rescaled by `scoring`.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        submission, locked = _lock(item, expected_version=expected_version)
+        _require_appraiser(actor, submission)
+        if not locked.criterion.allow_not_applicable:
+            raise WorkflowError(
+                f"Tiêu chí {locked.criterion.code} không được chọn “Không áp dụng”."
+            )
+        if _differs(locked, None, True) and not reason:
+            raise WorkflowError(REASON_REQUIRED)
+        before = _snapshot(locked)
+        locked.reviewer_inputs = None
+        locked.reviewer_points = None
+        locked.reviewer_override = False
+        locked.reviewer_not_applicable = True
+        locked.reviewer_reason = reason
+        return _save_review(
+            submission, locked, before, actor=actor, action="mark_not_applicable", reason=reason
+        )
+
+
+def keep_agency_result(item: ItemScore, *, actor, expected_version=None) -> ItemScore:
+    """The reviewer agrees with the agency's own answer: the reviewer's column is cleared and
+    the appraised points are the agency's again. Audit rows record what was cleared."""
+    with transaction.atomic():
+        submission, locked = _lock(item, expected_version=expected_version)
+        _require_appraiser(actor, submission)
+        before = _snapshot(locked)
+        locked.reviewer_inputs = None
+        locked.reviewer_points = None
+        locked.reviewer_override = False
+        locked.reviewer_not_applicable = None
+        locked.reviewer_reason = ""
+        return _save_review(
+            submission, locked, before, actor=actor, action="keep_agency_result", reason=""
+        )
+
+
+# --- messages -------------------------------------------------------------------------------
+
+
+def _require_text(body: str, sentence: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise WorkflowError(sentence)
+    return body
+
+
+def ask_question(submission: Submission, *, actor, body: str, item=None) -> Message:
+    """A question to the agency, on one criterion (`item`) or on the whole submission.
+
+    Rules: reviewers and the lead, while the submission may be appraised. The question belongs
+    to the next round of explanation: the agency sees it once the submission is returned
+    (Message.round = current round + 1). Side effect: one audit row.
+    """
+    body = _require_text(body, "Vui lòng nhập nội dung câu hỏi gửi cơ quan, đơn vị.")
+    with transaction.atomic():
+        locked = (
+            Submission.objects.select_for_update().select_related("period").get(pk=submission.pk)
+        )
+        _require_appraiser(actor, locked)
+        if item is not None and item.submission_id != locked.pk:
+            raise WorkflowError("Tiêu chí không thuộc hồ sơ này.")
+        message = Message.objects.create(
+            submission=locked,
+            item=item,
+            author=actor,
+            kind=MessageKind.QUESTION,
+            body=body,
+            round=locked.round + 1,
+        )
+        audit.record(
+            actor=actor,
+            submission=locked,
+            period=locked.period,
+            action="ask_question",
+            target=item.criterion.code if item is not None else "",
+            new=body,
+        )
+    return message
+
+
+def add_internal_note(submission: Submission, *, actor, body: str, item=None) -> Message:
+    """A note among the Department's staff; never shown to the agency (is_internal=True).
+
+    Rules: reviewers and the lead who may review the submission, at any status.
+    """
+    body = _require_text(body, "Vui lòng nhập nội dung ghi chú.")
+    if not permissions.can_review(actor, submission):
+        raise WorkflowError("Bạn không có quyền ghi chú trên hồ sơ này.")
+    if item is not None and item.submission_id != submission.pk:
+        raise WorkflowError("Tiêu chí không thuộc hồ sơ này.")
+    return Message.objects.create(
+        submission=submission,
+        item=item,
+        author=actor,
+        kind=MessageKind.NOTE,
+        body=body,
+        is_internal=True,
+        round=submission.round,
+    )
+
+
+# --- the agency's side ----------------------------------------------------------------------
+
+
+def _require_answering_officer(actor, submission) -> None:
+    if not permissions.can_answer(actor, submission):
+        if actor.role == Role.OFFICER and permissions.is_own_agency(actor, submission):
+            raise WorkflowError("Chỉ trả lời được khi Sở TT&TT đang yêu cầu giải trình hồ sơ này.")
+        raise WorkflowError("Bạn không có quyền trả lời giải trình cho hồ sơ này.")
+
+
+def respond_to_item(
+    item: ItemScore, *, actor, response: str, text: str = "", expected_version=None
+) -> ItemScore:
+    """The agency answers one criterion: “đồng ý” with the appraisal, or an explanation.
+
+    Rules: the agency's officers, while the submission is returned for explanation; an
+    explanation needs its text. Stored in agency_response / agency_response_text and kept as a
+    Message (kind answer) in the criterion's thread. The original self-assessment is not
+    touched. Side effects: audit rows per changed field, item version bumped.
+    """
+    text = (text or "").strip()
+    if response not in AgencyResponse.values:
+        raise WorkflowError("Vui lòng chọn “Đồng ý” hoặc “Giải trình”.")
+    with transaction.atomic():
+        submission, locked = _lock(item, expected_version=expected_version)
+        _require_answering_officer(actor, submission)
+        code = locked.criterion.code
+        if response == AgencyResponse.EXPLAIN and not text:
+            raise WorkflowError(f"Vui lòng nhập nội dung giải trình cho tiêu chí {code}.")
+        if response == AgencyResponse.AGREE:
+            text = text or ""
+        before = (locked.agency_response, locked.agency_response_text)
+        locked.agency_response = response
+        locked.agency_response_text = text
+        if (locked.agency_response, locked.agency_response_text) == before:
+            return locked
+        locked.version += 1
+        locked.updated_by = actor
+        locked.save(
+            update_fields=[
+                "agency_response",
+                "agency_response_text",
+                "version",
+                "updated_by",
+                "updated_at",
+            ]
+        )
+        labels = dict(AgencyResponse.choices)
+        if locked.agency_response != before[0]:
+            audit.record(
+                actor=actor,
+                submission=submission,
+                period=submission.period,
+                action="respond",
+                target=code,
+                field="agency_response",
+                old=labels.get(before[0], ""),
+                new=labels[response],
+            )
+        if locked.agency_response_text != before[1]:
+            audit.record(
+                actor=actor,
+                submission=submission,
+                period=submission.period,
+                action="respond",
+                target=code,
+                field="agency_response_text",
+                old=before[1],
+                new=text,
+            )
+        Message.objects.create(
+            submission=submission,
+            item=locked,
+            author=actor,
+            kind=MessageKind.ANSWER,
+            body=text or "Đồng ý với kết quả thẩm định.",
+            round=submission.round,
+        )
+    return locked
+
+
+def add_review_evidence(
+    submission: Submission,
+    *,
+    actor,
+    items,
+    doc_number: str = "",
+    doc_date=None,
+    issuer: str = "",
+    summary: str = "",
+    url: str = "",
+) -> Evidence:
+    """Evidence the agency adds while answering (added_during_review=True): an official document
+    citation or a link, attached to one or more criteria of the submission.
+
+    Rules: as `respond_to_item`; needs a document number or a link (a valid http(s) address);
+    at least one criterion of this submission. Side effect: one audit row.
+    """
+    doc_number, issuer, summary, url = (
+        (doc_number or "").strip(),
+        (issuer or "").strip(),
+        (summary or "").strip(),
+        (url or "").strip(),
+    )
+    items = list(items)
+    if not doc_number and not url:
+        raise WorkflowError("Vui lòng nhập số, ký hiệu văn bản hoặc đường dẫn đến tài liệu.")
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError as error:
+            raise WorkflowError(
+                "Đường dẫn không hợp lệ; hãy nhập địa chỉ đầy đủ bắt đầu bằng http:// hoặc "
+                "https://."
+            ) from error
+    if not items:
+        raise WorkflowError("Vui lòng chọn tiêu chí mà tài liệu này chứng minh.")
+    with transaction.atomic():
+        locked = (
+            Submission.objects.select_for_update().select_related("period").get(pk=submission.pk)
+        )
+        _require_answering_officer(actor, locked)
+        if any(item.submission_id != locked.pk for item in items):
+            raise WorkflowError("Tiêu chí không thuộc hồ sơ này.")
+        evidence = Evidence.objects.create(
+            submission=locked,
+            doc_number=doc_number,
+            doc_date=doc_date,
+            issuer=issuer,
+            summary=summary,
+            url=url,
+            added_during_review=True,
+            uploaded_by=actor,
+        )
+        evidence.items.set(items)
+        audit.record(
+            actor=actor,
+            submission=locked,
+            period=locked.period,
+            action="add_evidence",
+            target=", ".join(item.criterion.code for item in items),
+            field="evidence",
+            new=evidence.citation or evidence.url,
+        )
+    return evidence
+
+
+# --- assignments ----------------------------------------------------------------------------
+
+
+def assign_reviewer(submission: Submission, *, actor, reviewer: User | None, group=None) -> None:
+    """The lead assigns a reviewer to the whole submission, or to one criteria group.
+
+    Rules: lead only; not on a finalised submission; the reviewer must be an active reviewer or
+    lead and, for a reviewer, not from the agency under review (Sở TT&TT's own submission needs
+    another reviewer or the lead). `reviewer=None` removes the assignment. Side effect: one audit
+    row (old → new reviewer).
+    """
+    if actor.role != Role.LEAD:
+        raise WorkflowError("Chỉ lãnh đạo được phân công người thẩm định.")
+    if reviewer is not None:
+        if not reviewer.is_active or reviewer.role not in (Role.REVIEWER, Role.LEAD):
+            raise WorkflowError("Người được chọn không phải người thẩm định đang hoạt động.")
+        if reviewer.role == Role.REVIEWER and reviewer.agency_id == submission.agency_id:
+            raise WorkflowError(
+                "Không thể phân công người thẩm định thuộc chính cơ quan được đánh giá."
+            )
+    with transaction.atomic():
+        locked = (
+            Submission.objects.select_for_update(of=("self",))
+            .select_related("period", "reviewer")
+            .get(pk=submission.pk)
+        )
+        if locked.status == S.FINALISED:
+            raise WorkflowError("Hồ sơ đã chốt kết quả, không thể thay đổi phân công.")
+        if group is None:
+            old = locked.reviewer
+            if old == reviewer:
+                return
+            locked.reviewer = reviewer
+            locked.save(update_fields=["reviewer", "updated_at"])
+            target = ""
+        else:
+            if group.table_id != locked.table_id or not group.is_group:
+                raise WorkflowError("Nhóm tiêu chí không thuộc bảng tiêu chí của hồ sơ này.")
+            current = Assignment.objects.filter(submission=locked, group=group).first()
+            old = current.reviewer if current else None
+            if old == reviewer:
+                return
+            if reviewer is None:
+                current.delete()
+            else:
+                Assignment.objects.update_or_create(
+                    submission=locked, group=group, defaults={"reviewer": reviewer}
+                )
+            target = group.code
+        audit.record(
+            actor=actor,
+            submission=locked,
+            period=locked.period,
+            action="assign_reviewer",
+            target=target,
+            field="reviewer",
+            old=str(old) if old else "",
+            new=str(reviewer) if reviewer else "",
+        )

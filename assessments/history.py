@@ -1,0 +1,111 @@
+"""The history panel of a submission: audit rows and exchange messages, merged in time order,
+filtered to what the reader may see."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from assessments import permissions
+from assessments.enums import MessageKind
+from assessments.models import AuditEntry, Message
+
+ACTION_LABELS = {
+    "submit": "Nộp hồ sơ",
+    "withdraw": "Rút hồ sơ để sửa",
+    "start_review": "Bắt đầu thẩm định",
+    "return_for_explanation": "Yêu cầu giải trình",
+    "answer": "Gửi giải trình",
+    "confirm_result": "Đơn vị thống nhất kết quả",
+    "accept": "Chấp nhận, thống nhất kết quả",
+    "record_decision": "Lãnh đạo quyết định kết quả",
+    "finalise": "Chốt kết quả",
+    "reopen": "Mở lại để thẩm định",
+    "correct_inputs": "Sửa số liệu thẩm định",
+    "override_points": "Điều chỉnh trực tiếp điểm",
+    "mark_not_applicable": "Xác định không áp dụng",
+    "keep_agency_result": "Giữ nguyên kết quả tự đánh giá",
+    "ask_question": "Đặt câu hỏi",
+    "respond": "Trả lời tiêu chí",
+    "add_evidence": "Bổ sung tài liệu kiểm chứng",
+    "assign_reviewer": "Phân công thẩm định",
+}
+
+FIELD_LABELS = {
+    "status": "Trạng thái",
+    "reviewer_inputs": "Số liệu thẩm định",
+    "reviewer_points": "Điểm thẩm định",
+    "reviewer_override": "Điều chỉnh trực tiếp",
+    "reviewer_not_applicable": "Không áp dụng (thẩm định)",
+    "reviewer_reason": "Lý do điều chỉnh",
+    "agency_response": "Ý kiến của đơn vị",
+    "agency_response_text": "Nội dung giải trình",
+    "evidence": "Tài liệu kiểm chứng",
+    "reviewer": "Người thẩm định",
+    "inputs": "Số liệu tự đánh giá",
+    "points": "Điểm tự đánh giá",
+}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor: object
+    title: str
+    target: str = ""
+    field: str = ""
+    old: str = ""
+    new: str = ""
+    reason: str = ""
+    body: str = ""
+    kind: str = "audit"
+    is_internal: bool = False
+
+
+def history_for(user, submission) -> list[HistoryEntry]:
+    """Every status change, change of a value and message of the submission the user may read,
+    oldest first. Agencies never see internal notes nor questions drafted for a round that has
+    not been sent yet. Two queries whatever the length of the history."""
+    staff = permissions.can_see_internal_notes(user)
+    entries = AuditEntry.objects.filter(submission=submission).select_related("actor")
+    messages = Message.objects.filter(submission=submission).select_related(
+        "author", "item__criterion"
+    )
+    if not staff:
+        entries = entries.filter(is_internal=False)
+        messages = messages.filter(is_internal=False, round__lte=submission.round)
+    entries = list(entries)
+    result = [
+        HistoryEntry(
+            at=entry.at,
+            actor=entry.actor,
+            title=ACTION_LABELS.get(entry.action, entry.action),
+            target=entry.target,
+            field=FIELD_LABELS.get(entry.field, entry.field),
+            old=entry.old_value,
+            new=entry.new_value,
+            # The new reason is the value itself there; saying it twice reads badly.
+            reason="" if entry.field == "reviewer_reason" else entry.reason,
+            is_internal=entry.is_internal,
+        )
+        for entry in entries
+        # Questions are shown from their message (with the round), not twice.
+        if entry.action != "ask_question"
+    ]
+    # return_for_explanation, answer and record_decision keep their text both as the status
+    # change's reason and as a submission-level message; show it once, with the status change.
+    transition_texts = {
+        entry.reason for entry in entries if entry.field == "status" and entry.reason
+    }
+    result += [
+        HistoryEntry(
+            at=message.created_at,
+            actor=message.author,
+            title=MessageKind(message.kind).label,
+            target=message.item.criterion.code if message.item_id else "",
+            body=message.body,
+            kind="message",
+            is_internal=message.is_internal,
+        )
+        for message in messages
+        if message.item_id is not None or message.body not in transition_texts
+    ]
+    return sorted(result, key=lambda entry: entry.at)

@@ -1,0 +1,246 @@
+"""The agency's side of the appraisal: per criterion the adjustment, the reason and the
+questions; the officer answers each (đồng ý / giải trình), adds evidence, sends the answer or
+confirms the result, and sees the final score once the lead has finalised it.
+
+Evidence added here is an official document citation or a link; uploading files belongs to the
+self-assessment form, whose upload validation is shared once both areas are merged.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_POST
+
+from assessments import appraisal, permissions, scores, workflow
+from assessments.enums import MessageKind, Role, SubmissionStatus
+from assessments.history import history_for
+from assessments.models import Evidence, ItemScore, Message, Submission
+from assessments.workflow import ConflictError, WorkflowError
+
+S = SubmissionStatus
+
+
+def _submission_for_officer(user, pk) -> Submission:
+    if user.role != Role.OFFICER:
+        raise Http404
+    return permissions.get_submission_for_user(
+        user, pk, Submission.objects.select_related("period", "agency__kind", "table")
+    )
+
+
+@dataclass
+class ExchangeRow:
+    criterion: object
+    item: ItemScore | None = None
+    self_points: object = None
+    appraised_points: object = None
+    appraised_na: bool = False
+    questions: tuple = ()
+    answers: tuple = ()
+    evidence: tuple = ()
+    needs_answer: bool = False
+    form: dict | None = None
+
+
+def exchange_context(request, submission, *, forms=None, posted=None):
+    """Everything the exchange page shows, in a fixed number of queries. Only messages the
+    agency may read: never internal notes, never questions of a round not yet sent."""
+    criteria = scores.table_criteria(submission.table)
+    items = list(
+        submission.items.select_related("criterion__parent").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "id"))
+        )
+    )
+    visible = list(
+        Message.objects.filter(
+            submission=submission, is_internal=False, round__lte=submission.round
+        )
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    self_result = scores.self_result(submission, criteria, items)
+    appraised = scores.appraised_result(submission, criteria, items)
+    by_code = {item.criterion.code: item for item in items}
+    forms = forms or {}
+    rows = []
+    for criterion in criteria:
+        item = by_code.get(criterion.code)
+        if criterion.is_group or item is None:
+            rows.append(ExchangeRow(criterion=criterion))
+            continue
+        thread = [m for m in visible if m.item_id == item.pk]
+        questions = tuple(m for m in thread if m.kind == MessageKind.QUESTION)
+        current_questions = [m for m in questions if m.round == submission.round]
+        result = appraised.items[criterion.code]
+        rows.append(
+            ExchangeRow(
+                criterion=criterion,
+                item=item,
+                self_points=self_result.items[criterion.code].points,
+                appraised_points=result.points,
+                appraised_na=result.not_applicable,
+                questions=questions,
+                answers=tuple(m for m in thread if m.kind == MessageKind.ANSWER),
+                evidence=tuple(item.evidence.all()),
+                needs_answer=item.is_adjusted or bool(current_questions),
+                form=forms.get(item.pk)
+                or {
+                    "response": item.agency_response,
+                    "text": item.agency_response_text,
+                    "version": item.version,
+                },
+            )
+        )
+    can_answer = permissions.can_answer(request.user, submission)
+    actions = workflow.allowed_actions(submission, request.user)
+    return {
+        "submission": submission,
+        "rows": rows,
+        "self_result": self_result,
+        "appraised": appraised,
+        "general_messages": [m for m in visible if not m.item_id],
+        "can_answer": can_answer,
+        "actions": actions,
+        "answerable_items": [row.item for row in rows if row.item],
+        "pending": [
+            row.criterion.code
+            for row in rows
+            if row.needs_answer and row.item and not row.item.agency_response
+        ],
+        "history": history_for(request.user, submission),
+        "posted": posted or {},
+        "show_appraisal": submission.status not in (S.DRAFT, S.SUBMITTED),
+    }
+
+
+@login_required
+def exchange(request, pk):
+    submission = _submission_for_officer(request.user, pk)
+    return render(request, "assessments/exchange/page.html", exchange_context(request, submission))
+
+
+@require_POST
+@login_required
+def respond(request, pk, item_pk):
+    """Save the agency's answer on one criterion; with htmx answers the criterion card."""
+    submission = _submission_for_officer(request.user, pk)
+    item = get_object_or_404(
+        ItemScore.objects.select_related("criterion"), pk=item_pk, submission=submission
+    )
+    data = request.POST
+    form = {"response": data.get("response", ""), "text": data.get("text", "")}
+    error = ""
+    try:
+        appraisal.respond_to_item(
+            item,
+            actor=request.user,
+            response=form["response"],
+            text=form["text"],
+            expected_version=data.get("version"),
+        )
+    except ConflictError as conflict:
+        item.refresh_from_db()
+        error = conflict.message
+        form["version"] = item.version
+    except WorkflowError as refused:
+        error = refused.message
+        form["version"] = data.get("version")
+    htmx = request.headers.get("HX-Request") == "true"
+    if not error and not htmx:
+        messages.success(request, f"Đã lưu ý kiến về tiêu chí {item.criterion.code}.")
+        return redirect(reverse("assessments:exchange", args=[submission.pk]) + f"#tc-{item.pk}")
+    if error:
+        form["error"] = error
+        if not htmx:
+            messages.error(request, error)
+    context = exchange_context(request, submission, forms={item.pk: form} if error else None)
+    if not htmx:
+        return render(request, "assessments/exchange/page.html", context)
+    context["row"] = next(row for row in context["rows"] if row.item and row.item.pk == item.pk)
+    context["saved"] = not error
+    return render(request, "assessments/exchange/_item.html", context)
+
+
+@require_POST
+@login_required
+def add_evidence(request, pk):
+    """Evidence added while answering: a citation or a link, for chosen criteria."""
+    submission = _submission_for_officer(request.user, pk)
+    data = request.POST
+    items = list(ItemScore.objects.filter(submission=submission, pk__in=data.getlist("items")))
+    doc_date = None
+    try:
+        if data.get("doc_date"):
+            doc_date = parse_date(data["doc_date"])
+            if doc_date is None:
+                raise WorkflowError("Ngày ban hành không hợp lệ.")
+        appraisal.add_review_evidence(
+            submission,
+            actor=request.user,
+            items=items,
+            doc_number=data.get("doc_number", ""),
+            doc_date=doc_date,
+            issuer=data.get("issuer", ""),
+            summary=data.get("summary", ""),
+            url=data.get("url", ""),
+        )
+    except WorkflowError as error:
+        messages.error(request, error.message)
+        context = exchange_context(request, submission, posted={"evidence": data})
+        return render(request, "assessments/exchange/page.html", context)
+    messages.success(request, "Đã bổ sung tài liệu kiểm chứng.")
+    return redirect(reverse("assessments:exchange", args=[submission.pk]) + "#bo-sung")
+
+
+EXCHANGE_ACTIONS = {
+    "answer": "Đã gửi giải trình đến Sở TT&TT.",
+    "confirm_result": "Đã xác nhận thống nhất kết quả thẩm định.",
+}
+
+
+@require_POST
+@login_required
+def exchange_action(request, pk, action):
+    """Send the answers back (answer) or agree with the appraised result (confirm_result)."""
+    if action not in EXCHANGE_ACTIONS:
+        raise Http404
+    submission = _submission_for_officer(request.user, pk)
+    data = request.POST
+    try:
+        if action == "answer":
+            workflow.answer(
+                submission,
+                actor=request.user,
+                message=data.get("message", ""),
+                expected_version=data.get("expected_version"),
+            )
+        else:
+            workflow.confirm_result(
+                submission, actor=request.user, expected_version=data.get("expected_version")
+            )
+    except WorkflowError as error:
+        messages.error(request, error.message)
+        submission.refresh_from_db()
+        context = exchange_context(request, submission, posted={action: data})
+        status = 409 if isinstance(error, ConflictError) else 200
+        return render(request, "assessments/exchange/page.html", context, status=status)
+    messages.success(request, EXCHANGE_ACTIONS[action])
+    return redirect("assessments:exchange", submission.pk)
+
+
+urlpatterns = [
+    path("ho-so/<int:pk>/giai-trinh/", exchange, name="exchange"),
+    path("ho-so/<int:pk>/giai-trinh/tieu-chi/<int:item_pk>/", respond, name="exchange_respond"),
+    path("ho-so/<int:pk>/giai-trinh/tai-lieu/", add_evidence, name="exchange_evidence"),
+    path(
+        "ho-so/<int:pk>/giai-trinh/thao-tac/<slug:action>/",
+        exchange_action,
+        name="exchange_action",
+    ),
+]
