@@ -37,7 +37,7 @@ def _save_changes(obj, values: dict, *, actor, action: str, target: str) -> list
     creating = obj.pk is None
     changed = []
     for name, new in values.items():
-        old = getattr(obj, name)
+        old = None if creating else getattr(obj, name)
         if not creating and old == new:
             continue
         setattr(obj, name, new)

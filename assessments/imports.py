@@ -79,9 +79,8 @@ class Row:
 def open_workbook(content: bytes):
     """Open uploaded bytes safely or raise WorkbookError (too large, not an .xlsx file)."""
     if len(content) > MAX_UPLOAD_BYTES:
-        raise WorkbookError(
-            [f"Tệp quá lớn ({len(content) / 1024 / 1024:.1f} MB); tối đa 5 MB.".replace(".", ",")]
-        )
+        size = f"{len(content) / 1024 / 1024:.1f}".replace(".", ",")
+        raise WorkbookError([f"Tệp quá lớn ({size} MB); tối đa 5 MB."])
     try:
         return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
