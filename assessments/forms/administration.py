@@ -118,7 +118,13 @@ class AccountForm(forms.ModelForm):
             "phone",
             "is_active",
         )
-        labels = {"last_name": "Họ và tên đệm", "first_name": "Tên", "is_active": "Đang sử dụng"}
+        labels = {
+            "username": "Tên đăng nhập",
+            "last_name": "Họ và tên đệm",
+            "first_name": "Tên",
+            "email": "Thư điện tử",
+            "is_active": "Đang sử dụng",
+        }
 
     def __init__(self, *args, editor=None, **kwargs):
         super().__init__(*args, **kwargs)
