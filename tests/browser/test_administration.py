@@ -2,8 +2,6 @@
 table replaced from an edited workbook; then a new agency kind, agency and officer account, an
 extension and reminders."""
 
-import datetime as dt
-
 from django.core import mail
 from openpyxl import load_workbook
 
