@@ -227,7 +227,8 @@ def test_a_backup_restores_into_an_empty_database_and_media_folder(
     )
     assert _dump() == before
     restored = Evidence.objects.get(pk=evidence.pk)
-    assert restored.file.read() == b"\x89PNG ung dung"
+    with restored.file.open("rb") as stored:
+        assert stored.read() == b"\x89PNG ung dung"
 
 
 def test_restore_refuses_a_media_folder_with_files(tmp_path, db):
@@ -240,3 +241,23 @@ def test_restore_refuses_a_media_folder_with_files(tmp_path, db):
     assert str(caught.value) == (
         f"Thư mục tệp tải lên “{settings.MEDIA_ROOT}” không trống. Hãy dùng thư mục trống."
     )
+
+
+def test_restore_refuses_an_archive_that_writes_outside_the_media_folder(db, tmp_path):
+    import tarfile
+
+    archive = tmp_path / "doc-hai.tar.gz"
+    data = tmp_path / "du-lieu.json"
+    data.write_text("[]", encoding="utf-8")
+    manifest = tmp_path / "thong-tin.json"
+    manifest.write_text('{"objects": 0}', encoding="utf-8")
+    evil = tmp_path / "evil.txt"
+    evil.write_text("x")
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(manifest, arcname="thong-tin.json")
+        tar.add(data, arcname="du-lieu.json")
+        tar.add(evil, arcname="media/../../evil.txt")
+    with pytest.raises(CommandError) as caught:
+        call_command("restore", str(archive))
+    assert str(caught.value) == ("Tệp sao lưu có đường dẫn không an toàn: “media/../../evil.txt”.")
+    assert not (settings.MEDIA_ROOT.parent.parent / "evil.txt").exists()

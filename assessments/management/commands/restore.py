@@ -21,8 +21,9 @@ from assessments.models import Agency, AgencyKind, Period, User
 
 
 def _safe_name(name: str) -> PurePosixPath:
-    path = PurePosixPath(name)
-    if path.is_absolute() or ".." in path.parts:
+    """The path of a media member relative to MEDIA_ROOT; nothing may climb out of it."""
+    path = PurePosixPath(name.removeprefix(MEDIA_PREFIX))
+    if path.is_absolute() or ".." in path.parts or not path.parts:
         raise CommandError(f"Tệp sao lưu có đường dẫn không an toàn: “{name}”.")
     return path
 
@@ -63,6 +64,12 @@ class Command(BaseCommand):
             members = {member.name: member for member in tar.getmembers()}
             if DATA_NAME not in members or MANIFEST_NAME not in members:
                 raise CommandError(f"“{archive.name}” không phải tệp sao lưu của cổng.")
+            # Every path is checked before anything is written.
+            media = {
+                name: _safe_name(name)
+                for name, member in members.items()
+                if name.startswith(MEDIA_PREFIX) and member.isfile()
+            }
             manifest = json.load(tar.extractfile(members[MANIFEST_NAME]))
             data_path = Path(workdir) / DATA_NAME
             with tar.extractfile(members[DATA_NAME]) as source, data_path.open("wb") as target:
@@ -70,10 +77,8 @@ class Command(BaseCommand):
             try:
                 with transaction.atomic():
                     call_command("loaddata", str(data_path), verbosity=0)
-                    for name, member in members.items():
-                        if not name.startswith(MEDIA_PREFIX) or not member.isfile():
-                            continue
-                        relative = _safe_name(name.removeprefix(MEDIA_PREFIX))
+                    for name, relative in media.items():
+                        member = members[name]
                         target = media_root.joinpath(*relative.parts)
                         target.parent.mkdir(parents=True, exist_ok=True)
                         with tar.extractfile(member) as source, target.open("wb") as out:
