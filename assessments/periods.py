@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assessments import audit
 from assessments.criteria_io import dump_table, load_table
-from assessments.enums import PeriodStatus, SubmissionStatus
+from assessments.enums import PERIOD_OPEN_FOR_SUBMISSION, PeriodStatus, SubmissionStatus
 from assessments.models import Agency, Extension, Period, ReminderLog, Submission
 from assessments.notifications import agency_officers, notify
 
@@ -267,8 +267,12 @@ def _send(period: Period, row: dict, *, key: str, actor) -> bool:
 
 def send_reminders(period: Period, agency_ids, *, actor, today: dt.date | None = None) -> tuple:
     """Remind the chosen agencies that have not submitted (one manual reminder per agency per
-    day). Returns (sent, skipped) agency lists: skipped were already reminded today or have
+    day), only while the period is open for submission. Returns (sent, skipped) agency lists: skipped were already reminded today or have
     already submitted."""
+    if period.status not in PERIOD_OPEN_FOR_SUBMISSION:
+        raise AdministrationError(
+            "Kỳ đánh giá không mở cho các cơ quan tự đánh giá; không gửi nhắc việc."
+        )
     today = today or timezone.localdate()
     wanted = {int(pk) for pk in agency_ids}
     sent, skipped = [], []

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import accounts, imports, periods, workflow
 from assessments.criteria_io import CriteriaImportError
+from assessments.enums import PeriodStatus
 from assessments.exports.agencies_xlsx import AccountsExport, AgenciesExport
 from assessments.exports.criteria_xlsx import CriteriaTableExport
 from assessments.forms.administration import (
@@ -82,9 +83,13 @@ def _values(form, names):
 
 @admin_required
 def admin_home(request):
-    rows = Period.objects.select_related("evaluating_agency").annotate(
-        table_count=Count("tables", distinct=True),
-        submission_count=Count("submissions", distinct=True),
+    rows = (
+        Period.objects.select_related("evaluating_agency")
+        .annotate(
+            table_count=Count("tables", distinct=True),
+            submission_count=Count("submissions", distinct=True),
+        )
+        .order_by("-year", "is_practice", "code")
     )
     return render(request, "assessments/administration/home.html", {"periods": rows})
 
@@ -140,9 +145,13 @@ def _next_year_initial(latest) -> dict:
 @admin_required
 def period_detail(request, code):
     period = get_object_or_404(Period.objects.select_related("evaluating_agency"), code=code)
-    tables = period.tables.select_related("kind").annotate(
-        criteria_count=Count("criteria", filter=~Q(criteria__rule=""), distinct=True),
-        submission_count=Count("submissions", distinct=True),
+    tables = (
+        period.tables.select_related("kind")
+        .annotate(
+            criteria_count=Count("criteria", filter=~Q(criteria__rule=""), distinct=True),
+            submission_count=Count("submissions", distinct=True),
+        )
+        .order_by("kind__order")
     )
     sources = {
         name: label
@@ -304,7 +313,11 @@ def reminders(request, code):
         if not chosen:
             messages.error(request, "Vui lòng chọn ít nhất một cơ quan, đơn vị để nhắc.")
         else:
-            sent, skipped = periods.send_reminders(period, chosen, actor=request.user)
+            try:
+                sent, skipped = periods.send_reminders(period, chosen, actor=request.user)
+            except periods.AdministrationError as error:
+                messages.error(request, error.message)
+                return redirect("assessments:admin_reminders", period.code)
             if sent:
                 messages.success(request, f"Đã gửi nhắc việc tới {len(sent)} cơ quan, đơn vị.")
             if skipped:
@@ -325,7 +338,7 @@ def reminders(request, code):
             "rows": rows,
             "counts": counts,
             "labels": periods.PROGRESS_LABELS,
-            "is_open": period.status == "self_assessment",
+            "is_open": period.status == PeriodStatus.SELF_ASSESSMENT,
         },
     )
 
@@ -341,7 +354,7 @@ def kinds(request):
         accounts.save_agency_kind(kind, actor=request.user, **_values(form, accounts.KIND_FIELDS))
         messages.success(request, f"Đã thêm loại “{kind.name}”.")
         return redirect("assessments:admin_kinds")
-    rows = AgencyKind.objects.annotate(agency_count=Count("agencies"))
+    rows = AgencyKind.objects.annotate(agency_count=Count("agencies")).order_by("order", "name")
     return render(request, "assessments/administration/kinds.html", {"kinds": rows, "form": form})
 
 

@@ -137,3 +137,13 @@ def test_no_cron_reminder_outside_self_assessment(period):
     today = period.self_assessment_deadline - dt.timedelta(days=1)
     assert periods.send_due_reminders(period, [1], today=today) == []
     assert ReminderLog.objects.count() == 0
+
+
+def test_manual_reminders_need_an_open_period(period, agency_a, administrator):
+    Period.objects.filter(pk=period.pk).update(status=PeriodStatus.PREPARING)
+    period.refresh_from_db()
+    with pytest.raises(AdministrationError) as caught:
+        periods.send_reminders(period, [agency_a.pk], actor=administrator)
+    assert caught.value.message == (
+        "Kỳ đánh giá không mở cho các cơ quan tự đánh giá; không gửi nhắc việc."
+    )

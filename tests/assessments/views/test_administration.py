@@ -467,3 +467,30 @@ def test_the_reminder_page_sorts_agencies_and_sends_once_a_day(
     assert ReminderLog.objects.count() == 1
     assert Notification.objects.filter(user=officer_a, title__startswith="Nhắc việc").count() == 1
     assert get_or_create_submission(agency_a, period).status == SubmissionStatus.DRAFT
+
+
+@pytest.mark.parametrize("years", [[], [2023, 2024]])
+def test_the_period_list_costs_the_same_queries_whatever_its_length(
+    admin_client, period, django_assert_num_queries, years
+):
+    from tests.factories import make_period
+
+    for year in years:
+        make_period(code=str(year), year=year, tables=False)
+    # Session, user, unread notifications, periods with their counts.
+    with django_assert_num_queries(4):
+        response = admin_client.get(reverse("assessments:admin_home"))
+    assert [p.code for p in response.context["periods"]] == [
+        *[str(y) for y in reversed(years)],
+        "2022",
+    ]
+
+
+def test_reminders_for_a_period_not_open_are_refused_with_a_message(admin_client, period, agency_a):
+    Period.objects.filter(pk=period.pk).update(status=PeriodStatus.PREPARING)
+    url = reverse("assessments:admin_reminders", args=[period.code])
+    response = admin_client.post(url, {"agency": [agency_a.pk]}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Kỳ đánh giá không mở cho các cơ quan tự đánh giá; không gửi nhắc việc."
+    ]
+    assert ReminderLog.objects.count() == 0
