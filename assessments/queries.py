@@ -33,13 +33,19 @@ def annotate_progress(qs):
     )
 
 
-def annotate_extension(qs, *, period_field="period", agency_field="agency"):
+def annotate_extension(qs, *, period=None, period_field="period", agency_field="agency"):
     """extension_deadline / extension_reason: the agency's extended self-assessment deadline in
-    that period (None without one), in the same query. Works on any queryset that has a period
-    and an agency (submissions by default; name the fields for others)."""
-    extension = Extension.objects.filter(
-        period=OuterRef(period_field), agency=OuterRef(agency_field)
-    )
+    that period (None without one), in the same query.
+
+    On submissions: `annotate_extension(submissions)`. On agencies for one period:
+    `annotate_extension(Agency.objects.all(), period=period, agency_field="pk")`. Other
+    querysets name their period and agency fields."""
+    if period is not None:
+        extension = Extension.objects.filter(period=period, agency=OuterRef(agency_field))
+    else:
+        extension = Extension.objects.filter(
+            period=OuterRef(period_field), agency=OuterRef(agency_field)
+        )
     return qs.annotate(
         extension_deadline=Subquery(extension.values("new_deadline")[:1]),
         extension_reason=Subquery(extension.values("reason")[:1]),

@@ -409,6 +409,10 @@ def test_an_extension_is_granted_shown_to_the_agency_and_removed(
         new_deadline,
         "Sự cố đường truyền",
     )
+    by_agency = annotate_extension(Agency.objects.all(), period=period, agency_field="pk")
+    assert dict(
+        by_agency.filter(extension_deadline__isnull=False).values_list("code", "extension_deadline")
+    ) == {"so-tai-chinh": new_deadline}
 
     remove = reverse("assessments:admin_extension_remove", args=[period.code, extension.pk])
     admin_client.post(remove, {"reason": "Đơn vị đã khắc phục"})
