@@ -1,9 +1,9 @@
 """What each user may see, decided in one place, and computed columns."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from assessments.enums import Role
-from assessments.models import Submission
+from assessments.models import Extension, Submission
 
 
 def visible_submissions_for(user, queryset=None):
@@ -30,4 +30,23 @@ def annotate_progress(qs):
             distinct=True,
         ),
         evidence_count=Count("evidence", distinct=True),
+    )
+
+
+def annotate_extension(qs, *, period=None, period_field="period", agency_field="agency"):
+    """extension_deadline / extension_reason: the agency's extended self-assessment deadline in
+    that period (None without one), in the same query.
+
+    On submissions: `annotate_extension(submissions)`. On agencies for one period:
+    `annotate_extension(Agency.objects.all(), period=period, agency_field="pk")`. Other
+    querysets name their period and agency fields."""
+    if period is not None:
+        extension = Extension.objects.filter(period=period, agency=OuterRef(agency_field))
+    else:
+        extension = Extension.objects.filter(
+            period=OuterRef(period_field), agency=OuterRef(agency_field)
+        )
+    return qs.annotate(
+        extension_deadline=Subquery(extension.values("new_deadline")[:1]),
+        extension_reason=Subquery(extension.values("reason")[:1]),
     )

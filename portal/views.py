@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments.enums import PeriodStatus, Role
-from assessments.models import Period, Submission
+from assessments.models import Extension, Period, Submission
 from assessments.queries import annotate_progress
 
 
@@ -34,7 +34,12 @@ def home(request):
                 Submission.objects.filter(agency=user.agency, period__in=periods)
             )
         }
-        rows = [(period, submissions.get(period.pk)) for period in periods]
+        extensions = {
+            e.period_id: e for e in Extension.objects.filter(agency=user.agency, period__in=periods)
+        }
+        rows = [
+            (period, submissions.get(period.pk), extensions.get(period.pk)) for period in periods
+        ]
         past = (
             Submission.objects.filter(agency=user.agency)
             .exclude(period__in=periods)

@@ -1,21 +1,585 @@
-"""Administration: periods, criteria tables, agencies, accounts."""
+"""Administration: periods, criteria tables, agencies, accounts, extensions, reminders.
 
+Only administrators reach these pages (404 for everyone else, so the pages' existence is not
+confirmed). Views load, check, call a domain function (periods, accounts, imports, workflow)
+and turn its error into a message.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
-from django.urls import path
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse_lazy
+from django.views.decorators.http import require_POST
 
-from assessments.models import Period
+from assessments import accounts, imports, periods, workflow
+from assessments.criteria_io import CriteriaImportError
+from assessments.enums import PeriodStatus
+from assessments.exports.agencies_xlsx import AccountsExport, AgenciesExport
+from assessments.exports.criteria_xlsx import CriteriaTableExport
+from assessments.forms.administration import (
+    AccountForm,
+    AgencyForm,
+    AgencyKindForm,
+    CriteriaUploadForm,
+    ExtensionForm,
+    NewPeriodForm,
+    PeriodForm,
+    PortalSetPasswordForm,
+    ReasonForm,
+    WorkbookForm,
+)
+from assessments.models import Agency, AgencyKind, CriteriaTable, Extension, Period, User
 from assessments.permissions import can_administer
 
+# The period moves an administrator makes here; publishing belongs to the lead (reports).
+PERIOD_ACTIONS = {
+    "open_period": "Mở cho các cơ quan tự đánh giá",
+    "close_self_assessment": "Kết thúc tự đánh giá, chuyển sang thẩm định",
+    "archive_period": "Đưa vào lưu trữ",
+}
+LIST_LIMIT = 200
+# How the period's audit rows read on its page.
+ACTION_LABELS = {
+    "create_period": "Tạo kỳ đánh giá",
+    "copy_table": "Sao chép bảng tiêu chí",
+    "update_period": "Sửa thông tin kỳ",
+    "import_table": "Nhập bảng tiêu chí từ Excel",
+    "replace_table": "Thay thế bảng tiêu chí từ Excel",
+    "grant_extension": "Gia hạn",
+    "remove_extension": "Hủy gia hạn",
+    "send_reminder": "Gửi nhắc việc",
+    **{name: label for name, label in PERIOD_ACTIONS.items()},
+}
 
-@login_required
+
+def admin_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not can_administer(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _download(export) -> HttpResponse:
+    response = HttpResponse(export.render(), content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
+def _values(form, names):
+    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
+
+# Periods -------------------------------------------------------------------------------------
+
+
+@admin_required
 def admin_home(request):
-    if not can_administer(request.user):
+    rows = (
+        Period.objects.select_related("evaluating_agency")
+        .annotate(
+            table_count=Count("tables", distinct=True),
+            submission_count=Count("submissions", distinct=True),
+        )
+        .order_by("-year", "is_practice", "code")
+    )
+    return render(request, "assessments/administration/home.html", {"periods": rows})
+
+
+@admin_required
+def period_create(request):
+    latest = Period.objects.filter(is_practice=False).order_by("-year").first()
+    if request.method == "POST":
+        form = NewPeriodForm(request.POST)
+        if form.is_valid():
+            period = periods.create_period(
+                actor=request.user,
+                copy_from=form.cleaned_data["copy_from"],
+                **_values(form, periods.PERIOD_FIELDS),
+            )
+            messages.success(request, f"Đã tạo kỳ đánh giá “{period}”.")
+            return redirect("assessments:admin_period", period.code)
+    else:
+        form = NewPeriodForm(initial=_next_year_initial(latest))
+    return render(request, "assessments/administration/period_form.html", {"form": form})
+
+
+def _shift(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29/2
+        return day.replace(year=day.year + years, day=28)
+
+
+def _next_year_initial(latest) -> dict:
+    """Last year's settings one year on: usually only the dates and the year change."""
+    if latest is None:
+        return {}
+    year = latest.year + 1
+    return {
+        "code": str(year),
+        "year": year,
+        "title": f"Đánh giá ứng dụng CNTT trong quản lý điều hành năm {year}",
+        "window_start": _shift(latest.window_start, 1),
+        "window_end": _shift(latest.window_end, 1),
+        "self_assessment_deadline": _shift(latest.self_assessment_deadline, 1),
+        "report_deadline": _shift(latest.report_deadline, 1),
+        "evaluating_agency": latest.evaluating_agency_id,
+        "legal_basis": latest.legal_basis,
+        "guidance_document": "",
+        "threshold_a_plus": latest.threshold_a_plus,
+        "threshold_a": latest.threshold_a,
+        "threshold_b": latest.threshold_b,
+        "copy_from": latest.pk,
+    }
+
+
+@admin_required
+def period_detail(request, code):
+    period = get_object_or_404(Period.objects.select_related("evaluating_agency"), code=code)
+    tables = (
+        period.tables.select_related("kind")
+        .annotate(
+            criteria_count=Count("criteria", filter=~Q(criteria__rule=""), distinct=True),
+            submission_count=Count("submissions", distinct=True),
+        )
+        .order_by("kind__order")
+    )
+    sources = {
+        name: label
+        for name, label in PERIOD_ACTIONS.items()
+        if period.status in workflow.PERIOD_TRANSITIONS[name][0]
+    }
+    context = {
+        "period": period,
+        "tables": tables,
+        "actions": sources,
+        "upload_form": CriteriaUploadForm(),
+        "audit_entries": [
+            (entry, ACTION_LABELS.get(entry.action, entry.action))
+            for entry in period.audit_entries.filter(submission__isnull=True)
+            .select_related("actor")
+            .order_by("-at", "-id")[:30]
+        ],
+    }
+    return render(request, "assessments/administration/period_detail.html", context)
+
+
+@admin_required
+def period_edit(request, code):
+    period = get_object_or_404(Period, code=code)
+    form = PeriodForm(request.POST or None, instance=Period.objects.get(pk=period.pk))
+    if request.method == "POST" and form.is_valid():
+        changed = periods.update_period(
+            period, actor=request.user, **_values(form, periods.PERIOD_FIELDS)
+        )
+        if changed:
+            messages.success(request, "Đã lưu thay đổi của kỳ đánh giá.")
+        else:
+            messages.info(request, "Không có thay đổi nào.")
+        return redirect("assessments:admin_period", period.code)
+    return render(
+        request, "assessments/administration/period_form.html", {"form": form, "period": period}
+    )
+
+
+@admin_required
+@require_POST
+def period_status(request, code):
+    period = get_object_or_404(Period, code=code)
+    name = request.POST.get("action", "")
+    if name not in PERIOD_ACTIONS:
         raise Http404
-    return render(request, "assessments/admin_home.html", {"periods": Period.objects.all()})
+    try:
+        period = workflow.change_period_status(
+            period, name, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, f"Kỳ đánh giá chuyển sang trạng thái “{period.get_status_display()}”."
+        )
+    return redirect("assessments:admin_period", period.code)
+
+
+# Criteria tables -----------------------------------------------------------------------------
+
+
+@admin_required
+def criteria_template(request):
+    return _download(CriteriaTableExport())
+
+
+@admin_required
+def table_download(request, code, kind):
+    table = get_object_or_404(
+        CriteriaTable.objects.select_related("period", "kind"), period__code=code, kind__code=kind
+    )
+    return _download(CriteriaTableExport(table))
+
+
+@admin_required
+def table_upload(request, code):
+    period = get_object_or_404(Period, code=code)
+    form = CriteriaUploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        kind = form.cleaned_data["kind"]
+        try:
+            table = imports.import_criteria_workbook(
+                upload.read(), period, kind, actor=request.user, filename=upload.name
+            )
+        except CriteriaImportError as error:
+            errors = error.errors
+        else:
+            messages.success(
+                request, f"Đã nhập {table.label} ({table.criteria.count()} dòng) cho kỳ “{period}”."
+            )
+            return redirect("assessments:admin_period", period.code)
+    return render(
+        request,
+        "assessments/administration/table_upload.html",
+        {"period": period, "form": form, "errors": errors},
+    )
+
+
+# Extensions ----------------------------------------------------------------------------------
+
+
+@admin_required
+def extensions(request, code):
+    period = get_object_or_404(Period, code=code)
+    agencies = periods.expected_agencies(period).order_by("name")
+    form = ExtensionForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            extension = periods.grant_extension(
+                period,
+                form.cleaned_data["agency"],
+                new_deadline=form.cleaned_data["new_deadline"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except periods.AdministrationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                f"Đã gia hạn cho {extension.agency} đến hết ngày "
+                f"{extension.new_deadline:%d/%m/%Y}.",
+            )
+            return redirect("assessments:admin_extensions", period.code)
+    rows = period.extensions.select_related("agency", "granted_by").order_by("agency__name")
+    return render(
+        request,
+        "assessments/administration/extensions.html",
+        {"period": period, "form": form, "extensions": rows, "reason_form": ReasonForm()},
+    )
+
+
+@admin_required
+@require_POST
+def extension_remove(request, code, pk):
+    extension = get_object_or_404(
+        Extension.objects.select_related("period", "agency"), pk=pk, period__code=code
+    )
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        periods.remove_extension(extension, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"Đã hủy gia hạn của {extension.agency}.")
+    else:
+        messages.error(request, "Vui lòng nêu lý do hủy gia hạn.")
+    return redirect("assessments:admin_extensions", code)
+
+
+# Reminders -----------------------------------------------------------------------------------
+
+
+@admin_required
+def reminders(request, code):
+    period = get_object_or_404(Period, code=code)
+    if request.method == "POST":
+        chosen = request.POST.getlist("agency")
+        if not chosen:
+            messages.error(request, "Vui lòng chọn ít nhất một cơ quan, đơn vị để nhắc.")
+        else:
+            try:
+                sent, skipped = periods.send_reminders(period, chosen, actor=request.user)
+            except periods.AdministrationError as error:
+                messages.error(request, error.message)
+                return redirect("assessments:admin_reminders", period.code)
+            if sent:
+                messages.success(request, f"Đã gửi nhắc việc tới {len(sent)} cơ quan, đơn vị.")
+            if skipped:
+                names = ", ".join(str(agency) for agency in skipped)
+                messages.warning(
+                    request, f"Không gửi lại cho (đã nhắc hôm nay hoặc đã nộp): {names}."
+                )
+        return redirect("assessments:admin_reminders", period.code)
+    rows = periods.agency_progress(period)
+    counts = {
+        state: sum(1 for row in rows if row["state"] == state) for state in periods.PROGRESS_LABELS
+    }
+    return render(
+        request,
+        "assessments/administration/reminders.html",
+        {
+            "period": period,
+            "rows": rows,
+            "counts": counts,
+            "labels": periods.PROGRESS_LABELS,
+            "is_open": period.status == PeriodStatus.SELF_ASSESSMENT,
+        },
+    )
+
+
+# Agency kinds and agencies -------------------------------------------------------------------
+
+
+@admin_required
+def kinds(request):
+    form = AgencyKindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        kind = AgencyKind()
+        accounts.save_agency_kind(kind, actor=request.user, **_values(form, accounts.KIND_FIELDS))
+        messages.success(request, f"Đã thêm loại “{kind.name}”.")
+        return redirect("assessments:admin_kinds")
+    rows = AgencyKind.objects.annotate(agency_count=Count("agencies")).order_by("order", "name")
+    return render(request, "assessments/administration/kinds.html", {"kinds": rows, "form": form})
+
+
+@admin_required
+def kind_edit(request, pk):
+    kind = get_object_or_404(AgencyKind, pk=pk)
+    form = AgencyKindForm(request.POST or None, instance=AgencyKind.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        accounts.save_agency_kind(kind, actor=request.user, **_values(form, accounts.KIND_FIELDS))
+        messages.success(request, f"Đã lưu loại “{kind.name}”.")
+        return redirect("assessments:admin_kinds")
+    return render(
+        request,
+        "assessments/administration/simple_form.html",
+        {
+            "form": form,
+            "title": f"Sửa loại cơ quan, đơn vị: {kind.name}",
+            "back": "assessments:admin_kinds",
+        },
+    )
+
+
+@admin_required
+def agencies(request):
+    query = request.GET.get("q", "").strip()
+    rows = Agency.objects.select_related("kind")
+    if query:
+        rows = rows.filter(
+            Q(name__icontains=query) | Q(short_name__icontains=query) | Q(code__icontains=query)
+        )
+    return render(
+        request,
+        "assessments/administration/agencies.html",
+        {"agencies": rows[:LIST_LIMIT], "query": query, "limit": LIST_LIMIT},
+    )
+
+
+@admin_required
+def agency_form(request, pk=None):
+    agency = get_object_or_404(Agency, pk=pk) if pk else Agency()
+    form = AgencyForm(request.POST or None, instance=Agency.objects.get(pk=pk) if pk else None)
+    if request.method == "POST" and form.is_valid():
+        accounts.save_agency(agency, actor=request.user, **_values(form, accounts.AGENCY_FIELDS))
+        messages.success(request, f"Đã lưu “{agency.name}”.")
+        return redirect("assessments:admin_agencies")
+    title = f"Sửa cơ quan, đơn vị: {agency.name}" if pk else "Thêm cơ quan, đơn vị"
+    return render(
+        request,
+        "assessments/administration/simple_form.html",
+        {
+            "form": form,
+            "title": title,
+            "back": "assessments:admin_agencies",
+            "note": "Cơ quan đã có hồ sơ không bị xóa; bỏ chọn “đang hoạt động” để ngừng đánh giá.",
+        },
+    )
+
+
+def _import_view(request, *, title, importer, export, back):
+    form = WorkbookForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            created, updated = importer(upload.read(), actor=request.user)
+        except CriteriaImportError as error:
+            errors = error.errors
+        else:
+            messages.success(request, f"Đã thêm {created}, cập nhật {updated} dòng.")
+            return redirect(back)
+    return render(
+        request,
+        "assessments/administration/workbook_import.html",
+        {"form": form, "errors": errors, "title": title, "export": export, "back": back},
+    )
+
+
+@admin_required
+def agencies_import(request):
+    return _import_view(
+        request,
+        title="Nhập cơ quan, đơn vị từ Excel",
+        importer=imports.import_agencies_workbook,
+        export="assessments:admin_agencies_export",
+        back="assessments:admin_agencies",
+    )
+
+
+@admin_required
+def agencies_export(request):
+    return _download(AgenciesExport(template=bool(request.GET.get("mau"))))
+
+
+# Accounts ------------------------------------------------------------------------------------
+
+
+@admin_required
+def accounts_list(request):
+    query = request.GET.get("q", "").strip()
+    rows = User.objects.select_related("agency").order_by("role", "agency__name", "username")
+    if query:
+        rows = rows.filter(
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(agency__name__icontains=query)
+        )
+    return render(
+        request,
+        "assessments/administration/accounts.html",
+        {"accounts": rows[:LIST_LIMIT], "query": query, "limit": LIST_LIMIT},
+    )
+
+
+@admin_required
+def account_form(request, pk=None):
+    user = get_object_or_404(User, pk=pk) if pk else None
+    form = AccountForm(
+        request.POST or None,
+        instance=User.objects.get(pk=pk) if pk else None,
+        editor=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        values = _values(form, accounts.USER_FIELDS)
+        if user is None:
+            user = accounts.create_account(actor=request.user, **values)
+            messages.success(
+                request,
+                f"Đã tạo tài khoản “{user.username}” và gửi đường dẫn đặt mật khẩu tới "
+                f"{user.email}.",
+            )
+        else:
+            accounts.update_account(user, actor=request.user, **values)
+            messages.success(request, f"Đã lưu tài khoản “{user.username}”.")
+        return redirect("assessments:admin_accounts")
+    return render(
+        request,
+        "assessments/administration/account_form.html",
+        {"form": form, "account": user},
+    )
+
+
+@admin_required
+@require_POST
+def account_send_link(request, pk):
+    user = get_object_or_404(User, pk=pk)
+    if not user.email:
+        messages.error(request, "Tài khoản chưa có địa chỉ thư điện tử.")
+    else:
+        accounts.send_password_link(user, actor=request.user)
+        messages.success(request, f"Đã gửi đường dẫn đặt mật khẩu tới {user.email}.")
+    return redirect("assessments:admin_account", user.pk)
+
+
+@admin_required
+def accounts_import(request):
+    return _import_view(
+        request,
+        title="Nhập tài khoản cán bộ đầu mối từ Excel",
+        importer=imports.import_accounts_workbook,
+        export="assessments:admin_accounts_export",
+        back="assessments:admin_accounts",
+    )
+
+
+@admin_required
+def accounts_export(request):
+    return _download(AccountsExport(template=bool(request.GET.get("mau"))))
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The one-time link a new account receives (Django's reset token: it stops working once
+    the password is set)."""
+
+    form_class = PortalSetPasswordForm
+    template_name = "assessments/administration/set_password.html"
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Đã đặt mật khẩu. Vui lòng đăng nhập.")
+        return response
 
 
 urlpatterns = [
     path("quan-tri/", admin_home, name="admin_home"),
+    path("quan-tri/ky-danh-gia/tao-moi/", period_create, name="admin_period_create"),
+    path("quan-tri/ky-danh-gia/<slug:code>/", period_detail, name="admin_period"),
+    path("quan-tri/ky-danh-gia/<slug:code>/sua/", period_edit, name="admin_period_edit"),
+    path("quan-tri/ky-danh-gia/<slug:code>/trang-thai/", period_status, name="admin_period_status"),
+    path("quan-tri/ky-danh-gia/<slug:code>/tai-len-bang/", table_upload, name="admin_table_upload"),
+    path(
+        "quan-tri/ky-danh-gia/<slug:code>/bang/<slug:kind>.xlsx",
+        table_download,
+        name="admin_table_download",
+    ),
+    path("quan-tri/ky-danh-gia/<slug:code>/gia-han/", extensions, name="admin_extensions"),
+    path(
+        "quan-tri/ky-danh-gia/<slug:code>/gia-han/<int:pk>/huy/",
+        extension_remove,
+        name="admin_extension_remove",
+    ),
+    path("quan-tri/ky-danh-gia/<slug:code>/nhac-viec/", reminders, name="admin_reminders"),
+    path("quan-tri/mau-bang-tieu-chi.xlsx", criteria_template, name="admin_criteria_template"),
+    path("quan-tri/loai-co-quan/", kinds, name="admin_kinds"),
+    path("quan-tri/loai-co-quan/<int:pk>/", kind_edit, name="admin_kind"),
+    path("quan-tri/co-quan/", agencies, name="admin_agencies"),
+    path("quan-tri/co-quan/them/", agency_form, name="admin_agency_create"),
+    path("quan-tri/co-quan/<int:pk>/", agency_form, name="admin_agency"),
+    path("quan-tri/co-quan/nhap-excel/", agencies_import, name="admin_agencies_import"),
+    path("quan-tri/co-quan/co-quan.xlsx", agencies_export, name="admin_agencies_export"),
+    path("quan-tri/tai-khoan/", accounts_list, name="admin_accounts"),
+    path("quan-tri/tai-khoan/them/", account_form, name="admin_account_create"),
+    path("quan-tri/tai-khoan/<int:pk>/", account_form, name="admin_account"),
+    path(
+        "quan-tri/tai-khoan/<int:pk>/gui-duong-dan/",
+        account_send_link,
+        name="admin_account_send_link",
+    ),
+    path("quan-tri/tai-khoan/nhap-excel/", accounts_import, name="admin_accounts_import"),
+    path("quan-tri/tai-khoan/tai-khoan.xlsx", accounts_export, name="admin_accounts_export"),
+    path(
+        "dat-mat-khau/<uidb64>/<token>/",
+        SetPasswordView.as_view(),
+        name="set_password",
+    ),
 ]

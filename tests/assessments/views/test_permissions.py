@@ -5,7 +5,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Evidence
+from assessments.models import Agency, Evidence, Extension, User
 from assessments.services import get_or_create_submission
 from tests.conftest import login
 
@@ -25,6 +25,7 @@ def _evidence(submission):
 
 def _url(name, objects):
     period, submission = objects
+    extension, agency, officer = objects_admin(period)
     return {
         "home": reverse("home"),
         "notifications": reverse("notifications"),
@@ -37,6 +38,36 @@ def _url(name, objects):
         "evidence_file": reverse("assessments:evidence_file", args=[_evidence(submission).pk]),
         "reports_home": reverse("assessments:reports_home"),
         "admin_home": reverse("assessments:admin_home"),
+        "admin_period_create": reverse("assessments:admin_period_create"),
+        "admin_period": reverse("assessments:admin_period", args=[period.code]),
+        "admin_period_edit": reverse("assessments:admin_period_edit", args=[period.code]),
+        "admin_period_status": reverse("assessments:admin_period_status", args=[period.code]),
+        "admin_table_upload": reverse("assessments:admin_table_upload", args=[period.code]),
+        "admin_table_download": reverse(
+            "assessments:admin_table_download", args=[period.code, "so-ban-nganh"]
+        ),
+        "admin_criteria_template": reverse("assessments:admin_criteria_template"),
+        "admin_extensions": reverse("assessments:admin_extensions", args=[period.code]),
+        "admin_extension_remove": reverse(
+            "assessments:admin_extension_remove", args=[period.code, extension.pk]
+        ),
+        "admin_reminders": reverse("assessments:admin_reminders", args=[period.code]),
+        "admin_kinds": reverse("assessments:admin_kinds"),
+        "admin_kind": reverse("assessments:admin_kind", args=[agency.kind_id]),
+        "admin_agencies": reverse("assessments:admin_agencies"),
+        "admin_agency_create": reverse("assessments:admin_agency_create"),
+        "admin_agency": reverse("assessments:admin_agency", args=[agency.pk]),
+        "admin_agencies_import": reverse("assessments:admin_agencies_import"),
+        "admin_agencies_export": reverse("assessments:admin_agencies_export"),
+        "admin_accounts": reverse("assessments:admin_accounts"),
+        "admin_account_create": reverse("assessments:admin_account_create"),
+        "admin_account": reverse("assessments:admin_account", args=[officer.pk]),
+        "admin_account_send_link": reverse(
+            "assessments:admin_account_send_link", args=[officer.pk]
+        ),
+        "admin_accounts_import": reverse("assessments:admin_accounts_import"),
+        "admin_accounts_export": reverse("assessments:admin_accounts_export"),
+        "set_password": reverse("assessments:set_password", args=["MQ", "invalid-token"]),
         "public_periods": reverse("public:periods"),
         "public_criteria": reverse("public:criteria", args=[period.year]),
         "public_results": reverse("public:period_results", args=[period.year]),
@@ -56,14 +87,50 @@ MATRIX = {
     "evidence_file": [302, 200, 404, 200, 200, 200],
     "reports_home": [302, 404, 404, 404, 200, 200],
     "admin_home": [302, 404, 404, 404, 404, 200],
+    "admin_period_create": [302, 404, 404, 404, 404, 200],
+    "admin_period": [302, 404, 404, 404, 404, 200],
+    "admin_period_edit": [302, 404, 404, 404, 404, 200],
+    "admin_period_status": [302, 404, 404, 404, 404, 405],  # POST only
+    "admin_table_upload": [302, 404, 404, 404, 404, 200],
+    "admin_table_download": [302, 404, 404, 404, 404, 200],
+    "admin_criteria_template": [302, 404, 404, 404, 404, 200],
+    "admin_extensions": [302, 404, 404, 404, 404, 200],
+    "admin_extension_remove": [302, 404, 404, 404, 404, 405],  # POST only
+    "admin_reminders": [302, 404, 404, 404, 404, 200],
+    "admin_kinds": [302, 404, 404, 404, 404, 200],
+    "admin_kind": [302, 404, 404, 404, 404, 200],
+    "admin_agencies": [302, 404, 404, 404, 404, 200],
+    "admin_agency_create": [302, 404, 404, 404, 404, 200],
+    "admin_agency": [302, 404, 404, 404, 404, 200],
+    "admin_agencies_import": [302, 404, 404, 404, 404, 200],
+    "admin_agencies_export": [302, 404, 404, 404, 404, 200],
+    "admin_accounts": [302, 404, 404, 404, 404, 200],
+    "admin_account_create": [302, 404, 404, 404, 404, 200],
+    "admin_account": [302, 404, 404, 404, 404, 200],
+    "admin_account_send_link": [302, 404, 404, 404, 404, 405],  # POST only
+    "admin_accounts_import": [302, 404, 404, 404, 404, 200],
+    "admin_accounts_export": [302, 404, 404, 404, 404, 200],
+    # The one-time link is for people without a password yet; a bad token shows a message.
+    "set_password": [200, 200, 200, 200, 200, 200],
     "public_periods": [200, 200, 200, 200, 200, 200],
     "public_criteria": [200, 200, 200, 200, 200, 200],
     "public_results": [404, 404, 404, 404, 404, 404],  # not published yet
 }
 
 
+def objects_admin(period):
+    """An extension, an agency and an officer account for the administration URLs."""
+    agency = Agency.objects.get(code="so-tai-chinh")
+    extension, _ = Extension.objects.get_or_create(
+        period=period,
+        agency=agency,
+        defaults={"new_deadline": period.report_deadline, "reason": "Sự cố mạng"},
+    )
+    return extension, agency, User.objects.get(username="canbo_a")
+
+
 @pytest.fixture
-def objects(period, agency_a):
+def objects(period, agency_a, officer_a):
     return period, get_or_create_submission(agency_a, period)
 
 

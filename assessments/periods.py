@@ -1,0 +1,307 @@
+"""Setting up a year: new periods copied from a previous one, period settings, deadline
+extensions and reminders. Every change writes an audit row in the same transaction."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import audit
+from assessments.criteria_io import dump_table, load_table
+from assessments.enums import PERIOD_OPEN_FOR_SUBMISSION, PeriodStatus, SubmissionStatus
+from assessments.models import Agency, Extension, Period, ReminderLog, Submission
+from assessments.notifications import agency_officers, notify
+
+# Settings an administrator edits on a period; status is never one of them (workflow only).
+PERIOD_FIELDS = (
+    "code",
+    "year",
+    "title",
+    "is_practice",
+    "window_start",
+    "window_end",
+    "self_assessment_deadline",
+    "report_deadline",
+    "evaluating_agency",
+    "legal_basis",
+    "guidance_document",
+    "threshold_a_plus",
+    "threshold_a",
+    "threshold_b",
+)
+
+
+class AdministrationError(Exception):
+    """A change an administrator asked for that cannot be made; `message` is shown as is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _shown(value):
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    return value
+
+
+@transaction.atomic
+def create_period(*, actor, copy_from: Period | None = None, **values) -> Period:
+    """Create a period in “Chuẩn bị” from `values` (the PERIOD_FIELDS). With `copy_from`, every
+    criteria table of that period is copied (dump → load, so the copy is validated like an
+    import) and can then be edited or replaced before the period opens.
+
+    Side effects: one audit row for the period and one per copied table.
+    """
+    period = Period.objects.create(status=PeriodStatus.PREPARING, **values)
+    audit.record(
+        actor=actor,
+        period=period,
+        action="create_period",
+        target=period.code,
+        new=period.title,
+        reason=f"Sao chép từ kỳ “{copy_from}”" if copy_from else "",
+    )
+    if copy_from is not None:
+        for table in copy_from.tables.select_related("kind"):
+            copied = load_table(dump_table(table), period, table.kind)
+            audit.record(
+                actor=actor,
+                period=period,
+                action="copy_table",
+                target=copied.label,
+                new=copied.title,
+                reason=f"Sao chép từ kỳ “{copy_from}”",
+            )
+    return period
+
+
+@transaction.atomic
+def update_period(period: Period, *, actor, **values) -> list[str]:
+    """Change a period's settings; one audit row per changed field. Returns the changed names."""
+    changed = []
+    for name, new in values.items():
+        if name not in PERIOD_FIELDS:
+            raise ValueError(name)
+        old = getattr(period, name)
+        if old == new:
+            continue
+        setattr(period, name, new)
+        changed.append(name)
+        audit.record(
+            actor=actor,
+            period=period,
+            action="update_period",
+            target=period.code,
+            field=name,
+            old=_shown(old),
+            new=_shown(new),
+        )
+    if changed:
+        period.save(update_fields=changed)
+    return changed
+
+
+def effective_deadline(period: Period, extension: Extension | None) -> dt.date:
+    return extension.new_deadline if extension is not None else period.self_assessment_deadline
+
+
+@transaction.atomic
+def grant_extension(period: Period, agency: Agency, *, new_deadline: dt.date, reason: str, actor):
+    """Give (or change) one agency's later self-assessment deadline.
+
+    Rules: a reason is required; the new date is after the period's own deadline and not after
+    the report deadline (results must still reach UBND tỉnh in time); only while the period is
+    being prepared, open or under review. Side effects: audit row; the agency's officers are
+    notified after commit.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise AdministrationError("Vui lòng nêu lý do gia hạn.")
+    if period.status not in (
+        PeriodStatus.PREPARING,
+        PeriodStatus.SELF_ASSESSMENT,
+        PeriodStatus.REVIEW,
+    ):
+        raise AdministrationError("Kỳ đánh giá đã chốt; không thể gia hạn.")
+    if new_deadline <= period.self_assessment_deadline:
+        raise AdministrationError(
+            f"Hạn mới phải sau hạn chung "
+            f"({period.self_assessment_deadline:%d/%m/%Y}) của kỳ đánh giá."
+        )
+    if new_deadline > period.report_deadline:
+        raise AdministrationError(
+            f"Hạn mới không được sau hạn gửi kết quả về UBND tỉnh "
+            f"({period.report_deadline:%d/%m/%Y})."
+        )
+    extension = Extension.objects.select_for_update().filter(period=period, agency=agency).first()
+    old = extension.new_deadline if extension else None
+    if extension is None:
+        extension = Extension.objects.create(
+            period=period, agency=agency, new_deadline=new_deadline, reason=reason, granted_by=actor
+        )
+    else:
+        extension.new_deadline = new_deadline
+        extension.reason = reason
+        extension.granted_by = actor
+        extension.save(update_fields=["new_deadline", "reason", "granted_by"])
+    audit.record(
+        actor=actor,
+        period=period,
+        action="grant_extension",
+        target=agency.name,
+        field="new_deadline",
+        old=_shown(old),
+        new=_shown(new_deadline),
+        reason=reason,
+    )
+    notify(
+        agency_officers(agency),
+        title=f"{period.title}: gia hạn tự đánh giá đến hết ngày {new_deadline:%d/%m/%Y}",
+        body=f"Lý do: {reason}",
+        url=reverse("home"),
+    )
+    return extension
+
+
+@transaction.atomic
+def remove_extension(extension: Extension, *, actor, reason: str) -> None:
+    """Withdraw an extension (the period's own deadline applies again). Reason required."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AdministrationError("Vui lòng nêu lý do hủy gia hạn.")
+    audit.record(
+        actor=actor,
+        period=extension.period,
+        action="remove_extension",
+        target=extension.agency.name,
+        field="new_deadline",
+        old=_shown(extension.new_deadline),
+        new=None,
+        reason=reason,
+    )
+    extension.delete()
+
+
+# Reminders -------------------------------------------------------------------------------------
+
+NOT_STARTED = "not_started"
+IN_DRAFT = "draft"
+SUBMITTED = "submitted"
+PROGRESS_LABELS = {
+    NOT_STARTED: "Chưa bắt đầu",
+    IN_DRAFT: "Đang tự đánh giá, chưa nộp",
+    SUBMITTED: "Đã nộp",
+}
+
+
+def expected_agencies(period: Period):
+    """Active agencies of a kind that has a table in the period: those who must self-assess."""
+    return (
+        Agency.objects.filter(is_active=True, kind__tables__period=period)
+        .select_related("kind")
+        .distinct()
+    )
+
+
+def agency_progress(period: Period) -> list[dict]:
+    """One row per expected agency: its submission (if any), its extension (if any), its
+    deadline, and the bucket not_started / draft / submitted. Three queries, whatever the size."""
+    agencies = list(expected_agencies(period))
+    submissions = {
+        s.agency_id: s for s in Submission.objects.filter(period=period).only("agency", "status")
+    }
+    extensions = {e.agency_id: e for e in Extension.objects.filter(period=period)}
+    rows = []
+    for agency in agencies:
+        submission = submissions.get(agency.pk)
+        if submission is None:
+            state = NOT_STARTED
+        elif submission.status == SubmissionStatus.DRAFT:
+            state = IN_DRAFT
+        else:
+            state = SUBMITTED
+        extension = extensions.get(agency.pk)
+        rows.append(
+            {
+                "agency": agency,
+                "submission": submission,
+                "state": state,
+                "state_label": PROGRESS_LABELS[state],
+                "extension": extension,
+                "deadline": effective_deadline(period, extension),
+            }
+        )
+    return rows
+
+
+def _send(period: Period, row: dict, *, key: str, actor) -> bool:
+    """Send one reminder unless one with this key was already sent (the unique key makes a
+    second cron run, or a double click, a no-op)."""
+    agency = row["agency"]
+    with transaction.atomic():
+        _log, created = ReminderLog.objects.get_or_create(
+            period=period, agency=agency, key=key, defaults={"sent_by": actor}
+        )
+        if not created:
+            return False
+        deadline = row["deadline"]
+        if row["state"] == NOT_STARTED:
+            situation = "Đơn vị chưa bắt đầu tự đánh giá."
+        else:
+            situation = "Hồ sơ tự đánh giá của đơn vị chưa được nộp."
+        notify(
+            agency_officers(agency),
+            title=f"Nhắc việc: {period.title} — hạn nộp hết ngày {deadline:%d/%m/%Y}",
+            body=(
+                f"{situation} Vui lòng hoàn thành và nộp hồ sơ trước hết ngày {deadline:%d/%m/%Y}."
+            ),
+            url=reverse("assessments:agency_period", args=[period.code]),
+        )
+        audit.record(
+            actor=actor, period=period, action="send_reminder", target=agency.name, new=key
+        )
+    return True
+
+
+def send_reminders(period: Period, agency_ids, *, actor, today: dt.date | None = None) -> tuple:
+    """Remind the chosen agencies that have not submitted (one manual reminder per agency per
+    day), only while the period is open for submission. Returns (sent, skipped) agency lists: skipped were already reminded today or have
+    already submitted."""
+    if period.status not in PERIOD_OPEN_FOR_SUBMISSION:
+        raise AdministrationError(
+            "Kỳ đánh giá không mở cho các cơ quan tự đánh giá; không gửi nhắc việc."
+        )
+    today = today or timezone.localdate()
+    wanted = {int(pk) for pk in agency_ids}
+    sent, skipped = [], []
+    for row in agency_progress(period):
+        if row["agency"].pk not in wanted:
+            continue
+        if row["state"] == SUBMITTED:
+            skipped.append(row["agency"])
+            continue
+        key = f"thu-cong-{today:%Y%m%d}"
+        (sent if _send(period, row, key=key, actor=actor) else skipped).append(row["agency"])
+    return sent, skipped
+
+
+def send_due_reminders(period: Period, days_before, *, today: dt.date | None = None) -> list:
+    """For a daily cron: remind every agency that has not submitted when its own deadline
+    (extension included) is exactly N days away, for each N in `days_before`. The key names N
+    and the deadline, so a rerun the same day sends nothing and a new extension date gets its
+    own reminders. Returns the (agency, days) pairs sent."""
+    today = today or timezone.localdate()
+    if period.status != PeriodStatus.SELF_ASSESSMENT:
+        return []
+    sent = []
+    for row in agency_progress(period):
+        if row["state"] == SUBMITTED:
+            continue
+        days = (row["deadline"] - today).days
+        if days in set(days_before):
+            key = f"truoc-han-{days}-ngay-{row['deadline']:%Y%m%d}"
+            if _send(period, row, key=key, actor=None):
+                sent.append((row["agency"], days))
+    return sent

@@ -1,0 +1,500 @@
+"""The administration pages as an administrator uses them: each change is made through the
+domain functions, leaves an audit row, and every mistake gets a Vietnamese message."""
+
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessments.criteria_io import dump_table
+from assessments.enums import PeriodStatus, Role, SubmissionStatus
+from assessments.models import (
+    Agency,
+    AgencyKind,
+    AuditEntry,
+    Extension,
+    Notification,
+    Period,
+    ReminderLog,
+    User,
+)
+from assessments.queries import annotate_extension
+from assessments.services import get_or_create_submission
+from tests.assessments.admin_workbooks import row_of, table_workbook
+from tests.factories import make_agency, make_user
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def admin_client(administrator, client_for):
+    return client_for(administrator)
+
+
+def period_data(**changes):
+    data = {
+        "code": "2023",
+        "year": "2023",
+        "title": "Đánh giá ứng dụng CNTT trong quản lý điều hành năm 2023",
+        "window_start": "2023-01-01",
+        "window_end": "2023-10-25",
+        "self_assessment_deadline": "2023-10-30",
+        "report_deadline": "2023-11-20",
+        "evaluating_agency": str(Agency.objects.get(code="so-thong-tin-truyen-thong").pk),
+        "legal_basis": "Quyết định số 16/2022/QĐ-UBND",
+        "guidance_document": "",
+        "threshold_a_plus": "2.50",
+        "threshold_a": "1.50",
+        "threshold_b": "0.50",
+    }
+    data.update(changes)
+    return data
+
+
+def errors_in(response):
+    return response.context["form"].errors
+
+
+# Periods -------------------------------------------------------------------------------------
+
+
+def test_a_new_year_copies_the_previous_periods_tables(admin_client, period, administrator):
+    form = admin_client.get(reverse("assessments:admin_period_create")).context["form"]
+    assert form.initial["code"] == str(period.year + 1)
+    assert form.initial["copy_from"] == period.pk
+
+    response = admin_client.post(
+        reverse("assessments:admin_period_create"), period_data(copy_from=str(period.pk))
+    )
+
+    new = Period.objects.get(code="2023")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessments:admin_period", args=["2023"])
+    assert new.status == PeriodStatus.PREPARING
+    old_tables = {t.kind.code: dump_table(t) for t in period.tables.all()}
+    assert {t.kind.code: dump_table(t) for t in new.tables.all()} == old_tables
+    assert list(AuditEntry.objects.filter(period=new).values_list("action", "target", "actor")) == [
+        ("create_period", "2023", administrator.pk),
+        ("copy_table", "Phụ lục 1", administrator.pk),
+        ("copy_table", "Phụ lục 2", administrator.pk),
+        ("copy_table", "Phụ lục 3", administrator.pk),
+    ]
+
+
+def test_dates_out_of_order_are_explained_before_the_database_refuses(admin_client, period):
+    response = admin_client.post(
+        reverse("assessments:admin_period_create"),
+        period_data(
+            window_end="2023-10-31",
+            self_assessment_deadline="2023-10-30",
+            report_deadline="2023-10-01",
+            threshold_a="2.60",
+            threshold_b="-0.10",
+        ),
+    )
+    assert response.status_code == 200
+    assert errors_in(response) == {
+        "self_assessment_deadline": [
+            "Hạn gửi kết quả tự đánh giá phải sau ngày kết thúc kỳ đánh giá (31/10/2023)."
+        ],
+        "report_deadline": [
+            "Hạn gửi kết quả về UBND tỉnh phải sau hạn gửi kết quả tự đánh giá (30/10/2023)."
+        ],
+        "threshold_a_plus": ["Ngưỡng mức A+ phải lớn hơn ngưỡng mức A."],
+        "threshold_b": ["Ngưỡng mức B không được âm."],
+    }
+    assert not Period.objects.filter(code="2023").exists()
+
+
+def test_editing_a_period_records_each_changed_field(admin_client, period, administrator):
+    data = period_data(
+        code=period.code,
+        year=str(period.year),
+        title=period.title,
+        window_start=period.window_start.isoformat(),
+        window_end=period.window_end.isoformat(),
+        self_assessment_deadline=period.self_assessment_deadline.isoformat(),
+        report_deadline=(period.report_deadline + dt.timedelta(days=3)).isoformat(),
+        legal_basis=period.legal_basis,
+        threshold_a_plus="2.60",
+    )
+    response = admin_client.post(reverse("assessments:admin_period_edit", args=[period.code]), data)
+    assert response.status_code == 302
+    period.refresh_from_db()
+    assert period.threshold_a_plus == Decimal("2.60")
+    entries = AuditEntry.objects.filter(action="update_period").order_by("field")
+    assert [(e.field, e.old_value, e.new_value) for e in entries] == [
+        (
+            "report_deadline",
+            f"{period.report_deadline - dt.timedelta(days=3):%d/%m/%Y}",
+            f"{period.report_deadline:%d/%m/%Y}",
+        ),
+        ("threshold_a_plus", "2.50", "2.60"),
+    ]
+
+
+def test_a_period_is_opened_through_the_workflow(admin_client, reference, administrator):
+    from tests.factories import make_period
+
+    period = make_period(code="2023", year=2023, status=PeriodStatus.PREPARING)
+    url = reverse("assessments:admin_period_status", args=[period.code])
+    response = admin_client.post(url, {"action": "open_period"}, follow=True)
+    period.refresh_from_db()
+    assert period.status == PeriodStatus.SELF_ASSESSMENT
+    assert [str(m) for m in response.context["messages"]] == [
+        "Kỳ đánh giá chuyển sang trạng thái “Đang tự đánh giá”."
+    ]
+    response = admin_client.post(url, {"action": "open_period"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Không thể chuyển kỳ đánh giá khi đang ở trạng thái “Đang tự đánh giá”."
+    ]
+    assert admin_client.post(url, {"action": "publish_period"}).status_code == 404
+
+
+# Criteria tables -----------------------------------------------------------------------------
+
+
+def test_a_table_downloads_and_uploads_back_through_the_pages(admin_client, period):
+    table = period.tables.get(kind__code="so-ban-nganh")
+    download = admin_client.get(
+        reverse("assessments:admin_table_download", args=[period.code, "so-ban-nganh"])
+    )
+    assert download["Content-Type"] == XLSX
+    assert download["Content-Disposition"] == (
+        'attachment; filename="bang-tieu-chi-2022-so-ban-nganh.xlsx"'
+    )
+    sheet = load_workbook(io.BytesIO(download.content))["Tiêu chí"]
+    sheet_row = row_of(sheet, "II.2")
+    assert [c.value for c in sheet[sheet_row]][:6] == [
+        "II.2",
+        "II",
+        "Tỷ lệ hồ sơ công việc được xử lý trên phần mềm QLVB&ĐHCV",
+        "Tỷ lệ",
+        '{"numerator_label": "Số hồ sơ công việc xử lý trên phần mềm", '
+        '"denominator_label": "Tổng số hồ sơ công việc"}',
+        0.3,
+    ]
+
+    def change(workbook):
+        workbook["Tiêu chí"].cell(row=sheet_row, column=3).value = "Hồ sơ xử lý trên mạng"
+
+    upload = SimpleUploadedFile("pl1.xlsx", table_workbook(table, change), content_type=XLSX)
+    kind = table.kind
+    response = admin_client.post(
+        reverse("assessments:admin_table_upload", args=[period.code]),
+        {"kind": kind.pk, "file": upload},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Đã nhập Phụ lục 1 (26 dòng) cho kỳ “{period}”."
+    ]
+    assert period.tables.get(kind=kind).criteria.get(code="II.2").title == "Hồ sơ xử lý trên mạng"
+
+
+def test_an_upload_with_errors_lists_them_and_keeps_the_table(admin_client, period):
+    table = period.tables.get(kind__code="so-ban-nganh")
+    before = dump_table(table)
+
+    def change(workbook):
+        sheet = workbook["Tiêu chí"]
+        sheet.cell(row=row_of(sheet, "I"), column=6).value = "không"
+
+    upload = SimpleUploadedFile("pl1.xlsx", table_workbook(table, change), content_type=XLSX)
+    response = admin_client.post(
+        reverse("assessments:admin_table_upload", args=[period.code]),
+        {"kind": table.kind.pk, "file": upload},
+    )
+    assert response.status_code == 200
+    assert response.context["errors"] == ["Dòng 2, cột F “Điểm tối đa”: “không” không phải là số."]
+    assert "Dòng 2, cột F “Điểm tối đa”: “không” không phải là số." in response.text
+    assert dump_table(period.tables.get(kind=table.kind)) == before
+
+
+def test_an_upload_that_is_not_xlsx_is_refused_by_the_form(admin_client, period):
+    upload = SimpleUploadedFile("pl1.csv", b"a,b", content_type="text/csv")
+    response = admin_client.post(
+        reverse("assessments:admin_table_upload", args=[period.code]),
+        {"kind": AgencyKind.objects.get(code="so-ban-nganh").pk, "file": upload},
+    )
+    assert errors_in(response) == {"file": ["Hãy chọn tệp Excel có đuôi .xlsx."]}
+
+
+# Agency kinds, agencies, accounts ------------------------------------------------------------
+
+
+def test_an_agency_kind_is_added_with_an_audit_row(admin_client, administrator):
+    response = admin_client.post(
+        reverse("assessments:admin_kinds"),
+        {
+            "code": "ubnd-cap-xa",
+            "name": "UBND cấp xã",
+            "appendix_label": "Phụ lục 4",
+            "order": 4,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    kind = AgencyKind.objects.get(code="ubnd-cap-xa")
+    assert (kind.name, kind.appendix_label) == ("UBND cấp xã", "Phụ lục 4")
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.target, entry.actor) == (
+        "create_agency_kind",
+        "UBND cấp xã",
+        administrator,
+    )
+
+
+def test_an_agency_is_added_then_deactivated_never_deleted(admin_client, reference):
+    kind = AgencyKind.objects.get(code="ubnd-cap-huyen")
+    data = {
+        "code": "xa-phu-hoi",
+        "name": "UBND xã Phú Hội",
+        "short_name": "",
+        "kind": kind.pk,
+        "email": "",
+        "order": 1,
+        "is_active": "on",
+    }
+    assert admin_client.post(reverse("assessments:admin_agency_create"), data).status_code == 302
+    agency = Agency.objects.get(code="xa-phu-hoi")
+    data.pop("is_active")
+    admin_client.post(reverse("assessments:admin_agency", args=[agency.pk]), data)
+    agency.refresh_from_db()
+    assert agency.is_active is False
+    assert list(AuditEntry.objects.values_list("action", "field", "old_value", "new_value")) == [
+        ("create_agency", "", "", "UBND xã Phú Hội"),
+        ("update_agency", "is_active", "có", "không"),
+    ]
+
+
+@pytest.mark.parametrize("extra", [0, 2])
+def test_the_agency_list_costs_the_same_queries_whatever_its_length(
+    admin_client, reference, django_assert_num_queries, extra
+):
+    for index in range(extra):
+        make_agency(f"them-{index}", f"Cơ quan thêm {index}")
+    with django_assert_num_queries(4):
+        response = admin_client.get(reverse("assessments:admin_agencies"), {"q": "thêm"})
+    assert len(response.context["agencies"]) == extra
+
+
+def test_the_agency_search_finds_by_name(admin_client, reference):
+    response = admin_client.get(reverse("assessments:admin_agencies"), {"q": "trảng bom"})
+    assert [a.code for a in response.context["agencies"]] == ["huyen-trang-bom"]
+
+
+@pytest.mark.parametrize("extra", [0, 2])
+def test_the_account_list_costs_the_same_queries_whatever_its_length(
+    admin_client, agency_a, django_assert_num_queries, extra
+):
+    for index in range(extra):
+        make_user(f"stc{index}", agency=agency_a)
+    with django_assert_num_queries(4):
+        response = admin_client.get(reverse("assessments:admin_accounts"), {"q": "stc"})
+    assert len(response.context["accounts"]) == extra
+
+
+def test_a_new_account_sets_its_own_password_through_a_one_time_link(
+    admin_client, agency_a, administrator, django_capture_on_commit_callbacks
+):
+    data = {
+        "username": "stc_hoa",
+        "last_name": "Lê Thị",
+        "first_name": "Hoa",
+        "email": "hoa@stc.dongnai.gov.vn",
+        "role": Role.OFFICER,
+        "agency": agency_a.pk,
+        "job_title": "Chuyên viên",
+        "phone": "",
+        "is_active": "on",
+    }
+    form = admin_client.get(reverse("assessments:admin_account_create")).context["form"]
+    assert "password" not in form.fields
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("assessments:admin_account_create"), data)
+    assert response.status_code == 302
+    user = User.objects.get(username="stc_hoa")
+    assert user.has_usable_password() is False
+    assert len(mail.outbox) == 1
+    link = re.search(
+        r"http://testserver(/dat-mat-khau/\S+)|https?://[^/\s]+(/dat-mat-khau/\S+)",
+        mail.outbox[0].body,
+    )
+    path = link.group(1) or link.group(2)
+
+    visitor = Client()
+    page = visitor.get(path, follow=True)
+    assert page.context["validlink"] is True
+    new_password = "Hoa-dat-mat-khau-2023"
+    done = visitor.post(
+        page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert done["Location"] == reverse("login")
+    assert Client().login(username="stc_hoa", password=new_password)
+    assert visitor.get(path, follow=True).context["validlink"] is False
+    assert list(AuditEntry.objects.values_list("action", "target")) == [
+        ("create_account", "stc_hoa"),
+        ("send_password_link", "stc_hoa"),
+    ]
+
+
+def test_an_officer_account_needs_an_agency(admin_client, reference):
+    data = {
+        "username": "x",
+        "last_name": "A",
+        "first_name": "B",
+        "email": "x@example.gov.vn",
+        "role": Role.OFFICER,
+        "is_active": "on",
+    }
+    response = admin_client.post(reverse("assessments:admin_account_create"), data)
+    assert errors_in(response) == {"agency": ["Cán bộ đầu mối phải thuộc một cơ quan, đơn vị."]}
+
+
+def test_an_administrator_cannot_lock_themselves_out(admin_client, administrator):
+    data = {
+        "username": administrator.username,
+        "last_name": "Q",
+        "first_name": "T",
+        "email": administrator.email,
+        "role": Role.ADMIN,
+    }
+    response = admin_client.post(
+        reverse("assessments:admin_account", args=[administrator.pk]), data
+    )
+    assert errors_in(response) == {"is_active": ["Bạn không thể tự khóa tài khoản của mình."]}
+
+
+# Extensions and reminders --------------------------------------------------------------------
+
+
+def test_an_extension_is_granted_shown_to_the_agency_and_removed(
+    admin_client, period, agency_a, officer_a, administrator, client_for
+):
+    new_deadline = period.self_assessment_deadline + dt.timedelta(days=5)
+    url = reverse("assessments:admin_extensions", args=[period.code])
+    response = admin_client.post(
+        url,
+        {
+            "agency": agency_a.pk,
+            "new_deadline": new_deadline.isoformat(),
+            "reason": "Sự cố đường truyền",
+        },
+    )
+    assert response.status_code == 302
+    extension = Extension.objects.get(period=period, agency=agency_a)
+    assert (extension.new_deadline, extension.reason, extension.granted_by) == (
+        new_deadline,
+        "Sự cố đường truyền",
+        administrator,
+    )
+    assert Notification.objects.get(user=officer_a).title == (
+        f"{period.title}: gia hạn tự đánh giá đến hết ngày {new_deadline:%d/%m/%Y}"
+    )
+    home = client_for(officer_a).get(reverse("home")).text
+    assert f"Hạn nộp (đã gia hạn): hết ngày {new_deadline:%d/%m/%Y}" in home
+    assert "Lý do: Sự cố đường truyền" in home
+
+    submission = get_or_create_submission(agency_a, period)
+    annotated = annotate_extension(type(submission).objects.filter(pk=submission.pk)).get()
+    assert (annotated.extension_deadline, annotated.extension_reason) == (
+        new_deadline,
+        "Sự cố đường truyền",
+    )
+    by_agency = annotate_extension(Agency.objects.all(), period=period, agency_field="pk")
+    assert dict(
+        by_agency.filter(extension_deadline__isnull=False).values_list("code", "extension_deadline")
+    ) == {"so-tai-chinh": new_deadline}
+
+    remove = reverse("assessments:admin_extension_remove", args=[period.code, extension.pk])
+    admin_client.post(remove, {"reason": "Đơn vị đã khắc phục"})
+    assert not Extension.objects.exists()
+    assert list(AuditEntry.objects.values_list("action", "old_value", "new_value", "reason")) == [
+        ("grant_extension", "", f"{new_deadline:%d/%m/%Y}", "Sự cố đường truyền"),
+        ("remove_extension", f"{new_deadline:%d/%m/%Y}", "", "Đơn vị đã khắc phục"),
+    ]
+
+
+def test_an_extension_before_the_common_deadline_is_explained(admin_client, period, agency_a):
+    response = admin_client.post(
+        reverse("assessments:admin_extensions", args=[period.code]),
+        {
+            "agency": agency_a.pk,
+            "new_deadline": period.self_assessment_deadline.isoformat(),
+            "reason": "Sự cố",
+        },
+    )
+    assert response.context["form"].non_field_errors() == [
+        f"Hạn mới phải sau hạn chung ({period.self_assessment_deadline:%d/%m/%Y}) của kỳ đánh giá."
+    ]
+    assert not Extension.objects.exists()
+
+
+def test_the_reminder_page_sorts_agencies_and_sends_once_a_day(
+    admin_client,
+    period,
+    agency_a,
+    agency_b,
+    officer_a,
+    officer_b,
+    django_capture_on_commit_callbacks,
+):
+    from tests.factories import submitted_submission
+
+    submitted_submission(agency_b, period, officer_b)
+    get_or_create_submission(agency_a, period)
+    url = reverse("assessments:admin_reminders", args=[period.code])
+    rows = {row["agency"].code: row["state"] for row in admin_client.get(url).context["rows"]}
+    assert rows["so-tai-chinh"] == "draft"
+    assert rows["huyen-trang-bom"] == "submitted"
+    assert rows["so-noi-vu"] == "not_started"
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = admin_client.post(url, {"agency": [agency_a.pk]}, follow=True)
+    assert [str(m) for m in first.context["messages"]] == [
+        "Đã gửi nhắc việc tới 1 cơ quan, đơn vị."
+    ]
+    assert [m.to for m in mail.outbox] == [[officer_a.email]]
+    second = admin_client.post(url, {"agency": [agency_a.pk, agency_b.pk]}, follow=True)
+    assert [str(m) for m in second.context["messages"]] == [
+        "Không gửi lại cho (đã nhắc hôm nay hoặc đã nộp): Sở Tài chính, UBND huyện Trảng Bom."
+    ]
+    assert ReminderLog.objects.count() == 1
+    assert Notification.objects.filter(user=officer_a, title__startswith="Nhắc việc").count() == 1
+    assert get_or_create_submission(agency_a, period).status == SubmissionStatus.DRAFT
+
+
+@pytest.mark.parametrize("years", [[], [2023, 2024]])
+def test_the_period_list_costs_the_same_queries_whatever_its_length(
+    admin_client, period, django_assert_num_queries, years
+):
+    from tests.factories import make_period
+
+    for year in years:
+        make_period(code=str(year), year=year, tables=False)
+    # Session, user, unread notifications, periods with their counts.
+    with django_assert_num_queries(4):
+        response = admin_client.get(reverse("assessments:admin_home"))
+    assert [p.code for p in response.context["periods"]] == [
+        *[str(y) for y in reversed(years)],
+        "2022",
+    ]
+
+
+def test_reminders_for_a_period_not_open_are_refused_with_a_message(admin_client, period, agency_a):
+    Period.objects.filter(pk=period.pk).update(status=PeriodStatus.PREPARING)
+    url = reverse("assessments:admin_reminders", args=[period.code])
+    response = admin_client.post(url, {"agency": [agency_a.pk]}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Kỳ đánh giá không mở cho các cơ quan tự đánh giá; không gửi nhắc việc."
+    ]
+    assert ReminderLog.objects.count() == 0
