@@ -498,3 +498,35 @@ def test_reminders_for_a_period_not_open_are_refused_with_a_message(admin_client
         "Kỳ đánh giá không mở cho các cơ quan tự đánh giá; không gửi nhắc việc."
     ]
     assert ReminderLog.objects.count() == 0
+
+
+def test_the_agency_import_page_lists_errors_then_imports(admin_client, reference):
+    from tests.assessments.admin_workbooks import simple_workbook
+
+    url = reverse("assessments:admin_agencies_import")
+    header = ["Mã", "Tên cơ quan, đơn vị", "Mã loại"]
+    bad = simple_workbook("Cơ quan, đơn vị", [header, ["xa-a", "UBND xã A", "khong-co"]])
+    response = admin_client.post(url, {"file": SimpleUploadedFile("a.xlsx", bad)})
+    assert response.context["errors"] == [
+        "Dòng 2, cột C “Mã loại”: không có loại cơ quan có mã “khong-co”."
+    ]
+    good = simple_workbook("Cơ quan, đơn vị", [header, ["xa-a", "UBND xã A", "ubnd-cap-huyen"]])
+    response = admin_client.post(url, {"file": SimpleUploadedFile("a.xlsx", good)}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["Đã thêm 1, cập nhật 0 dòng."]
+    assert Agency.objects.get(code="xa-a").name == "UBND xã A"
+
+
+def test_the_agency_template_has_only_the_header_row(admin_client, reference):
+    response = admin_client.get(reverse("assessments:admin_agencies_export"), {"mau": "1"})
+    sheet = load_workbook(io.BytesIO(response.content))["Cơ quan, đơn vị"]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        [
+            "Mã",
+            "Tên cơ quan, đơn vị",
+            "Tên viết tắt",
+            "Mã loại",
+            "Thư điện tử",
+            "Thứ tự",
+            "Đang hoạt động",
+        ]
+    ]
