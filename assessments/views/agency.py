@@ -4,6 +4,7 @@ the submission check and confirmation, withdrawal and the self-assessment report
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -231,6 +232,7 @@ def submission_form(request, pk):
     once: the same page without JavaScript."""
     submission = get_submission_for_user(request.user, pk, queryset=_submission_qs())
     if request.method == "POST":
+        _require_own_officer(request.user, submission)
         return _save_all(request, submission)
     return render(request, "assessments/agency/form.html", _form_context(request, submission))
 
@@ -268,8 +270,15 @@ def _save_all(request, submission):
     return redirect("assessments:submission_form", submission.pk)
 
 
+def _require_own_officer(user, submission):
+    """Only the agency's own officers change its dossier; Department staff may look, not touch."""
+    if not (user.role == Role.OFFICER and is_own_agency(user, submission)):
+        raise PermissionDenied
+
+
 def _item_for(request, pk, item_pk):
     submission = get_submission_for_user(request.user, pk, queryset=_submission_qs())
+    _require_own_officer(request.user, submission)
     item = get_object_or_404(ItemScore, pk=item_pk, submission=submission)
     return submission, item
 
@@ -372,6 +381,7 @@ def evidence_link(request, pk, item_pk):
 @require_POST
 def evidence_unlink(request, evidence_pk, item_pk):
     evidence = get_evidence_for_user(request.user, evidence_pk)
+    _require_own_officer(request.user, evidence.submission)
     item = get_object_or_404(ItemScore, pk=item_pk, submission_id=evidence.submission_id)
     try:
         selfassessment.unlink_evidence(evidence, item, actor=request.user)
@@ -409,6 +419,7 @@ def evidence_edit(request, evidence_pk):
 def evidence_remove(request, evidence_pk):
     evidence = get_evidence_for_user(request.user, evidence_pk)
     submission = evidence.submission
+    _require_own_officer(request.user, submission)
     try:
         selfassessment.remove_evidence(evidence, actor=request.user)
     except EditRefused as refused:
@@ -502,6 +513,7 @@ def submit_confirm(request, pk):
 def withdraw(request, pk):
     """Take back a submission no reviewer has opened yet, to correct it and submit again."""
     submission = get_submission_for_user(request.user, pk, queryset=_submission_qs())
+    _require_own_officer(request.user, submission)
     try:
         workflow.withdraw(
             submission,
