@@ -112,6 +112,22 @@ def _load(submission):
     return criteria, items, result
 
 
+def _input_fields(criterion) -> list[str]:
+    """The input fields a criterion's form shows (their error boxes are updated in place)."""
+    params = criterion.params or {}
+    if criterion.rule == "yes_no":
+        fields = ["met"]
+    elif "checklist" in params:
+        fields = ["checked"]
+    elif "options" in params:
+        fields = ["option"]
+    elif criterion.rule in ("count", "deduction"):
+        fields = ["count"]
+    else:
+        fields = ["numerator", "denominator", "percent"]
+    return [*fields, "inputs", "not_applicable"]
+
+
 def _row(item, result, states, evidence_forms, all_evidence, editable):
     criterion = item.criterion
     state = states.get(item.pk) or FormState()
@@ -133,6 +149,7 @@ def _row(item, result, states, evidence_forms, all_evidence, editable):
         "evidence_form": evidence_forms.get(item.pk) or EvidenceForm(prefix=f"ev{item.pk}"),
         "editable": editable,
         "anchor": f"tieu-chi-{item.pk}",
+        "error_fields": [(name, state.errors.get(name, "")) for name in _input_fields(criterion)],
         "described": describe_inputs(
             criterion, item.inputs or None, not_applicable=item.not_applicable
         ),

@@ -93,8 +93,12 @@ def test_numerator_above_denominator_is_refused_next_to_the_field_and_explanatio
     )
     body = text(response)
     it.refresh_from_db()
-    assert "Tử số không được lớn hơn mẫu số." in body
-    assert 'value="120"' in body  # what was typed stays on screen
+    assert (
+        f'<div id="c{it.pk}-numerator-err" class="invalid-feedback d-block" role="alert" '
+        'hx-swap-oob="true">Tử số không được lớn hơn mẫu số.</div>'
+    ) in body
+    # The inputs are not re-rendered: what was typed (and anything typed since) stays on screen.
+    assert f'name="c{it.pk}-numerator"' not in body
     assert it.inputs == {}
     assert it.explanation == "Theo báo cáo Phòng Nội vụ"
 
@@ -163,6 +167,7 @@ def test_full_form_post_without_javascript_saves_valid_fields_and_reports_invali
     assert response.status_code == 200
     assert "Đã lưu các nội dung hợp lệ; còn 1 tiêu chí cần sửa" in body
     assert "Tử số không được lớn hơn mẫu số." in body
+    assert f'name="c{bad.pk}-numerator" value="11"' in body  # shown again as typed
     assert item(draft_b, "II.2").points == Decimal("0.23")
     assert item(draft_b, "II.3").inputs == {}
 
