@@ -254,7 +254,9 @@ def submission_form(request, pk):
     return render(request, "assessments/agency/form.html", _form_context(request, submission))
 
 
-def _save_all(request, submission):
+def _save_posted(request, submission) -> tuple[dict, int]:
+    """Save every criterion present in the POST (the whole form is posted without JS, and with
+    any button of the form): valid answers are stored, invalid ones come back as states."""
     items = list(submission.items.select_related("criterion"))
     states, problems = {}, 0
     for item in items:
@@ -269,12 +271,19 @@ def _save_all(request, submission):
             states[item.pk] = FormState(conflict=conflict.message, typed=_typed_values(data))
             problems += 1
             continue
-        except EditRefused as refused:
-            messages.error(request, refused.message)
-            return redirect("assessments:submission_form", submission.pk)
+        except EditRefused:
+            return states, problems
         if outcome.errors:
             states[item.pk] = FormState(values=_typed_values(data), errors=outcome.errors)
             problems += 1
+    return states, problems
+
+
+def _save_all(request, submission):
+    if not can_edit_self_assessment(request.user, submission):
+        messages.error(request, selfassessment.NOT_EDITABLE_MESSAGE)
+        return redirect("assessments:submission_form", submission.pk)
+    states, problems = _save_posted(request, submission)
     if problems:
         messages.warning(
             request,
@@ -353,6 +362,7 @@ def item_save(request, pk, item_pk):
 def evidence_add(request, pk, item_pk):
     """Attach a citation, link or file to a criterion (multipart POST, works without JS)."""
     submission, item = _item_for(request, pk, item_pk)
+    states, _problems = _save_posted(request, submission)
     form = EvidenceForm(request.POST, request.FILES, prefix=f"ev{item.pk}")
     if form.is_valid():
         data = {name: form.cleaned_data.get(name) for name in form.Meta.fields}
@@ -374,7 +384,8 @@ def evidence_add(request, pk, item_pk):
     messages.error(
         request, f"Chưa thêm được tài liệu kiểm chứng cho tiêu chí {item.criterion.code}."
     )
-    context = _form_context(request, submission, evidence_forms={item.pk: form})
+    submission.refresh_from_db()
+    context = _form_context(request, submission, states=states, evidence_forms={item.pk: form})
     return render(request, "assessments/agency/form.html", context, status=200)
 
 
@@ -383,6 +394,7 @@ def evidence_add(request, pk, item_pk):
 def evidence_link(request, pk, item_pk):
     """Let a document already in the dossier support this criterion too (no second upload)."""
     submission, item = _item_for(request, pk, item_pk)
+    _save_posted(request, submission)
     chosen = request.POST.get(f"{_prefix(item)}link") or request.POST.get("evidence") or ""
     if not chosen.isdigit():
         raise Http404
@@ -400,6 +412,7 @@ def evidence_unlink(request, evidence_pk, item_pk):
     evidence = get_evidence_for_user(request.user, evidence_pk)
     _require_own_officer(request.user, evidence.submission)
     item = get_object_or_404(ItemScore, pk=item_pk, submission_id=evidence.submission_id)
+    _save_posted(request, evidence.submission)
     try:
         selfassessment.unlink_evidence(evidence, item, actor=request.user)
     except EditRefused as refused:
@@ -437,6 +450,7 @@ def evidence_remove(request, evidence_pk):
     evidence = get_evidence_for_user(request.user, evidence_pk)
     submission = evidence.submission
     _require_own_officer(request.user, submission)
+    _save_posted(request, submission)
     try:
         selfassessment.remove_evidence(evidence, actor=request.user)
     except EditRefused as refused:

@@ -326,6 +326,36 @@ def test_officer_attaches_a_pdf_which_is_served_inline_to_allowed_users_only(
     assert client_for(officer_a).get(url).status_code == 404
 
 
+def test_adding_evidence_from_the_form_also_saves_what_was_typed(officer_b, draft_b, client_for):
+    it, other = item(draft_b, "I.1"), item(draft_b, "II.2")
+    payload = {
+        f"c{other.pk}-version": 1,
+        f"c{other.pk}-numerator": "1.234",
+        f"c{other.pk}-denominator": "1.300",
+        f"ev{it.pk}-doc_number": "45/KH-UBND",
+    }
+    url = reverse("assessments:evidence_add", args=[draft_b.pk, it.pk])
+    assert client_for(officer_b).post(url, payload).status_code == 302
+    assert item(draft_b, "II.2").points == Decimal("0.24")
+    assert Evidence.objects.get().doc_number == "45/KH-UBND"
+
+
+def test_too_large_file_is_refused_with_the_configured_limit(
+    officer_b, draft_b, client_for, settings
+):
+    settings.EVIDENCE_MAX_UPLOAD_MB = 1
+    response = add_evidence(
+        client_for(officer_b),
+        item(draft_b, "I.1"),
+        upload=upload("lon.pdf", PDF_BYTES + b"0" * (1024 * 1024)),
+    )
+    assert (
+        "Tệp “lon.pdf” có dung lượng 1,0 MB, vượt quá giới hạn 1 MB. "
+        "Vui lòng nén hoặc chia nhỏ tệp."
+    ) in text(response)
+    assert not Evidence.objects.exists()
+
+
 def test_a_png_named_pdf_is_refused_with_the_reason(officer_b, draft_b, client_for):
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
     response = add_evidence(
