@@ -1,6 +1,8 @@
 """Agency officers: the period dashboard, the self-assessment form with autosave, evidence,
 the submission check and confirmation, withdrawal and the self-assessment report."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -48,6 +50,20 @@ def _submission_qs():
 
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def _login_required_or_401(view):
+    """An autosave from a page whose session expired must fail loudly (401, the page says so),
+    not follow a redirect to the login page and look saved."""
+    protected = login_required(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated and _is_htmx(request):
+            return HttpResponse("Phiên đăng nhập đã hết hạn.", status=401)
+        return protected(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _prefix(item) -> str:
@@ -314,7 +330,7 @@ def _back_to(submission, item=None):
     return redirect(f"{url}#tieu-chi-{item.pk}" if item else url)
 
 
-@login_required
+@_login_required_or_401
 @require_POST
 def item_save(request, pk, item_pk):
     """Autosave of one criterion (htmx): answers with the re-rendered block and, out of band,

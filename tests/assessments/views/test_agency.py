@@ -216,6 +216,27 @@ def test_another_agency_gets_404_for_form_autosave_and_evidence(officer_a, draft
     assert Evidence.objects.filter(pk=evidence.pk).exists()
 
 
+def test_autosave_after_the_session_expired_fails_loudly(officer_b, draft_b):
+    from django.test import Client
+
+    response = post_item(Client(), item(draft_b, "VI.3"), {"met": "yes"})
+    assert response.status_code == 401
+    assert item(draft_b, "VI.3").inputs == {}
+
+
+def test_returned_dossier_is_read_only_for_the_officer(officer_b, draft_b, client_for, reviewer):
+    fill_submission(draft_b)
+    workflow.submit(draft_b, actor=officer_b)
+    workflow.start_review(draft_b, actor=reviewer)
+    workflow.return_for_explanation(draft_b, actor=reviewer, message="Bổ sung số liệu II.2")
+    body = text(
+        client_for(officer_b).get(reverse("assessments:submission_form", args=[draft_b.pk]))
+    )
+    assert "Hồ sơ ở trạng thái “Yêu cầu giải trình”: chỉ xem, không sửa được." in body
+    assert "hx-post" not in body
+    assert "Rút hồ sơ để sửa" not in body
+
+
 # --- query count ------------------------------------------------------------------------------
 
 
