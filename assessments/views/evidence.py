@@ -22,7 +22,8 @@ def evidence_file(request, pk):
         handle = evidence.file.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
-    inline = evidence.content_type in INLINE_TYPES
+    # “?tai-ve=1” always downloads: some browsers refuse to show a sandboxed PDF inline.
+    inline = evidence.content_type in INLINE_TYPES and not request.GET.get("tai-ve")
     response = FileResponse(
         handle,
         as_attachment=not inline,

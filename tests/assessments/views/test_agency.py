@@ -377,6 +377,28 @@ def test_too_large_file_is_refused_with_the_configured_limit(
     assert not Evidence.objects.exists()
 
 
+def test_a_spreadsheet_is_served_as_a_download(officer_b, draft_b, client_for):
+    from openpyxl import Workbook, load_workbook
+
+    buffer = io.BytesIO()
+    workbook = Workbook()
+    workbook.active["A1"] = "Số văn bản đi"
+    workbook.save(buffer)
+    add_evidence(
+        client_for(officer_b),
+        item(draft_b, "II.1"),
+        upload=upload("Số liệu.xlsx", buffer.getvalue()),
+    )
+    evidence = Evidence.objects.get()
+    served = client_for(officer_b).get(reverse("assessments:evidence_file", args=[evidence.pk]))
+    content = b"".join(served.streaming_content)
+    assert served["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert served["Content-Disposition"].startswith("attachment;")
+    assert load_workbook(io.BytesIO(content)).active["A1"].value == "Số văn bản đi"
+
+
 def test_a_png_named_pdf_is_refused_with_the_reason(officer_b, draft_b, client_for):
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
     response = add_evidence(
