@@ -71,7 +71,8 @@ def _checked(data) -> list[str]:
 def parse_answer(criterion, data) -> tuple[dict, dict[str, str]]:
     """Turn the raw form values of one criterion into stored inputs, or per-field errors.
 
-    `data` maps field names (met, numerator, denominator, percent, checked, option, count) to the
+    `data` maps field names (met, numerator, denominator, percent, checked, checked_none, option,
+    count) to the
     text typed. Numbers are read the Vietnamese way (`parse_decimal`: “1.234”, “2,5”, “87,5 %”)
     and stored in that notation so they read back unchanged; the rule itself then validates them
     (`score_item`: numerator ≤ denominator, no negatives, an option of the table's). Empty fields
@@ -99,6 +100,9 @@ def parse_answer(criterion, data) -> tuple[dict, dict[str, str]]:
             checked.append(index)
         if checked:
             inputs["checked"] = sorted(set(checked))
+        elif _text(data, "checked_none"):
+            # “none of them” is an answer (0 points); no box ticked at all is “not answered yet”.
+            inputs["checked"] = []
     elif "options" in params:
         option = _text(data, "option")
         if option:

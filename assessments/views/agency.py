@@ -89,6 +89,7 @@ def _stored_values(item) -> dict:
         "count": inputs.get("count", ""),
         "option": inputs.get("option", ""),
         "checked": [str(index) for index in inputs.get("checked", [])],
+        "checked_none": inputs.get("checked") == [],
         "explanation": item.explanation,
         "not_applicable": item.not_applicable,
         "not_applicable_reason": item.not_applicable_reason,
@@ -98,6 +99,7 @@ def _stored_values(item) -> dict:
 def _typed_values(data) -> dict:
     values = {key: data.get(key, "") for key in _stored_values(ItemScore())}
     values["checked"] = data.getlist("checked")
+    values["checked_none"] = bool(data.get("checked_none")) and not values["checked"]
     values["not_applicable"] = data.get("not_applicable") in ("on", "1", "true")
     return values
 

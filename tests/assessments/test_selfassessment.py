@@ -57,6 +57,9 @@ def item(submission, code) -> ItemScore:
         ("II.1", {"percent": "87,5 %"}, {"percent": "87,5"}),
         ("II.1", {"percent": "0.5"}, {"percent": "0,5"}),
         ("IV.1", {"checked": ["2", "0", "2"]}, {"checked": [0, 2]}),
+        ("IV.1", {"checked": []}, {}),
+        ("IV.1", {"checked": [], "checked_none": "1"}, {"checked": []}),
+        ("IV.1", {"checked": ["1"], "checked_none": "1"}, {"checked": [1]}),
         ("I.1", {"option": "sau-31-3"}, {"option": "sau-31-3"}),
         ("I.2", {"count": "2"}, {"count": "2"}),
         ("Đ.1", {"count": "0"}, {"count": "0"}),
@@ -214,3 +217,12 @@ def test_unlinking_the_last_criterion_removes_the_evidence(draft, officer_b):
     evidence = add_evidence(draft, actor=officer_b, items=[it], doc_number="1/KH")
     unlink_evidence(evidence, it, actor=officer_b)
     assert not Evidence.objects.exists()
+
+
+def test_none_of_the_checklist_is_an_answer_worth_zero(draft, officer_b):
+    outcome = save_item(
+        item(draft, "IV.1"), actor=officer_b, data={"checked_none": "1"}, expected_version=1
+    )
+    assert outcome.item.inputs == {"checked": []}
+    assert outcome.item.points == Decimal("0.00")
+    assert AuditEntry.objects.get().new_value == "0/10 mục đạt"
