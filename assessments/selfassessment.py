@@ -294,6 +294,7 @@ def update_evidence(evidence: Evidence, *, actor, **fields) -> list[str]:
     submission = evidence.submission
     _check_evidence_editable(actor, submission)
     changed = []
+    codes = ", ".join(evidence.items.values_list("criterion__code", flat=True))
     with transaction.atomic():
         for name in EVIDENCE_FIELDS:
             if name not in fields:
@@ -306,7 +307,7 @@ def update_evidence(evidence: Evidence, *, actor, **fields) -> list[str]:
                     actor=actor,
                     submission=submission,
                     action="evidence.update",
-                    target=str(evidence.pk),
+                    target=codes,
                     field=EVIDENCE_LABELS[name],
                     old=_evidence_text(name, old),
                     new=_evidence_text(name, new),
@@ -336,6 +337,7 @@ def remove_evidence(evidence: Evidence, *, actor) -> None:
             actor=actor,
             submission=submission,
             action="evidence.remove",
+            target=", ".join(evidence.items.values_list("criterion__code", flat=True)),
             field="evidence",
             old=str(evidence),
         )
