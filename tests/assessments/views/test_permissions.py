@@ -1,90 +1,150 @@
-"""Every URL × every role → the expected status (pretix test_permissions style)."""
+"""Every URL × every role → the expected status (pretix test_permissions style).
+
+The submission, its evidence and the extension belong to officer_a's agency (Sở Tài chính);
+officer_b is from another agency. Anonymous visitors are sent to the login page (302).
+"""
+
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Agency, Evidence, Extension, User
+from assessments.models import Evidence, Extension, User
 from assessments.services import get_or_create_submission
 from tests.conftest import login
 
 ROLES = ["anonymous", "officer_a", "officer_b", "reviewer", "lead", "administrator"]
 
 
-def _evidence(submission):
-    evidence = Evidence.objects.create(
-        submission=submission,
-        file=ContentFile(b"%PDF-1.4", name="ke-hoach.pdf"),
-        original_filename="ke-hoach.pdf",
-        content_type="application/pdf",
+@pytest.fixture
+def objects(period, agency_a, officer_a):
+    submission = get_or_create_submission(agency_a, period)
+    item = submission.items.order_by("criterion__order").first()
+    evidence = Evidence(submission=submission, doc_number="45/KH-STC")
+    evidence.file.save("ke-hoach.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    evidence.original_filename, evidence.content_type = "ke-hoach.pdf", "application/pdf"
+    evidence.save()
+    evidence.items.add(item)
+    extension = Extension.objects.create(
+        period=period, agency=agency_a, new_deadline=period.report_deadline, reason="Sự cố mạng"
     )
-    evidence.items.set(submission.items.all()[:1])
-    return evidence
+    return SimpleNamespace(
+        period=period,
+        submission=submission,
+        item=item,
+        evidence=evidence,
+        extension=extension,
+        agency=agency_a,
+        officer=User.objects.get(username="canbo_a"),
+    )
 
 
-def _url(name, objects):
-    period, submission = objects
-    extension, agency, officer = objects_admin(period)
-    return {
-        "home": reverse("home"),
-        "notifications": reverse("notifications"),
-        "agency_period": reverse("assessments:agency_period", args=[period.code]),
-        "submission_form": reverse("assessments:submission_form", args=[submission.pk]),
-        "review_home": reverse("assessments:review_home"),
-        "review_queue": reverse("assessments:review_queue", args=[period.code]),
-        "appraisal": reverse("assessments:appraisal", args=[submission.pk]),
-        "exchange": reverse("assessments:exchange", args=[submission.pk]),
-        "evidence_file": reverse("assessments:evidence_file", args=[_evidence(submission).pk]),
-        "reports_home": reverse("assessments:reports_home"),
-        "admin_home": reverse("assessments:admin_home"),
-        "admin_period_create": reverse("assessments:admin_period_create"),
-        "admin_period": reverse("assessments:admin_period", args=[period.code]),
-        "admin_period_edit": reverse("assessments:admin_period_edit", args=[period.code]),
-        "admin_period_status": reverse("assessments:admin_period_status", args=[period.code]),
-        "admin_table_upload": reverse("assessments:admin_table_upload", args=[period.code]),
-        "admin_table_download": reverse(
-            "assessments:admin_table_download", args=[period.code, "so-ban-nganh"]
-        ),
-        "admin_criteria_template": reverse("assessments:admin_criteria_template"),
-        "admin_extensions": reverse("assessments:admin_extensions", args=[period.code]),
-        "admin_extension_remove": reverse(
-            "assessments:admin_extension_remove", args=[period.code, extension.pk]
-        ),
-        "admin_reminders": reverse("assessments:admin_reminders", args=[period.code]),
-        "admin_kinds": reverse("assessments:admin_kinds"),
-        "admin_kind": reverse("assessments:admin_kind", args=[agency.kind_id]),
-        "admin_agencies": reverse("assessments:admin_agencies"),
-        "admin_agency_create": reverse("assessments:admin_agency_create"),
-        "admin_agency": reverse("assessments:admin_agency", args=[agency.pk]),
-        "admin_agencies_import": reverse("assessments:admin_agencies_import"),
-        "admin_agencies_export": reverse("assessments:admin_agencies_export"),
-        "admin_accounts": reverse("assessments:admin_accounts"),
-        "admin_account_create": reverse("assessments:admin_account_create"),
-        "admin_account": reverse("assessments:admin_account", args=[officer.pk]),
-        "admin_account_send_link": reverse(
-            "assessments:admin_account_send_link", args=[officer.pk]
-        ),
-        "admin_accounts_import": reverse("assessments:admin_accounts_import"),
-        "admin_accounts_export": reverse("assessments:admin_accounts_export"),
-        "set_password": reverse("assessments:set_password", args=["MQ", "invalid-token"]),
-        "public_periods": reverse("public:periods"),
-        "public_criteria": reverse("public:criteria", args=[period.year]),
-        "public_results": reverse("public:period_results", args=[period.year]),
-    }[name]
+URLS = {
+    # portal
+    "home": lambda o: reverse("home"),
+    "notifications": lambda o: reverse("notifications"),
+    # agency
+    "agency_period": lambda o: reverse("assessments:agency_period", args=[o.period.code]),
+    "submission_form": lambda o: reverse("assessments:submission_form", args=[o.submission.pk]),
+    "submit_check": lambda o: reverse("assessments:submit_check", args=[o.submission.pk]),
+    "submit_confirm": lambda o: reverse("assessments:submit_confirm", args=[o.submission.pk]),
+    "self_assessment_pdf": lambda o: reverse(
+        "assessments:self_assessment_pdf", args=[o.submission.pk]
+    ),
+    "evidence_file": lambda o: reverse("assessments:evidence_file", args=[o.evidence.pk]),
+    "evidence_edit": lambda o: reverse("assessments:evidence_edit", args=[o.evidence.pk]),
+    "item_save": lambda o: reverse("assessments:item_save", args=[o.submission.pk, o.item.pk]),
+    "evidence_add": lambda o: reverse(
+        "assessments:evidence_add", args=[o.submission.pk, o.item.pk]
+    ),
+    "evidence_link": lambda o: reverse(
+        "assessments:evidence_link", args=[o.submission.pk, o.item.pk]
+    ),
+    "evidence_unlink": lambda o: reverse(
+        "assessments:evidence_unlink", args=[o.evidence.pk, o.item.pk]
+    ),
+    "evidence_remove": lambda o: reverse("assessments:evidence_remove", args=[o.evidence.pk]),
+    "withdraw": lambda o: reverse("assessments:withdraw", args=[o.submission.pk]),
+    # review and exchange
+    "review_home": lambda o: reverse("assessments:review_home"),
+    "review_queue": lambda o: reverse("assessments:review_queue", args=[o.period.code]),
+    "appraisal": lambda o: reverse("assessments:appraisal", args=[o.submission.pk]),
+    "appraise_item": lambda o: reverse(
+        "assessments:appraise_item", args=[o.submission.pk, o.item.pk]
+    ),
+    "appraisal_message": lambda o: reverse("assessments:appraisal_message", args=[o.submission.pk]),
+    "appraisal_action": lambda o: reverse(
+        "assessments:appraisal_action", args=[o.submission.pk, "start_review"]
+    ),
+    "appraisal_assign": lambda o: reverse("assessments:appraisal_assign", args=[o.submission.pk]),
+    "exchange": lambda o: reverse("assessments:exchange", args=[o.submission.pk]),
+    "exchange_respond": lambda o: reverse(
+        "assessments:exchange_respond", args=[o.submission.pk, o.item.pk]
+    ),
+    "exchange_evidence": lambda o: reverse("assessments:exchange_evidence", args=[o.submission.pk]),
+    "exchange_action": lambda o: reverse(
+        "assessments:exchange_action", args=[o.submission.pk, "answer"]
+    ),
+    # reports
+    "reports_home": lambda o: reverse("assessments:reports_home"),
+    # administration
+    "admin_home": lambda o: reverse("assessments:admin_home"),
+    "admin_period_create": lambda o: reverse("assessments:admin_period_create"),
+    "admin_period": lambda o: reverse("assessments:admin_period", args=[o.period.code]),
+    "admin_period_edit": lambda o: reverse("assessments:admin_period_edit", args=[o.period.code]),
+    "admin_period_status": lambda o: reverse(
+        "assessments:admin_period_status", args=[o.period.code]
+    ),
+    "admin_table_upload": lambda o: reverse("assessments:admin_table_upload", args=[o.period.code]),
+    "admin_table_download": lambda o: reverse(
+        "assessments:admin_table_download", args=[o.period.code, "so-ban-nganh"]
+    ),
+    "admin_criteria_template": lambda o: reverse("assessments:admin_criteria_template"),
+    "admin_extensions": lambda o: reverse("assessments:admin_extensions", args=[o.period.code]),
+    "admin_extension_remove": lambda o: reverse(
+        "assessments:admin_extension_remove", args=[o.period.code, o.extension.pk]
+    ),
+    "admin_reminders": lambda o: reverse("assessments:admin_reminders", args=[o.period.code]),
+    "admin_kinds": lambda o: reverse("assessments:admin_kinds"),
+    "admin_kind": lambda o: reverse("assessments:admin_kind", args=[o.agency.kind_id]),
+    "admin_agencies": lambda o: reverse("assessments:admin_agencies"),
+    "admin_agency_create": lambda o: reverse("assessments:admin_agency_create"),
+    "admin_agency": lambda o: reverse("assessments:admin_agency", args=[o.agency.pk]),
+    "admin_agencies_import": lambda o: reverse("assessments:admin_agencies_import"),
+    "admin_agencies_export": lambda o: reverse("assessments:admin_agencies_export"),
+    "admin_accounts": lambda o: reverse("assessments:admin_accounts"),
+    "admin_account_create": lambda o: reverse("assessments:admin_account_create"),
+    "admin_account": lambda o: reverse("assessments:admin_account", args=[o.officer.pk]),
+    "admin_account_send_link": lambda o: reverse(
+        "assessments:admin_account_send_link", args=[o.officer.pk]
+    ),
+    "admin_accounts_import": lambda o: reverse("assessments:admin_accounts_import"),
+    "admin_accounts_export": lambda o: reverse("assessments:admin_accounts_export"),
+    "set_password": lambda o: reverse("assessments:set_password", args=["MQ", "invalid-token"]),
+    # public
+    "public_periods": lambda o: reverse("public:periods"),
+    "public_criteria": lambda o: reverse("public:criteria", args=[o.period.year]),
+    "public_results": lambda o: reverse("public:period_results", args=[o.period.year]),
+}
 
-
-# Expected status per role, in ROLES order. The submission belongs to officer_a's agency.
+# GET: expected status per role, in ROLES order.
 MATRIX = {
     "home": [200, 200, 200, 200, 200, 200],
     "notifications": [302, 200, 200, 200, 200, 200],
-    "agency_period": [302, 302, 302, 404, 404, 404],
+    # The officer's dashboard for the period (officer_b sees their own agency's).
+    "agency_period": [302, 200, 200, 404, 404, 404],
     "submission_form": [302, 200, 404, 200, 200, 200],
+    "submit_check": [302, 200, 404, 404, 404, 404],
+    "submit_confirm": [302, 302, 404, 404, 404, 404],  # officer_a: back to the check, incomplete
+    "self_assessment_pdf": [302, 200, 404, 200, 200, 200],
+    "evidence_file": [302, 200, 404, 200, 200, 200],
+    "evidence_edit": [302, 200, 404, 404, 404, 404],
     "review_home": [302, 404, 404, 200, 200, 404],
     "review_queue": [302, 404, 404, 200, 200, 404],
     "appraisal": [302, 404, 404, 200, 200, 404],
     "exchange": [302, 200, 404, 404, 404, 404],
-    "evidence_file": [302, 200, 404, 200, 200, 200],
     "reports_home": [302, 404, 404, 404, 200, 200],
     "admin_home": [302, 404, 404, 404, 404, 200],
     "admin_period_create": [302, 404, 404, 404, 404, 200],
@@ -117,59 +177,18 @@ MATRIX = {
     "public_results": [404, 404, 404, 404, 404, 404],  # not published yet
 }
 
-
-def objects_admin(period):
-    """An extension, an agency and an officer account for the administration URLs."""
-    agency = Agency.objects.get(code="so-tai-chinh")
-    extension, _ = Extension.objects.get_or_create(
-        period=period,
-        agency=agency,
-        defaults={"new_deadline": period.report_deadline, "reason": "Sự cố mạng"},
-    )
-    return extension, agency, User.objects.get(username="canbo_a")
-
-
-@pytest.fixture
-def objects(period, agency_a, officer_a):
-    return period, get_or_create_submission(agency_a, period)
-
-
-@pytest.mark.parametrize("name", list(MATRIX))
-@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
-def test_url_answers_each_role_as_expected(name, role_index, objects, request):
-    role = ROLES[role_index]
-    if role == "anonymous":
-        client = Client()
-    else:
-        request.getfixturevalue("officer_a")
-        client = login(request.getfixturevalue(role))
-    response = client.get(_url(name, objects))
-    if response.streaming:
-        # Reading a served file to the end closes it (the test client wraps the iterator).
-        b"".join(response.streaming_content)
-    assert response.status_code == MATRIX[name][role_index]
-
-
-def _post_url(name, submission):
-    first_item = submission.items.order_by("criterion__order").filter(criterion__rule__gt="")[0]
-    return {
-        "appraise_item": reverse("assessments:appraise_item", args=[submission.pk, first_item.pk]),
-        "appraisal_message": reverse("assessments:appraisal_message", args=[submission.pk]),
-        "appraisal_action": reverse(
-            "assessments:appraisal_action", args=[submission.pk, "start_review"]
-        ),
-        "appraisal_assign": reverse("assessments:appraisal_assign", args=[submission.pk]),
-        "exchange_respond": reverse(
-            "assessments:exchange_respond", args=[submission.pk, first_item.pk]
-        ),
-        "exchange_evidence": reverse("assessments:exchange_evidence", args=[submission.pk]),
-        "exchange_action": reverse("assessments:exchange_action", args=[submission.pk, "answer"]),
-    }[name]
-
-
-# POST with empty data on a draft: 302 to the login page for the anonymous, 404 outside the
-# user's scope, else the page again with a Vietnamese refusal (200) or a redirect (302).
+# POST with empty data on a draft submission. 404 outside the user's scope; 403 for Department
+# staff on the agency's own actions (they can see the dossier but not act for the agency);
+# otherwise the page again with a Vietnamese refusal (200) or a redirect (302).
 POST_MATRIX = {
+    "submission_form": [302, 302, 404, 403, 403, 403],
+    "item_save": [302, 302, 404, 403, 403, 403],
+    "evidence_add": [302, 200, 404, 403, 403, 403],  # officer_a: the form again, with errors
+    "evidence_link": [302, 404, 404, 403, 403, 403],  # officer_a: no evidence chosen
+    "evidence_unlink": [302, 302, 404, 403, 403, 403],
+    "evidence_remove": [302, 302, 404, 403, 403, 403],
+    "withdraw": [302, 302, 404, 403, 403, 403],
+    "submit_confirm": [302, 200, 404, 404, 404, 404],  # officer_a: the summary, with errors
     "appraise_item": [302, 404, 404, 200, 200, 404],
     "appraisal_message": [302, 404, 404, 200, 200, 404],
     "appraisal_action": [302, 404, 404, 200, 200, 404],
@@ -180,16 +199,34 @@ POST_MATRIX = {
 }
 
 
-@pytest.mark.parametrize("name", list(POST_MATRIX))
-@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
-def test_post_url_answers_each_role_as_expected(name, role_index, objects, request):
+def _client(role_index, request):
     role = ROLES[role_index]
     if role == "anonymous":
-        client = Client()
-    else:
-        request.getfixturevalue("officer_a")
-        client = login(request.getfixturevalue(role))
-    _period, submission = objects
-    response = client.post(_post_url(name, submission), {})
+        return Client()
+    request.getfixturevalue("officer_a")
+    return login(request.getfixturevalue(role))
+
+
+def test_every_url_of_the_portal_is_in_a_matrix():
+    assert set(MATRIX) | set(POST_MATRIX) == set(URLS)
+
+
+@pytest.mark.parametrize("name", list(MATRIX))
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_url_answers_each_role_as_expected(name, role_index, objects, request):
+    client = _client(role_index, request)
+    response = client.get(URLS[name](objects))
+    if response.streaming:
+        # Reading a served file to the end closes it (the test client wraps the iterator).
+        b"".join(response.streaming_content)
+    assert response.status_code == MATRIX[name][role_index]
+
+
+@pytest.mark.parametrize("name", list(POST_MATRIX))
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_post_answers_each_role_as_expected(name, role_index, objects, request):
+    client = _client(role_index, request)
+    response = client.post(URLS[name](objects), {})
     assert response.status_code == POST_MATRIX[name][role_index]
-    assert submission.audit_entries.count() == 0
+    if response.status_code in (403, 404):
+        assert objects.submission.audit_entries.count() == 0

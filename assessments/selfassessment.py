@@ -1,0 +1,394 @@
+"""What an agency officer changes in a self-assessment: one criterion's answer, and evidence.
+
+No status changes here (those are in workflow.py). Every function checks that the actor may edit
+the submission, runs in a transaction, and writes one audit row per changed field, in words a
+person reads (“1.234/1.300 (94,92 %)”, not JSON).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from assessments import audit, scores
+from assessments.display import describe_inputs
+from assessments.models import Evidence, ItemScore, Submission
+from assessments.permissions import can_answer, can_edit_self_assessment
+from assessments.uploads import check_upload
+from scoring import InvalidInput, format_number, parse_decimal, score_item
+
+NUMBER_FIELDS = ("numerator", "denominator", "percent", "count")
+
+NOT_EDITABLE_MESSAGE = (
+    "Hồ sơ đã nộp hoặc kỳ đánh giá đã đóng nên không thể sửa. "
+    "Nếu cần sửa hồ sơ đã nộp, hãy rút hồ sơ trước khi Sở TT&TT bắt đầu thẩm định."
+)
+ITEM_CONFLICT_MESSAGE = (
+    "Người khác vừa cập nhật tiêu chí này (có thể ở một thẻ trình duyệt khác). "
+    "Nội dung bạn vừa nhập chưa được lưu; giá trị hiện tại được hiển thị bên dưới."
+)
+NOT_APPLICABLE_REFUSED = "Tiêu chí này không được chọn “Không áp dụng”."
+
+
+class EditRefused(Exception):
+    """The change is not allowed; `message` is the Vietnamese sentence shown to the person."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ItemConflict(EditRefused):
+    """The criterion changed since the page was loaded; `current` is the stored item."""
+
+    def __init__(self, current: ItemScore):
+        super().__init__(ITEM_CONFLICT_MESSAGE)
+        self.current = current
+
+
+@dataclass
+class ItemSave:
+    """The outcome of `save_item`: the stored item, what changed, and per-field errors."""
+
+    item: ItemScore
+    changed: list[str] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _text(data, key) -> str:
+    value = data.get(key, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _checked(data) -> list[str]:
+    if hasattr(data, "getlist"):
+        return data.getlist("checked")
+    value = data.get("checked") or []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def parse_answer(criterion, data) -> tuple[dict, dict[str, str]]:
+    """Turn the raw form values of one criterion into stored inputs, or per-field errors.
+
+    `data` maps field names (met, numerator, denominator, percent, checked, checked_none, option,
+    count) to the
+    text typed. Numbers are read the Vietnamese way (`parse_decimal`: “1.234”, “2,5”, “87,5 %”)
+    and stored in that notation so they read back unchanged; the rule itself then validates them
+    (`score_item`: numerator ≤ denominator, no negatives, an option of the table's). Empty fields
+    mean “not answered yet”. Returns (inputs, errors); inputs are only meaningful without errors.
+    """
+    rule, params = criterion.rule, criterion.params or {}
+    errors: dict[str, str] = {}
+    inputs: dict = {}
+    if rule == "yes_no":
+        met = _text(data, "met")
+        if met in ("yes", "no"):
+            inputs["met"] = met == "yes"
+        elif met:
+            errors["met"] = "Hãy chọn “Có” hoặc “Không”."
+    elif "checklist" in params:
+        checked = []
+        for raw in _checked(data):
+            try:
+                index = int(raw)
+            except (TypeError, ValueError):
+                index = -1
+            if not 0 <= index < len(params["checklist"]):
+                errors["checked"] = f"Mục “{raw}” không có trong danh sách."
+                break
+            checked.append(index)
+        if checked:
+            inputs["checked"] = sorted(set(checked))
+        elif _text(data, "checked_none"):
+            # “none of them” is an answer (0 points); no box ticked at all is “not answered yet”.
+            inputs["checked"] = []
+    elif "options" in params:
+        option = _text(data, "option")
+        if option:
+            inputs["option"] = option
+    else:
+        names = ("count",) if rule in ("count", "deduction") else NUMBER_FIELDS[:3]
+        for name in names:
+            raw = _text(data, name)
+            if not raw:
+                continue
+            try:
+                inputs[name] = format_number(parse_decimal(raw))
+            except InvalidInput as error:
+                errors[name] = error.message
+        if "numerator" in inputs or "denominator" in inputs:
+            # A pair typed takes precedence over a percentage typed earlier.
+            inputs.pop("percent", None)
+    if errors:
+        return inputs, errors
+    try:
+        score_item(rule, params, criterion.maximum, inputs or None)
+    except InvalidInput as error:
+        errors[error.field or "inputs"] = error.message
+    return inputs, errors
+
+
+def _audit_item(actor, submission, item, name, old, new):
+    audit.record(
+        actor=actor,
+        submission=submission,
+        action="self_assessment.update",
+        target=item.criterion.code,
+        field=name,
+        old=old,
+        new=new,
+    )
+
+
+def _touch(submission):
+    # Any change to the dossier makes a summary page loaded earlier stale (submit checks it).
+    Submission.objects.filter(pk=submission.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+
+
+def save_item(item: ItemScore, *, actor, data, expected_version) -> ItemSave:
+    """Save one criterion's answer, explanation and not-applicable choice.
+
+    Rules: only an officer of the agency while the submission is a draft in an open period
+    (`can_edit_self_assessment`, else `EditRefused`); `expected_version` must equal the stored
+    item's version, else `ItemConflict` carrying the current item (nothing is overwritten);
+    invalid inputs are not stored and come back in `errors` next to their field while the
+    explanation and not-applicable fields are still saved; “not applicable” only where the table
+    allows it; points are recomputed by `scores.item_points`.
+    Side effects: item.version + 1 and submission.version + 1 when something changed; one audit
+    row per changed field (old → new as a person reads it).
+    """
+    with transaction.atomic():
+        locked = (
+            ItemScore.objects.select_for_update()
+            .select_related("criterion", "submission__period", "submission__agency")
+            .get(pk=item.pk)
+        )
+        submission = locked.submission
+        if not can_edit_self_assessment(actor, submission):
+            raise EditRefused(NOT_EDITABLE_MESSAGE)
+        try:
+            expected = int(expected_version)
+        except (TypeError, ValueError):
+            expected = None
+        if expected != locked.version:
+            raise ItemConflict(locked)
+        criterion = locked.criterion
+        inputs, errors = parse_answer(criterion, data)
+        changes = []
+        if not errors and inputs != (locked.inputs or {}):
+            old_text = describe_inputs(criterion, locked.inputs or None)
+            locked.inputs = inputs
+            locked.points = scores.item_points(criterion, inputs)
+            changes.append(("inputs", old_text, describe_inputs(criterion, inputs or None)))
+        explanation = str(data.get("explanation", "") or "").strip()
+        if explanation != locked.explanation:
+            changes.append(("explanation", locked.explanation, explanation))
+            locked.explanation = explanation
+        not_applicable = str(data.get("not_applicable", "")) in ("on", "1", "true", "True")
+        if not_applicable and not criterion.allow_not_applicable:
+            errors["not_applicable"] = NOT_APPLICABLE_REFUSED
+            not_applicable = False
+        if not_applicable != locked.not_applicable:
+            changes.append(("not_applicable", locked.not_applicable, not_applicable))
+            locked.not_applicable = not_applicable
+        reason = str(data.get("not_applicable_reason", "") or "").strip()
+        if not criterion.allow_not_applicable:
+            reason = ""
+        if reason != locked.not_applicable_reason:
+            changes.append(("not_applicable_reason", locked.not_applicable_reason, reason))
+            locked.not_applicable_reason = reason
+        if not changes:
+            return ItemSave(item=locked, errors=errors)
+        locked.version += 1
+        locked.updated_by = actor
+        locked.save()
+        for name, old, new in changes:
+            _audit_item(actor, submission, locked, name, old, new)
+        _touch(submission)
+    return ItemSave(item=locked, changed=[name for name, _old, _new in changes], errors=errors)
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+def _check_evidence_editable(actor, submission) -> bool:
+    """True when added during the review (answering a request), False during self-assessment."""
+    if can_edit_self_assessment(actor, submission):
+        return False
+    if can_answer(actor, submission):
+        return True
+    raise EditRefused(NOT_EDITABLE_MESSAGE)
+
+
+def _items_of(submission, items):
+    items = list(items)
+    if any(item.submission_id != submission.pk for item in items):
+        raise EditRefused("Tiêu chí không thuộc hồ sơ này.")
+    return items
+
+
+EVIDENCE_FIELDS = ("doc_number", "doc_date", "issuer", "summary", "url")
+EVIDENCE_LABELS = {
+    "doc_number": "số, ký hiệu",
+    "doc_date": "ngày ban hành",
+    "issuer": "cơ quan ban hành",
+    "summary": "trích yếu",
+    "url": "đường dẫn",
+    "file": "tệp",
+}
+
+
+def _evidence_text(name, value):
+    if name == "doc_date" and value:
+        return f"{value:%d/%m/%Y}"
+    return value or ""
+
+
+def add_evidence(submission, *, actor, items, upload=None, **fields) -> Evidence:
+    """Attach a piece of evidence (citation, link and/or file) to one or more criteria.
+
+    Rules: the submission must be editable by the actor (draft), or the agency is answering a
+    request for explanation (then `added_during_review`); the file passes `check_upload` (type
+    by content, size limit) and is stored under a random name with its SHA-256; at least one of
+    a document number, a file or a link. Side effects: an audit row; submission.version + 1.
+    """
+    during_review = _check_evidence_editable(actor, submission)
+    items = _items_of(submission, items)
+    values = {name: fields.get(name) or ("" if name != "doc_date" else None) for name in fields}
+    if not (values.get("doc_number") or values.get("url") or upload):
+        raise EditRefused("Hãy nhập số, ký hiệu văn bản, chọn tệp đính kèm hoặc nhập đường dẫn.")
+    evidence = Evidence(
+        submission=submission, uploaded_by=actor, added_during_review=during_review, **values
+    )
+    if upload is not None:
+        checked = check_upload(upload)
+        evidence.original_filename = checked.original_filename
+        evidence.content_type = checked.content_type
+        evidence.size = checked.size
+        evidence.sha256 = checked.sha256
+        evidence.file.save(checked.original_filename, upload, save=False)
+    with transaction.atomic():
+        evidence.save()
+        evidence.items.set(items)
+        audit.record(
+            actor=actor,
+            submission=submission,
+            action="evidence.add",
+            target=", ".join(item.criterion.code for item in items),
+            field="evidence",
+            new=str(evidence),
+        )
+        _touch(submission)
+    return evidence
+
+
+def update_evidence(evidence: Evidence, *, actor, **fields) -> list[str]:
+    """Change an evidence item's citation or link (the file is replaced by removing and adding).
+
+    Rules as `add_evidence`. Side effects: one audit row per changed field; submission.version
+    + 1. Returns the names of the changed fields.
+    """
+    submission = evidence.submission
+    _check_evidence_editable(actor, submission)
+    changed = []
+    codes = ", ".join(evidence.items.values_list("criterion__code", flat=True))
+    with transaction.atomic():
+        for name in EVIDENCE_FIELDS:
+            if name not in fields:
+                continue
+            new = fields[name] or (None if name == "doc_date" else "")
+            old = getattr(evidence, name)
+            if new != old:
+                changed.append(name)
+                audit.record(
+                    actor=actor,
+                    submission=submission,
+                    action="evidence.update",
+                    target=codes,
+                    field=EVIDENCE_LABELS[name],
+                    old=_evidence_text(name, old),
+                    new=_evidence_text(name, new),
+                )
+                setattr(evidence, name, new)
+        if not (evidence.doc_number or evidence.url or evidence.file):
+            raise EditRefused(
+                "Hãy nhập số, ký hiệu văn bản, chọn tệp đính kèm hoặc nhập đường dẫn."
+            )
+        if changed:
+            evidence.save(update_fields=changed)
+            _touch(submission)
+    return changed
+
+
+def remove_evidence(evidence: Evidence, *, actor) -> None:
+    """Delete an evidence item from every criterion it supports, and its file after commit.
+
+    Rules as `add_evidence` (evidence added during the review may be removed only while still
+    answering). Side effects: an audit row; submission.version + 1.
+    """
+    submission = evidence.submission
+    _check_evidence_editable(actor, submission)
+    storage, name = evidence.file.storage, evidence.file.name
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            submission=submission,
+            action="evidence.remove",
+            target=", ".join(evidence.items.values_list("criterion__code", flat=True)),
+            field="evidence",
+            old=str(evidence),
+        )
+        evidence.delete()
+        _touch(submission)
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
+
+
+def link_evidence(evidence: Evidence, item: ItemScore, *, actor) -> bool:
+    """Let an evidence item already in the dossier also support `item` (no second upload).
+
+    Returns False when it already did. Side effects: an audit row; submission.version + 1.
+    """
+    submission = evidence.submission
+    _check_evidence_editable(actor, submission)
+    _items_of(submission, [item])
+    if evidence.items.filter(pk=item.pk).exists():
+        return False
+    with transaction.atomic():
+        evidence.items.add(item)
+        audit.record(
+            actor=actor,
+            submission=submission,
+            action="evidence.link",
+            target=item.criterion.code,
+            field="evidence",
+            new=str(evidence),
+        )
+        _touch(submission)
+    return True
+
+
+def unlink_evidence(evidence: Evidence, item: ItemScore, *, actor) -> None:
+    """Stop an evidence item supporting `item`; removed entirely when it supports nothing else.
+
+    Side effects: an audit row; submission.version + 1.
+    """
+    submission = evidence.submission
+    _check_evidence_editable(actor, submission)
+    _items_of(submission, [item])
+    with transaction.atomic():
+        evidence.items.remove(item)
+        audit.record(
+            actor=actor,
+            submission=submission,
+            action="evidence.unlink",
+            target=item.criterion.code,
+            field="evidence",
+            old=str(evidence),
+        )
+        _touch(submission)
+    if not evidence.items.exists():
+        remove_evidence(evidence, actor=actor)
