@@ -11,13 +11,11 @@ written here: it stays on record beside the appraisal.
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 
 from assessments import audit, permissions
 from assessments.enums import AgencyResponse, MessageKind, Role, SubmissionStatus
-from assessments.models import Assignment, Evidence, ItemScore, Message, Submission, User
+from assessments.models import Assignment, ItemScore, Message, Submission, User
 from assessments.workflow import CONFLICT_MESSAGE, ConflictError, WorkflowError
 from scoring import InvalidInput, format_number, format_points, parse_decimal, score_item
 
@@ -452,75 +450,6 @@ def respond_to_item(
             round=submission.round,
         )
     return locked
-
-
-def add_review_evidence(
-    submission: Submission,
-    *,
-    actor,
-    items,
-    doc_number: str = "",
-    doc_date=None,
-    issuer: str = "",
-    summary: str = "",
-    url: str = "",
-) -> Evidence:
-    """Evidence the agency adds while answering (added_during_review=True): an official document
-    citation or a link, attached to one or more criteria of the submission.
-
-    Rules: as `respond_to_item`; needs a document number or a link (a valid http(s) address);
-    at least one criterion of this submission. Side effect: one audit row.
-    """
-    doc_number, issuer, summary, url = (
-        (doc_number or "").strip(),
-        (issuer or "").strip(),
-        (summary or "").strip(),
-        (url or "").strip(),
-    )
-    items = list(items)
-    if not doc_number and not url:
-        raise WorkflowError("Vui lòng nhập số, ký hiệu văn bản hoặc đường dẫn đến tài liệu.")
-    if url:
-        try:
-            URLValidator(schemes=["http", "https"])(url)
-        except ValidationError as error:
-            raise WorkflowError(
-                "Đường dẫn không hợp lệ; hãy nhập địa chỉ đầy đủ bắt đầu bằng http:// hoặc "
-                "https://."
-            ) from error
-    if not items:
-        raise WorkflowError("Vui lòng chọn tiêu chí mà tài liệu này chứng minh.")
-    with transaction.atomic():
-        locked = (
-            Submission.objects.select_for_update().select_related("period").get(pk=submission.pk)
-        )
-        _require_answering_officer(actor, locked)
-        if any(item.submission_id != locked.pk for item in items):
-            raise WorkflowError("Tiêu chí không thuộc hồ sơ này.")
-        evidence = Evidence.objects.create(
-            submission=locked,
-            doc_number=doc_number,
-            doc_date=doc_date,
-            issuer=issuer,
-            summary=summary,
-            url=url,
-            added_during_review=True,
-            uploaded_by=actor,
-        )
-        evidence.items.set(items)
-        audit.record(
-            actor=actor,
-            submission=locked,
-            period=locked.period,
-            action="add_evidence",
-            target=", ".join(item.criterion.code for item in items),
-            field="evidence",
-            new=evidence.citation or evidence.url,
-        )
-    return evidence
-
-
-# --- assignments ----------------------------------------------------------------------------
 
 
 def assign_reviewer(submission: Submission, *, actor, reviewer: User | None, group=None) -> None:

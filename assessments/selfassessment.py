@@ -225,6 +225,8 @@ def _check_evidence_editable(actor, submission) -> bool:
 
 def _items_of(submission, items):
     items = list(items)
+    if not items:
+        raise EditRefused("Vui lòng chọn tiêu chí mà tài liệu này chứng minh.")
     if any(item.submission_id != submission.pk for item in items):
         raise EditRefused("Tiêu chí không thuộc hồ sơ này.")
     return items

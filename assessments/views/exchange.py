@@ -8,19 +8,22 @@ self-assessment form, whose upload validation is shared once both areas are merg
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
-from assessments import appraisal, permissions, scores, workflow
+from assessments import appraisal, permissions, scores, selfassessment, workflow
 from assessments.enums import MessageKind, Role, SubmissionStatus
+from assessments.forms.agency import EvidenceForm
 from assessments.history import history_for
 from assessments.models import Evidence, ItemScore, Message, Submission
+from assessments.selfassessment import EditRefused
+from assessments.uploads import ALLOWED_LABEL, EXTENSIONS, UploadRefused
 from assessments.workflow import ConflictError, WorkflowError
 
 S = SubmissionStatus
@@ -116,6 +119,8 @@ def exchange_context(request, submission, *, forms=None, posted=None):
         "history": history_for(request.user, submission),
         "posted": posted or {},
         "show_appraisal": submission.status not in (S.DRAFT, S.SUBMITTED),
+        "upload_accept": ",".join(EXTENSIONS),
+        "upload_help": f"{ALLOWED_LABEL}, tối đa {settings.EVIDENCE_MAX_UPLOAD_MB} MB.",
     }
 
 
@@ -170,28 +175,28 @@ def respond(request, pk, item_pk):
 @require_POST
 @login_required
 def add_evidence(request, pk):
-    """Evidence added while answering: a citation or a link, for chosen criteria."""
+    """Evidence added while answering: a citation, a link or a file, for chosen criteria.
+    The same domain function as during self-assessment marks it “added during review”."""
     submission = _submission_for_officer(request.user, pk)
     data = request.POST
     items = list(ItemScore.objects.filter(submission=submission, pk__in=data.getlist("items")))
-    doc_date = None
-    try:
-        if data.get("doc_date"):
-            doc_date = parse_date(data["doc_date"])
-            if doc_date is None:
-                raise WorkflowError("Ngày ban hành không hợp lệ.")
-        appraisal.add_review_evidence(
-            submission,
-            actor=request.user,
-            items=items,
-            doc_number=data.get("doc_number", ""),
-            doc_date=doc_date,
-            issuer=data.get("issuer", ""),
-            summary=data.get("summary", ""),
-            url=data.get("url", ""),
-        )
-    except WorkflowError as error:
-        messages.error(request, error.message)
+    form = EvidenceForm(data, request.FILES)
+    problem = None
+    if form.is_valid():
+        try:
+            selfassessment.add_evidence(
+                submission,
+                actor=request.user,
+                items=items,
+                upload=form.cleaned_data.get("upload"),
+                **{name: form.cleaned_data.get(name) for name in form.Meta.fields},
+            )
+        except (EditRefused, UploadRefused) as refused:
+            problem = refused.message
+    else:
+        problem = " ".join(message for errors in form.errors.values() for message in errors)
+    if problem:
+        messages.error(request, problem)
         context = exchange_context(request, submission, posted={"evidence": data})
         return render(request, "assessments/exchange/page.html", context)
     messages.success(request, "Đã bổ sung tài liệu kiểm chứng.")

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from assessments import appraisal, scores, workflow
+from assessments import appraisal, scores, selfassessment, workflow
 from assessments.enums import MessageKind, SubmissionStatus
 from assessments.history import history_for
 from assessments.models import Assignment, AuditEntry, Evidence, Message, Notification
@@ -335,8 +335,8 @@ def test_another_agency_cannot_answer(sent_back, officer_b):
     assert caught.value.message == "Bạn không có quyền trả lời giải trình cho hồ sơ này."
 
 
-def test_evidence_added_while_answering_is_marked_and_audited(sent_back, officer_a):
-    evidence = appraisal.add_review_evidence(
+def test_evidence_added_while_answering_is_marked_and_keeps_the_original(sent_back, officer_a):
+    evidence = selfassessment.add_evidence(
         sent_back,
         actor=officer_a,
         items=[item(sent_back, "II.2")],
@@ -347,40 +347,13 @@ def test_evidence_added_while_answering_is_marked_and_audited(sent_back, officer
     )
     assert evidence.added_during_review is True
     assert list(evidence.items.values_list("criterion__code", flat=True)) == ["II.2"]
-    assert _audit(sent_back, "add_evidence") == [
-        (
-            "II.2",
-            "evidence",
-            "",
-            "Số 88/BC-STC của Sở Tài chính — Báo cáo số liệu phần mềm QLVB",
-            "",
-        )
-    ]
     # The original evidence is still there, untouched.
     assert Evidence.objects.filter(submission=sent_back, added_during_review=False).count() == 1
 
 
-@pytest.mark.parametrize(
-    ("fields", "sentence"),
-    [
-        ({}, "Vui lòng nhập số, ký hiệu văn bản hoặc đường dẫn đến tài liệu."),
-        (
-            {"url": "javascript:alert(1)"},
-            "Đường dẫn không hợp lệ; hãy nhập địa chỉ đầy đủ bắt đầu bằng http:// hoặc https://.",
-        ),
-    ],
-)
-def test_evidence_needs_a_citation_or_a_valid_link(sent_back, officer_a, fields, sentence):
-    with pytest.raises(WorkflowError) as caught:
-        appraisal.add_review_evidence(
-            sent_back, actor=officer_a, items=[item(sent_back, "II.2")], **fields
-        )
-    assert caught.value.message == sentence
-
-
-def test_evidence_needs_a_criterion(sent_back, officer_a):
-    with pytest.raises(WorkflowError) as caught:
-        appraisal.add_review_evidence(sent_back, actor=officer_a, items=[], doc_number="1/BC")
+def test_evidence_while_answering_needs_a_criterion(sent_back, officer_a):
+    with pytest.raises(selfassessment.EditRefused) as caught:
+        selfassessment.add_evidence(sent_back, actor=officer_a, items=[], doc_number="1/BC")
     assert caught.value.message == "Vui lòng chọn tiêu chí mà tài liệu này chứng minh."
 
 

@@ -241,3 +241,23 @@ def test_department_staff_and_other_agencies_get_404(client_for, officer_b, revi
     assert client_for(reviewer).get(_url(sent_back)).status_code == 404
     response = client_for(officer_b).post(_respond_url(sent_back, "II.2"), {"response": "agree"})
     assert response.status_code == 404
+
+
+def test_a_file_can_be_attached_while_answering_and_is_checked_by_content(
+    client_for, officer_a, sent_back
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    target = item(sent_back, "II.2")
+    url = reverse("assessments:exchange_evidence", args=[sent_back.pk])
+    fake = SimpleUploadedFile("bao-cao.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
+    response = client_for(officer_a).post(url, {"upload": fake, "items": [target.pk]})
+    assert (
+        "không phải là tệp PDF, DOC, DOCX, XLS, XLSX, JPG, PNG hợp lệ" in response.content.decode()
+    )
+    assert Evidence.objects.filter(added_during_review=True).count() == 0
+    real = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+    response = client_for(officer_a).post(url, {"upload": real, "items": [target.pk]})
+    assert response.status_code == 302
+    evidence = Evidence.objects.get(added_during_review=True)
+    assert (evidence.original_filename, evidence.content_type) == ("bao-cao.pdf", "application/pdf")
