@@ -1,6 +1,8 @@
 """Reports for the lead and administrators: downloads, the official report, publication and the
 statistics dashboard. Everyone else gets 404."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -25,6 +27,18 @@ from assessments.report_forms import IssueReportForm, UnpublishForm
 from assessments.results import FINAL_PERIOD_STATUSES, load_period_results
 
 LEAD_ONLY = "Chỉ lãnh đạo Sở TT&TT được công bố hoặc hủy công bố kết quả."
+
+
+def reports_only(view):
+    """404 for anyone who may not export reports, before any other check (even the method)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not can_export_reports(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _period_for(user, code) -> Period:
@@ -90,6 +104,7 @@ def official_report(request, code):
 
 
 @login_required
+@reports_only
 @require_POST
 def issue_report(request, code):
     period = _period_for(request.user, code)
@@ -115,6 +130,7 @@ def issue_report(request, code):
 
 
 @login_required
+@reports_only
 @require_POST
 def publish(request, code):
     """Publish the results; a period still in review is finalised first (the workflow refuses
@@ -135,6 +151,7 @@ def publish(request, code):
 
 
 @login_required
+@reports_only
 @require_POST
 def unpublish(request, code):
     period = _period_for(request.user, code)

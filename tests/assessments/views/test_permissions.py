@@ -25,6 +25,19 @@ def _url(name, objects):
         "public_periods": reverse("public:periods"),
         "public_criteria": reverse("public:criteria", args=[period.year]),
         "public_results": reverse("public:period_results", args=[period.year]),
+        "period_reports": reverse("assessments:period_reports", args=[period.code]),
+        "consolidated_xlsx": reverse("assessments:consolidated_xlsx", args=[period.code]),
+        "official_report": reverse("assessments:official_report", args=[period.code]),
+        "issue_report": reverse("assessments:issue_report", args=[period.code]),
+        "publish_period": reverse("assessments:publish_period", args=[period.code]),
+        "unpublish_period": reverse("assessments:unpublish_period", args=[period.code]),
+        "statistics": reverse("assessments:statistics", args=[period.code]),
+        "result_sheet": reverse("assessments:result_sheet", args=[period.code, "so-tai-chinh"]),
+        "dossier": reverse("assessments:dossier", args=[period.code, "so-tai-chinh"]),
+        "public_scorecard": reverse("public:scorecard", args=[period.year, "so-tai-chinh"]),
+        "public_csv": reverse("public:open_data_csv", args=[period.year]),
+        "public_json": reverse("public:open_data_json", args=[period.year]),
+        "public_open_data": reverse("public:open_data"),
     }[name]
 
 
@@ -42,6 +55,19 @@ MATRIX = {
     "public_periods": [200, 200, 200, 200, 200, 200],
     "public_criteria": [200, 200, 200, 200, 200, 200],
     "public_results": [404, 404, 404, 404, 404, 404],  # not published yet
+    "period_reports": [302, 404, 404, 404, 200, 200],
+    "consolidated_xlsx": [302, 404, 404, 404, 200, 200],
+    "official_report": [302, 404, 404, 404, 200, 200],  # a draft until issued
+    "issue_report": [302, 404, 404, 404, 405, 405],  # POST only
+    "publish_period": [302, 404, 404, 404, 405, 405],
+    "unpublish_period": [302, 404, 404, 404, 405, 405],
+    "statistics": [302, 404, 404, 404, 200, 200],
+    "result_sheet": [302, 404, 404, 404, 200, 200],
+    "dossier": [302, 404, 404, 404, 200, 200],
+    "public_scorecard": [404, 404, 404, 404, 404, 404],
+    "public_csv": [404, 404, 404, 404, 404, 404],
+    "public_json": [404, 404, 404, 404, 404, 404],
+    "public_open_data": [200, 200, 200, 200, 200, 200],
 }
 
 
