@@ -46,6 +46,5 @@ class Command(BaseCommand):
             data = export.render()
             note = " (dự thảo, chưa ban hành)" if format == "pdf" else ""
         target.write_bytes(data)
-        self.stdout.write(
-            self.style.SUCCESS(f"Đã ghi {target} ({len(data):,} byte){note}.".replace(",", "."))
-        )
+        size = f"{len(data):,}".replace(",", ".")  # Vietnamese thousands separator
+        self.stdout.write(self.style.SUCCESS(f"Đã ghi {target} ({size} byte){note}."))
