@@ -513,8 +513,8 @@ PERIOD_ROLES = {
 
 
 def change_period_status(period: Period, name: str, *, actor, reason: str = "") -> Period:
-    """Move a period along PERIOD_TRANSITIONS. Publishing needs every submission finalised;
-    unpublishing needs a reason. Administrators (and leads) run the other moves."""
+    """Move a period along PERIOD_TRANSITIONS. Publishing needs every submitted dossier finalised
+    and at least one result; unpublishing needs a reason. Administrators (and leads) run the other moves."""
     sources, target = PERIOD_TRANSITIONS[name]
     allowed_roles = PERIOD_ROLES.get(name, frozenset({Role.ADMIN, Role.LEAD}))
     if not (actor.is_superuser or actor.role in allowed_roles):
@@ -541,6 +541,10 @@ def change_period_status(period: Period, name: str, *, actor, reason: str = "") 
                 )
         if name == "publish_period" and locked.is_practice:
             raise WorkflowError("Kỳ thực hành không được công bố.")
+        # An empty results page would read as “every agency failed”; nothing is published
+        # until at least one result is final.
+        if name == "publish_period" and not locked.submissions.filter(status=S.FINALISED).exists():
+            raise WorkflowError("Kỳ đánh giá chưa có kết quả nào được chốt, chưa thể công bố.")
         old = locked.status
         locked.status = target
         fields = ["status"]
