@@ -8,11 +8,12 @@ from assessments.exports.pdf import render_pdf
 from assessments.results import AgencyResult
 
 
-def _header(period, summary: str, agency) -> DocumentHeader:
+def _header(period, summary: str, agency, day=None) -> DocumentHeader:
     return DocumentHeader(
         issuing_body=period.evaluating_agency.name,
         summary_line=summary,
-        date=timezone.localdate(),
+        date=day or timezone.localdate(),
+        numbered=False,
         recipients=[f"{agency.name};", "Lưu: VT, CNTT-VT."],
         signer_title_lines=["NGƯỜI LẬP PHIẾU"],
     )
@@ -41,6 +42,10 @@ class ResultSheetPdf(Export):
                 self.period,
                 f"Phiếu kết quả đánh giá ứng dụng CNTT năm {self.period.year}",
                 result.agency,
+                # Dated when the result was finalised, whenever the sheet is printed.
+                day=timezone.localtime(result.submission.finalised_at).date()
+                if result.submission and result.submission.finalised_at
+                else None,
             ),
             "period": self.period,
             "result": result,

@@ -207,6 +207,7 @@ def test_result_sheet_shows_self_and_final_points_with_the_reason(three):
     assert "UBND huyện Trảng Bom" in text
     assert "0,25 0,13 Số liệu hệ thống QLVB chỉ ghi nhận 50/100 hồ sơ." in text
     assert "Tổng điểm (thang điểm 3) 3,00 2,88 Xếp loại: A+" in text
+    assert "Số:" not in text  # a working paper, not a numbered document
 
 
 def test_agency_dossier_zip_lists_pdfs_and_evidence_with_readable_unique_names(three):
