@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from assessments import audit, scores
 from assessments.enums import MessageKind, PeriodStatus, Role, SubmissionStatus
-from assessments.models import Extension, ItemScore, Message, Period, Submission
+from assessments.models import Extension, ItemScore, Message, Period, Submission, User
 from assessments.notifications import agency_officers, department_staff, notify
 
 S = SubmissionStatus
@@ -561,4 +561,22 @@ def change_period_status(period: Period, name: str, *, actor, reason: str = "") 
             new=PeriodStatus(target).label,
             reason=reason,
         )
+        if name == "publish_period":
+            # Every agency with a result learns it is now public, with the link to its scorecard.
+            officers = User.objects.filter(
+                is_active=True,
+                role=Role.OFFICER,
+                agency__submissions__period=locked,
+                agency__submissions__status=S.FINALISED,
+            ).select_related("agency")
+            for officer in officers:
+                notify(
+                    [officer],
+                    title=f"Kết quả đánh giá năm {locked.year} đã được công bố",
+                    body=(
+                        f"Sở TT&TT đã công bố kết quả đánh giá ứng dụng CNTT năm {locked.year} "
+                        "trên trang công khai."
+                    ),
+                    url=reverse("public:scorecard", args=[locked.year, officer.agency.code]),
+                )
     return locked

@@ -21,3 +21,15 @@ def test_only_the_lead_publishes(reference, administrator):
     with pytest.raises(WorkflowError) as refused:
         workflow.change_period_status(period, "publish_period", actor=administrator)
     assert refused.value.message == "Bạn không có quyền thay đổi trạng thái kỳ đánh giá."
+
+
+def test_publishing_tells_each_agency_with_a_result_where_to_read_it(
+    period, agency_a, officer_a, officer_b, reviewer, lead
+):
+    from assessments.models import Notification
+    from tests.assessments.results_helpers import build_results
+
+    period, _agencies = build_results(period, count=1, reviewer=reviewer, lead=lead)
+    workflow.change_period_status(period, "publish_period", actor=lead)
+    notice = Notification.objects.get(title="Kết quả đánh giá năm 2022 đã được công bố")
+    assert (notice.user, notice.url) == (officer_a, "/ket-qua/2022/so-tai-chinh/")
