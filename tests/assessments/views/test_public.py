@@ -5,10 +5,10 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments import workflow
-from assessments.enums import PeriodStatus
+from assessments.enums import PeriodStatus, Role
 from assessments.models import Submission
 from tests.assessments.results_helpers import build_results
-from tests.factories import make_period
+from tests.factories import make_period, make_user
 
 PUBLIC_RESULT_URLS = [
     ("public:period_results", [2022]),
@@ -77,12 +77,10 @@ def test_open_data_downloads_match_the_database(published):
 def test_criteria_are_public_from_the_moment_the_period_opens(reference):
     period = make_period(status=PeriodStatus.PREPARING)
     assert Client().get(reverse("public:criteria", args=[2022])).status_code == 404
-    workflow_period = period
-    workflow_period.status = PeriodStatus.SELF_ASSESSMENT
-    workflow_period.save(update_fields=["status"])
+    workflow.change_period_status(period, "open_period", actor=make_user("qt", role=Role.ADMIN))
     page = Client().get(reverse("public:criteria", args=[2022])).content.decode()
     assert "Tỷ lệ văn bản đi (trừ văn bản mật) được ký số" in page
-    assert "Theo mức" in page or "≥" in page
+    assert "Theo mức: từ 90 % được 0,40; từ 70 % được 0,25; từ 50 % được 0,10" in page
     listing = Client().get(reverse("public:periods")).content.decode()
     assert "Kết quả chưa công bố" in listing
 
