@@ -9,6 +9,7 @@ from django.utils import timezone
 from assessments.criteria_io import load_fixture_table, load_reference_agencies
 from assessments.enums import PeriodStatus, Role
 from assessments.models import Agency, CriteriaTable, Period, User
+from assessments.models.period import LOCAL_TZ
 
 DEFAULT_DEMO_PASSWORD = "DongNai@2022"  # noqa: S105 (printed for demo accounts only)
 
@@ -138,3 +139,271 @@ def ensure_demo_accounts(password: str) -> list[User]:
 def seed_reference() -> Period:
     load_reference_agencies()
     return ensure_period_2022()
+
+
+# --- 2022 results ------------------------------------------------------------------------------
+# The demo replays the 2022 cycle through the same domain functions a person triggers: officers
+# fill and submit, the reviewer appraises and asks for explanations, the lead finalises and
+# publishes. Everything is drawn from a random generator seeded per agency code, so every fresh
+# database gets the same results.
+
+DEMO_OFFICERS = {"so-tai-chinh": "donvi1", "huyen-trang-bom": "donvi2"}
+DEMO_OFFICERS["dai-phat-thanh-truyen-hinh"] = "donvi3"
+
+# Agencies that were late (with an extension granted by the lead) in the demo year.
+DEMO_EXTENSIONS = {"khu-bao-ton-thien-nhien-van-hoa": dt.date(2022, 11, 4)}
+
+
+def _officer_for(agency) -> User:
+    """The agency's officer who submits: the demo account where there is one, else a demo officer
+    `canbo-<agency code>` without a usable password (nobody logs in as them)."""
+    username = DEMO_OFFICERS.get(agency.code)
+    if username:
+        return User.objects.get(username=username)
+    user, created = User.objects.get_or_create(
+        username=f"canbo-{agency.code}"[:150],
+        defaults={
+            "role": Role.OFFICER,
+            "agency": agency,
+            "first_name": "Cán bộ đầu mối",
+            "last_name": "",
+            "job_title": "Cán bộ đầu mối CNTT",
+        },
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _demo_inputs(criterion, rng, quality: float) -> dict:
+    """Inputs an agency of the given quality (0–1) would plausibly report for the criterion."""
+    params = criterion.params or {}
+    rule = criterion.rule
+    if rule == "yes_no":
+        return {"met": rng.random() < quality + 0.15}
+    if rule == "deduction":
+        return {"count": 1 if rng.random() > quality + 0.25 else 0}
+    if rule == "count":
+        size = len(params.get("items") or []) or 3
+        return {"count": size if rng.random() < quality + 0.1 else rng.randint(0, size - 1)}
+    if "options" in params:
+        options = sorted(params["options"], key=lambda o: -float(o["points"]))
+        roll = rng.random()
+        index = 0 if roll < quality else (1 if roll < quality + (1 - quality) * 0.7 else 2)
+        return {"option": options[min(index, len(options) - 1)]["key"]}
+    if "checklist" in params:
+        size = len(params["checklist"])
+        keep = max(1, min(size, round(size * min(1.0, quality + rng.uniform(-0.1, 0.2)))))
+        return {"checked": sorted(rng.sample(range(size), keep))}
+    denominator = rng.randint(40, 2400)
+    share = min(1.0, max(0.05, quality + rng.uniform(-0.25, 0.12)))
+    return {"numerator": str(round(denominator * share)), "denominator": str(denominator)}
+
+
+def save_item_inputs(item, *, inputs: dict, actor, not_applicable=False, reason="") -> None:
+    """Store one criterion's answer the way the self-assessment form does: inputs, points from
+    `scores.item_points`, and an audit row. (To be replaced by `selfassessment.save_item`.)"""
+    from assessments import audit, scores
+
+    old = item.points
+    item.inputs = {} if not_applicable else inputs
+    item.not_applicable = not_applicable
+    item.not_applicable_reason = reason
+    item.points = None if not_applicable else scores.item_points(item.criterion, inputs)
+    item.updated_by = actor
+    item.version += 1
+    item.save(
+        update_fields=[
+            "inputs",
+            "points",
+            "not_applicable",
+            "not_applicable_reason",
+            "updated_by",
+            "version",
+            "updated_at",
+        ]
+    )
+    audit.record(
+        actor=actor,
+        submission=item.submission,
+        action="save_item",
+        target=item.criterion.code,
+        field="points",
+        old=old,
+        new="Không áp dụng" if not_applicable else item.points,
+        reason=reason,
+    )
+
+
+def _adjust(item, *, actor, reason: str) -> None:
+    """A reviewer correction: a lower numerator than the agency reported."""
+    from assessments import audit, scores
+
+    inputs = dict(item.inputs)
+    numerator = int(inputs["numerator"])
+    inputs["numerator"] = str(max(0, numerator - max(1, numerator // 4)))
+    item.reviewer_inputs = inputs
+    item.reviewer_points = scores.item_points(item.criterion, inputs)
+    item.reviewer_reason = reason
+    item.updated_by = actor
+    item.version += 1
+    item.save(
+        update_fields=[
+            "reviewer_inputs",
+            "reviewer_points",
+            "reviewer_reason",
+            "updated_by",
+            "version",
+            "updated_at",
+        ]
+    )
+    audit.record(
+        actor=actor,
+        submission=item.submission,
+        action="appraise_item",
+        target=item.criterion.code,
+        field="reviewer_points",
+        old=item.points,
+        new=item.reviewer_points,
+        reason=reason,
+    )
+
+
+def _demo_submission(period, agency, *, reviewer, lead, index: int) -> None:
+    import random
+
+    from assessments import services, workflow
+    from assessments.models import Evidence, Extension
+
+    # Deterministic demo data, not security: a seeded generator per agency.
+    rng = random.Random(f"{period.code}:{agency.code}")  # noqa: S311
+    quality = rng.uniform(0.35, 1.0)
+    officer = _officer_for(agency)
+    submission = services.get_or_create_submission(agency, period)
+    items = list(submission.items.select_related("criterion").order_by("criterion__order"))
+    for item in items:
+        criterion = item.criterion
+        # A board without fee-charging procedures has nothing to pay online (realistic N/A).
+        if criterion.allow_not_applicable and rng.random() < 0.06:
+            save_item_inputs(
+                item,
+                inputs={},
+                actor=officer,
+                not_applicable=True,
+                reason="Đơn vị không có thủ tục hành chính thuộc phạm vi tiêu chí này trong kỳ.",
+            )
+        else:
+            save_item_inputs(item, inputs=_demo_inputs(criterion, rng, quality), actor=officer)
+    abbreviation = (agency.short_name or agency.code).replace(" ", "").replace("Sở", "S")
+    plan = Evidence.objects.create(
+        submission=submission,
+        doc_number=f"{rng.randint(10, 99)}/KH-{abbreviation}",
+        doc_date=dt.date(2022, rng.randint(1, 4), rng.randint(1, 28)),
+        issuer=agency.name,
+        summary="Kế hoạch ứng dụng công nghệ thông tin, chuyển đổi số năm 2022",
+        uploaded_by=officer,
+    )
+    report = Evidence.objects.create(
+        submission=submission,
+        doc_number=f"{rng.randint(100, 999)}/BC-{abbreviation}",
+        doc_date=dt.date(2022, 10, rng.randint(10, 20)),
+        issuer=agency.name,
+        summary="Báo cáo tình hình ứng dụng CNTT, chuyển đổi số năm 2022 (số liệu kèm theo)",
+        uploaded_by=officer,
+    )
+    plan.items.set([item for item in items if item.criterion.code.startswith("I.")])
+    report.items.set([item for item in items if not item.criterion.code.startswith("I.")])
+    submission.document_number = report.doc_number
+    submission.signer_title = "GIÁM ĐỐC" if agency.name.startswith("Sở") else "THỦ TRƯỞNG ĐƠN VỊ"
+    submission.signer_name = ""
+    submission.save(update_fields=["document_number", "signer_title", "updated_at"])
+
+    extended = DEMO_EXTENSIONS.get(agency.code)
+    if extended:
+        Extension.objects.get_or_create(
+            period=period,
+            agency=agency,
+            defaults={
+                "new_deadline": extended,
+                "reason": "Đơn vị đề nghị gia hạn do thay đổi cán bộ đầu mối CNTT.",
+                "granted_by": lead,
+            },
+        )
+        submitted_at = dt.datetime(2022, 11, 3, 15, 20, tzinfo=LOCAL_TZ)
+    else:
+        submitted_at = dt.datetime(
+            2022, 10, rng.randint(18, 30), rng.randint(8, 16), tzinfo=LOCAL_TZ
+        )
+    submission = workflow.submit(submission, actor=officer, now=submitted_at)
+
+    # Sở TT&TT never appraises itself through a reviewer of its own staff: the lead does.
+    appraiser = lead if agency.pk == period.evaluating_agency_id else reviewer
+    submission = workflow.start_review(submission, actor=appraiser)
+    ratio_items = [
+        item
+        for item in items
+        if "numerator" in (item.inputs or {}) and int(item.inputs["numerator"]) > 3
+    ]
+    adjusted = []
+    if ratio_items and index % 3 == 0:
+        for item in rng.sample(ratio_items, min(len(ratio_items), 1 + index % 2)):
+            _adjust(
+                item,
+                actor=appraiser,
+                reason=(
+                    "Số liệu tự đánh giá cao hơn số liệu trích xuất từ hệ thống của tỉnh; "
+                    "điều chỉnh theo số liệu hệ thống đến ngày 25/10/2022."
+                ),
+            )
+            adjusted.append(item)
+    if adjusted and index % 2 == 0:
+        submission = workflow.return_for_explanation(
+            submission,
+            actor=appraiser,
+            message=(
+                "Đề nghị đơn vị xem lại số liệu các tiêu chí đã điều chỉnh và cho ý kiến; "
+                "nếu không đồng ý, đề nghị giải trình kèm tài liệu kiểm chứng."
+            ),
+            reply_by=dt.date(2022, 11, 10),
+        )
+        for item in adjusted:
+            item.agency_response = "agree"
+            item.agency_response_text = "Đơn vị thống nhất với số liệu đã điều chỉnh."
+            item.save(update_fields=["agency_response", "agency_response_text", "updated_at"])
+        submission = workflow.answer(
+            submission,
+            actor=officer,
+            message="Đơn vị đã rà soát và thống nhất số liệu điều chỉnh của Sở TT&TT.",
+        )
+    submission = workflow.accept(submission, actor=appraiser)
+    workflow.finalise(submission, actor=lead)
+
+
+def ensure_results_2022(period: Period) -> bool:
+    """Give the 2022 period complete results for every active agency, then finalise and publish
+    it. Runs only on a period without submissions that is still open (so a second run, or a
+    database where people already work on 2022, is left alone). Returns whether it ran."""
+    from django.test.utils import override_settings
+
+    from assessments import workflow
+    from assessments.models import Notification
+
+    if period.status not in (PeriodStatus.SELF_ASSESSMENT, PeriodStatus.REVIEW):
+        return False
+    if period.submissions.exists():
+        return False
+    reviewer = User.objects.get(username="thamdinh")
+    lead = User.objects.get(username="lanhdao")
+    started = timezone.now()
+    # A replay of a past year: its e-mails would go to nobody, so they are not sent at all.
+    dummy_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    with dummy_mail, transaction.atomic():
+        agencies = Agency.objects.filter(is_active=True).select_related("kind")
+        for index, agency in enumerate(agencies):
+            _demo_submission(period, agency, reviewer=reviewer, lead=lead, index=index)
+        period = workflow.change_period_status(period, "finalise_period", actor=lead)
+        workflow.change_period_status(period, "publish_period", actor=lead)
+        # Notices about a replayed year are history, not news for the demo users.
+        Notification.objects.filter(created_at__gte=started).update(read_at=timezone.now())
+    return True

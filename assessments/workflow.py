@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from assessments import audit, scores
 from assessments.enums import MessageKind, PeriodStatus, Role, SubmissionStatus
-from assessments.models import Extension, ItemScore, Message, Period, Submission
+from assessments.models import Extension, ItemScore, Message, Period, Submission, User
 from assessments.notifications import agency_officers, department_staff, notify
 from scoring import format_points
 
@@ -552,8 +552,8 @@ PERIOD_ROLES = {
 
 
 def change_period_status(period: Period, name: str, *, actor, reason: str = "") -> Period:
-    """Move a period along PERIOD_TRANSITIONS. Publishing needs every submission finalised;
-    unpublishing needs a reason. Administrators (and leads) run the other moves."""
+    """Move a period along PERIOD_TRANSITIONS. Publishing needs every submitted dossier finalised
+    and at least one result; unpublishing needs a reason. Administrators (and leads) run the other moves."""
     sources, target = PERIOD_TRANSITIONS[name]
     allowed_roles = PERIOD_ROLES.get(name, frozenset({Role.ADMIN, Role.LEAD}))
     if not (actor.is_superuser or actor.role in allowed_roles):
@@ -580,6 +580,10 @@ def change_period_status(period: Period, name: str, *, actor, reason: str = "") 
                 )
         if name == "publish_period" and locked.is_practice:
             raise WorkflowError("Kỳ thực hành không được công bố.")
+        # An empty results page would read as “every agency failed”; nothing is published
+        # until at least one result is final.
+        if name == "publish_period" and not locked.submissions.filter(status=S.FINALISED).exists():
+            raise WorkflowError("Kỳ đánh giá chưa có kết quả nào được chốt, chưa thể công bố.")
         old = locked.status
         locked.status = target
         fields = ["status"]
@@ -596,4 +600,22 @@ def change_period_status(period: Period, name: str, *, actor, reason: str = "") 
             new=PeriodStatus(target).label,
             reason=reason,
         )
+        if name == "publish_period":
+            # Every agency with a result learns it is now public, with the link to its scorecard.
+            officers = User.objects.filter(
+                is_active=True,
+                role=Role.OFFICER,
+                agency__submissions__period=locked,
+                agency__submissions__status=S.FINALISED,
+            ).select_related("agency")
+            for officer in officers:
+                notify(
+                    [officer],
+                    title=f"Kết quả đánh giá năm {locked.year} đã được công bố",
+                    body=(
+                        f"Sở TT&TT đã công bố kết quả đánh giá ứng dụng CNTT năm {locked.year} "
+                        "trên trang công khai."
+                    ),
+                    url=reverse("public:scorecard", args=[locked.year, officer.agency.code]),
+                )
     return locked

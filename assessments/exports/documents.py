@@ -22,6 +22,8 @@ class DocumentHeader:
     recipients: list[str] = field(default_factory=list)
     signer_title_lines: list[str] = field(default_factory=list)
     signer_name: str = ""
+    # Working papers (result sheets, exchange records) carry no số/ký hiệu line.
+    numbered: bool = True
 
     @property
     def date_text(self) -> str:

@@ -57,17 +57,25 @@ class SelfAssessmentPdf(Export):
 
     content_type = PDF_CONTENT_TYPE
 
-    def __init__(self, submission):
+    def __init__(self, submission, *, criteria=None, items=None):
+        # Callers exporting many submissions pass rows they loaded in bulk (items with their
+        # criterion and `evidence` prefetched), so the export's query count stays fixed.
         self.submission = submission
+        self.criteria = criteria
+        self.items = items
         self.filename = f"tu-danh-gia-{submission.period.code}-{submission.agency.code}.pdf"
 
     def context(self) -> dict:
         submission = self.submission
         period = submission.period
-        criteria = scores.table_criteria(submission.table)
-        items = list(
-            submission.items.select_related("criterion__parent").prefetch_related("evidence")
-        )
+        criteria = self.criteria
+        if criteria is None:
+            criteria = scores.table_criteria(submission.table)
+        items = self.items
+        if items is None:
+            items = list(
+                submission.items.select_related("criterion__parent").prefetch_related("evidence")
+            )
         result = scores.self_result(submission, criteria, items)
         day = (
             timezone.localtime(submission.submitted_at).date() if submission.submitted_at else None

@@ -49,3 +49,9 @@ def countdown(deadline) -> str:
         hours = int(remaining.total_seconds() // 3600)
         return f"còn {hours} giờ" if hours else "còn dưới 1 giờ"
     return f"còn {remaining.days} ngày"
+
+
+@register.filter
+def get_count(mapping, key) -> int:
+    """A count from a dict keyed by grade (“A+”), which template lookups cannot reach."""
+    return (mapping or {}).get(key, 0)

@@ -1,21 +1,210 @@
-"""Reports for the lead and administrators."""
+"""Reports for the lead and administrators: downloads, the official report, publication and the
+statistics dashboard. Everyone else gets 404."""
 
+from functools import wraps
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.views.decorators.http import require_POST
 
+from assessments import statistics, workflow
+from assessments.enums import PeriodStatus, Role
+from assessments.exports.consolidated_xlsx import ConsolidatedXlsx
+from assessments.exports.dossier import AgencyDossierZip
+from assessments.exports.official_report import (
+    IssueError,
+    OfficialReportPdf,
+    issue_official_report,
+    issued_report,
+)
+from assessments.exports.result_sheet import ResultSheetPdf
 from assessments.models import Period
 from assessments.permissions import can_export_reports
+from assessments.report_forms import IssueReportForm, UnpublishForm
+from assessments.results import FINAL_PERIOD_STATUSES, load_period_results
+
+LEAD_ONLY = "Chỉ lãnh đạo Sở TT&TT được công bố hoặc hủy công bố kết quả."
+
+
+def reports_only(view):
+    """404 for anyone who may not export reports, before any other check (even the method)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not can_export_reports(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _period_for(user, code) -> Period:
+    if not can_export_reports(user):
+        raise Http404
+    return get_object_or_404(Period, code=code)
+
+
+def download(export) -> HttpResponse:
+    response = HttpResponse(export.render(), content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
 
 
 @login_required
 def reports_home(request):
     if not can_export_reports(request.user):
         raise Http404
-    return render(request, "assessments/reports_home.html", {"periods": Period.objects.all()})
+    periods = Period.objects.exclude(status=PeriodStatus.PREPARING).order_by("-year", "code")
+    return render(request, "assessments/reports/home.html", {"periods": periods})
+
+
+@login_required
+def period_reports(request, code):
+    period = _period_for(request.user, code)
+    results = load_period_results(period)
+    return render(
+        request,
+        "assessments/reports/period.html",
+        {
+            "period": period,
+            "results": results,
+            "issued": issued_report(period),
+            "issue_form": IssueReportForm(),
+            "unpublish_form": UnpublishForm(),
+            "is_final": period.status in FINAL_PERIOD_STATUSES,
+            "can_publish": request.user.role == Role.LEAD,
+        },
+    )
+
+
+@login_required
+def consolidated_xlsx(request, code):
+    period = _period_for(request.user, code)
+    return download(ConsolidatedXlsx(load_period_results(period)))
+
+
+@login_required
+def official_report(request, code):
+    """The issued report exactly as stored; before issue, a draft without number or date."""
+    period = _period_for(request.user, code)
+    issued = issued_report(period)
+    if issued is not None:
+        return FileResponse(
+            issued.file.open("rb"),
+            as_attachment=True,
+            filename=f"bao-cao-ket-qua-{period.code}-da-ban-hanh.pdf",
+            content_type="application/pdf",
+        )
+    export = OfficialReportPdf(load_period_results(period))
+    export.filename = f"du-thao-bao-cao-ket-qua-{period.code}.pdf"
+    return download(export)
+
+
+@login_required
+@reports_only
+@require_POST
+def issue_report(request, code):
+    period = _period_for(request.user, code)
+    if request.user.role != Role.LEAD:
+        raise Http404
+    form = IssueReportForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("assessments:period_reports", period.code)
+    try:
+        document = issue_official_report(
+            load_period_results(period), actor=request.user, **form.cleaned_data
+        )
+    except IssueError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, f"Đã ban hành báo cáo số {document.number} ngày {document.issued_on:%d/%m/%Y}."
+        )
+    return redirect("assessments:period_reports", period.code)
+
+
+@login_required
+@reports_only
+@require_POST
+def publish(request, code):
+    """Publish the results; a period still in review is finalised first (the workflow refuses
+    while any submitted dossier is not finalised)."""
+    period = _period_for(request.user, code)
+    if request.user.role != Role.LEAD:
+        messages.error(request, LEAD_ONLY)
+        return redirect("assessments:period_reports", period.code)
+    try:
+        if period.status == PeriodStatus.REVIEW:
+            period = workflow.change_period_status(period, "finalise_period", actor=request.user)
+        workflow.change_period_status(period, "publish_period", actor=request.user)
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Đã công bố kết quả năm {period.year} trên trang công khai.")
+    return redirect("assessments:period_reports", period.code)
+
+
+@login_required
+@reports_only
+@require_POST
+def unpublish(request, code):
+    period = _period_for(request.user, code)
+    if request.user.role != Role.LEAD:
+        messages.error(request, LEAD_ONLY)
+        return redirect("assessments:period_reports", period.code)
+    form = UnpublishForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        workflow.change_period_status(period, "unpublish_period", actor=request.user, reason=reason)
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Đã hủy công bố kết quả năm {period.year}.")
+    return redirect("assessments:period_reports", period.code)
+
+
+@login_required
+def result_sheet(request, code, agency):
+    period = _period_for(request.user, code)
+    results = load_period_results(period)
+    result = results.for_agency(agency)
+    if result is None or result.submission is None:
+        raise Http404
+    return download(ResultSheetPdf(period, result))
+
+
+@login_required
+def dossier(request, code, agency):
+    period = _period_for(request.user, code)
+    results = load_period_results(period)
+    result = results.for_agency(agency)
+    if result is None or result.submission is None:
+        raise Http404
+    return download(AgencyDossierZip(results, agency))
+
+
+@login_required
+def dashboard(request, code):
+    period = _period_for(request.user, code)
+    context = statistics.dashboard(load_period_results(period))
+    return render(request, "assessments/reports/dashboard.html", context)
 
 
 urlpatterns = [
     path("bao-cao/", reports_home, name="reports_home"),
+    path("bao-cao/<slug:code>/", period_reports, name="period_reports"),
+    path("bao-cao/<slug:code>/tong-hop.xlsx", consolidated_xlsx, name="consolidated_xlsx"),
+    path("bao-cao/<slug:code>/bao-cao.pdf", official_report, name="official_report"),
+    path("bao-cao/<slug:code>/ban-hanh/", issue_report, name="issue_report"),
+    path("bao-cao/<slug:code>/cong-bo/", publish, name="publish_period"),
+    path("bao-cao/<slug:code>/huy-cong-bo/", unpublish, name="unpublish_period"),
+    path("bao-cao/<slug:code>/thong-ke/", dashboard, name="statistics"),
+    path("bao-cao/<slug:code>/phieu/<slug:agency>.pdf", result_sheet, name="result_sheet"),
+    path("bao-cao/<slug:code>/ho-so/<slug:agency>.zip", dossier, name="dossier"),
 ]

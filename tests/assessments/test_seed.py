@@ -18,7 +18,8 @@ def test_seed_demo_is_idempotent_and_keeps_changed_passwords(db, capsys):
     assert Period.objects.count() == 2
     assert CriteriaTable.objects.count() == 6
     assert User.objects.get(username="donvi1").check_password("Mat-khau-moi-2022")
-    assert {u.username: u.agency.name if u.agency else None for u in User.objects.all()} == {
+    demo_users = User.objects.exclude(username__startswith="canbo-")
+    assert {u.username: u.agency.name if u.agency else None for u in demo_users} == {
         "donvi1": "Sở Tài chính",
         "donvi2": "UBND huyện Trảng Bom",
         "donvi3": "Đài Phát thanh – Truyền hình Đồng Nai",
@@ -26,6 +27,10 @@ def test_seed_demo_is_idempotent_and_keeps_changed_passwords(db, capsys):
         "lanhdao": "Sở Thông tin và Truyền thông",
         "quantri": None,
     }
+    # The other agencies' officers who submitted the demo 2022 results cannot log in.
+    officers = User.objects.filter(username__startswith="canbo-")
+    assert officers.count() == 36
+    assert not any(user.has_usable_password() for user in officers)
     practice = Period.objects.get(code="thuc-hanh")
     assert practice.status == "self_assessment"
 

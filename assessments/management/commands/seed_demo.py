@@ -37,3 +37,9 @@ class Command(BaseCommand):
         for user in users:
             where = f" — {user.agency}" if user.agency else ""
             self.stdout.write(f"  {user.username:<10} {user.get_role_display()}{where}")
+        period_2022 = demo.ensure_period_2022()
+        if demo.ensure_results_2022(period_2022):
+            self.stdout.write(
+                f"Đã tạo kết quả đánh giá năm 2022 cho {period_2022.submissions.count()} "
+                "cơ quan, đơn vị (đã chốt và công bố)."
+            )

@@ -89,6 +89,17 @@ URLS = {
     ),
     # reports
     "reports_home": lambda o: reverse("assessments:reports_home"),
+    "period_reports": lambda o: reverse("assessments:period_reports", args=[o.period.code]),
+    "consolidated_xlsx": lambda o: reverse("assessments:consolidated_xlsx", args=[o.period.code]),
+    "official_report": lambda o: reverse("assessments:official_report", args=[o.period.code]),
+    "issue_report": lambda o: reverse("assessments:issue_report", args=[o.period.code]),
+    "publish_period": lambda o: reverse("assessments:publish_period", args=[o.period.code]),
+    "unpublish_period": lambda o: reverse("assessments:unpublish_period", args=[o.period.code]),
+    "statistics": lambda o: reverse("assessments:statistics", args=[o.period.code]),
+    "result_sheet": lambda o: reverse(
+        "assessments:result_sheet", args=[o.period.code, "so-tai-chinh"]
+    ),
+    "dossier": lambda o: reverse("assessments:dossier", args=[o.period.code, "so-tai-chinh"]),
     # administration
     "admin_home": lambda o: reverse("assessments:admin_home"),
     "admin_period_create": lambda o: reverse("assessments:admin_period_create"),
@@ -127,6 +138,10 @@ URLS = {
     "public_periods": lambda o: reverse("public:periods"),
     "public_criteria": lambda o: reverse("public:criteria", args=[o.period.year]),
     "public_results": lambda o: reverse("public:period_results", args=[o.period.year]),
+    "public_scorecard": lambda o: reverse("public:scorecard", args=[o.period.year, "so-tai-chinh"]),
+    "public_csv": lambda o: reverse("public:open_data_csv", args=[o.period.year]),
+    "public_json": lambda o: reverse("public:open_data_json", args=[o.period.year]),
+    "public_open_data": lambda o: reverse("public:open_data"),
 }
 
 # GET: expected status per role, in ROLES order.
@@ -146,6 +161,12 @@ MATRIX = {
     "appraisal": [302, 404, 404, 200, 200, 404],
     "exchange": [302, 200, 404, 404, 404, 404],
     "reports_home": [302, 404, 404, 404, 200, 200],
+    "period_reports": [302, 404, 404, 404, 200, 200],
+    "consolidated_xlsx": [302, 404, 404, 404, 200, 200],
+    "official_report": [302, 404, 404, 404, 200, 200],  # a draft until issued
+    "statistics": [302, 404, 404, 404, 200, 200],
+    "result_sheet": [302, 404, 404, 404, 200, 200],
+    "dossier": [302, 404, 404, 404, 200, 200],
     "admin_home": [302, 404, 404, 404, 404, 200],
     "admin_period_create": [302, 404, 404, 404, 404, 200],
     "admin_period": [302, 404, 404, 404, 404, 200],
@@ -175,6 +196,10 @@ MATRIX = {
     "public_periods": [200, 200, 200, 200, 200, 200],
     "public_criteria": [200, 200, 200, 200, 200, 200],
     "public_results": [404, 404, 404, 404, 404, 404],  # not published yet
+    "public_scorecard": [404, 404, 404, 404, 404, 404],
+    "public_csv": [404, 404, 404, 404, 404, 404],
+    "public_json": [404, 404, 404, 404, 404, 404],
+    "public_open_data": [200, 200, 200, 200, 200, 200],
 }
 
 # POST with empty data on a draft submission. 404 outside the user's scope; 403 for Department
@@ -196,6 +221,10 @@ POST_MATRIX = {
     "exchange_respond": [302, 200, 404, 404, 404, 404],
     "exchange_evidence": [302, 200, 404, 404, 404, 404],
     "exchange_action": [302, 200, 404, 404, 404, 404],
+    # Only the lead issues and publishes; on an open period the lead is sent back with a message.
+    "issue_report": [302, 404, 404, 404, 302, 404],
+    "publish_period": [302, 404, 404, 404, 302, 302],  # administrator: told it is the lead's
+    "unpublish_period": [302, 404, 404, 404, 302, 302],
 }
 
 

@@ -1,0 +1,113 @@
+"""Small SVG charts built on the server from numbers: they show without JavaScript, print, and go
+into PDFs unchanged. Every text is escaped; the SVG carries a <title> and role="img" so a screen
+reader reads what it shows."""
+
+from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from scoring import format_points
+
+GRADE_COLOURS = {"A+": "#146c43", "A": "#0d6efd", "B": "#b58105", "C": "#b02a37"}
+DEFAULT_COLOUR = "#0d6efd"
+
+
+def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
+    # Safe: every dynamic part below goes through escape().
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
+        f'class="chart" style="max-width:100%;height:auto;font-family:sans-serif">'
+        f"<title>{escape(title)}</title>" + "".join(body) + "</svg>"
+    )
+
+
+def bar_chart(values: dict[str, int], *, title: str, colours: dict | None = None) -> SafeString:
+    """Vertical bars, one per label (e.g. the count of agencies per grade), with the value above
+    each bar and the label below."""
+    colours = colours or GRADE_COLOURS
+    width, height, bottom, top = 60 + 70 * max(len(values), 1), 200, 30, 24
+    peak = max(values.values(), default=0) or 1
+    body = [
+        f'<line x1="30" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="#555"/>'
+    ]
+    for index, (label, value) in enumerate(values.items()):
+        x = 45 + index * 70
+        bar = (height - bottom - top) * value / peak
+        y = height - bottom - bar
+        colour = colours.get(label, DEFAULT_COLOUR)
+        body.append(
+            f'<rect x="{x}" y="{y:.1f}" width="44" height="{bar:.1f}" fill="{colour}">'
+            f"<title>{escape(label)}: {value}</title></rect>"
+        )
+        body.append(
+            f'<text x="{x + 22}" y="{y - 5:.1f}" text-anchor="middle" font-size="13">{value}</text>'
+        )
+        body.append(
+            f'<text x="{x + 22}" y="{height - 10}" text-anchor="middle" font-size="13" '
+            f'font-weight="bold">{escape(label)}</text>'
+        )
+    return _svg(width, height, title, body)
+
+
+def horizontal_bars(
+    rows: list[tuple[str, Decimal]], *, title: str, maximum: Decimal | None = None
+) -> SafeString:
+    """Horizontal bars for labelled decimals (e.g. average points lost per criterion)."""
+    width, row_height, label_width = 640, 26, 300
+    height = 10 + row_height * max(len(rows), 1)
+    peak = maximum or max((value for _label, value in rows), default=Decimal(0)) or Decimal(1)
+    body = []
+    for index, (label, value) in enumerate(rows):
+        y = 6 + index * row_height
+        bar = float(value / peak) * (width - label_width - 70)
+        short = label if len(label) <= 48 else label[:47] + "…"
+        body.append(
+            f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end" font-size="12">'
+            f"<title>{escape(label)}</title>{escape(short)}</text>"
+        )
+        body.append(
+            f'<rect x="{label_width}" y="{y + 2}" width="{max(bar, 1):.1f}" height="18" '
+            f'fill="#b02a37"/>'
+        )
+        body.append(
+            f'<text x="{label_width + bar + 6:.1f}" y="{y + 15}" font-size="12">'
+            f"{escape(format_points(value))}</text>"
+        )
+    return _svg(width, height, title, body)
+
+
+def line_chart(
+    points: list[tuple[str, Decimal]], *, title: str, maximum: Decimal = Decimal("3")
+) -> SafeString:
+    """A score over the years: one labelled dot per year, joined by a line, on the 0–3 scale."""
+    width, height, left, bottom, top = 80 + 90 * max(len(points), 1), 200, 40, 30, 20
+    plot = height - bottom - top
+    body = []
+    for tick in (Decimal("0"), maximum / 2, maximum):
+        y = height - bottom - float(tick / maximum) * plot
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="#ddd"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">'
+            f"{escape(format_points(tick))}</text>"
+        )
+    coords = []
+    for index, (label, value) in enumerate(points):
+        x = left + 40 + index * 90
+        y = height - bottom - float(value / maximum) * plot
+        coords.append(f"{x},{y:.1f}")
+        body.append(f'<circle cx="{x}" cy="{y:.1f}" r="5" fill="{DEFAULT_COLOUR}"/>')
+        body.append(
+            f'<text x="{x}" y="{y - 9:.1f}" text-anchor="middle" font-size="12">'
+            f"{escape(format_points(value))}</text>"
+        )
+        body.append(
+            f'<text x="{x}" y="{height - 10}" text-anchor="middle" font-size="12">'
+            f"{escape(label)}</text>"
+        )
+    if len(coords) > 1:
+        body.insert(
+            0, f'<polyline points="{" ".join(coords)}" fill="none" stroke="{DEFAULT_COLOUR}"/>'
+        )
+    return _svg(width, height, title, body)

@@ -1,0 +1,134 @@
+"""The dossier an auditor asks for, as a ZIP: per agency its self-assessment PDF, the result sheet,
+the exchange thread and the evidence files under readable names; per period one folder per
+agency. Everything is read in a fixed number of queries whatever the number of agencies."""
+
+import io
+import re
+import unicodedata
+import zipfile
+from pathlib import PurePath
+
+from assessments.exports.base import ZIP_CONTENT_TYPE, Export
+from assessments.exports.result_sheet import ResultSheetPdf, ThreadPdf
+from assessments.exports.self_assessment import SelfAssessmentPdf
+from assessments.models import Evidence, Message
+from assessments.results import AgencyResult, PeriodResults
+
+# Characters Windows, macOS or a ZIP tool refuse or misread in a file name.
+UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+
+
+def safe_filename(name: str, *, fallback: str = "tep", limit: int = 120) -> str:
+    """A file name any system accepts, Vietnamese letters kept (NFC): no folders, no control or
+    reserved characters, no leading dots, at most `limit` characters with the extension kept."""
+    name = unicodedata.normalize("NFC", PurePath(name.replace("\\", "/")).name)
+    name = UNSAFE.sub("_", name).strip().lstrip(".").strip()
+    name = re.sub(r"\s+", " ", name)
+    if not name:
+        name = fallback
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    suffix = f".{suffix[:10]}" if suffix else ""
+    return stem[: limit - len(suffix)].rstrip() + suffix
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Numbered, de-duplicated names (“01 - Kế hoạch.pdf”, “02 - Kế hoạch.pdf”), order kept."""
+    width = max(2, len(str(len(names))))
+    return [f"{index:0{width}d} - {name}" for index, name in enumerate(names, start=1)]
+
+
+class _Loaded:
+    """Evidence and messages of the period in two queries, grouped per submission."""
+
+    def __init__(self, results: PeriodResults):
+        self.evidence: dict[int, list[Evidence]] = {}
+        period = results.period
+        evidence = Evidence.objects.filter(submission__period=period).prefetch_related("items")
+        items_by_id = {
+            row.item.pk: row.item for result in results.agencies for row in result.rows if row.item
+        }
+        per_item: dict[int, list[Evidence]] = {pk: [] for pk in items_by_id}
+        for entry in evidence:
+            self.evidence.setdefault(entry.submission_id, []).append(entry)
+            for item in entry.items.all():
+                per_item.setdefault(item.pk, []).append(entry)
+        for pk, item in items_by_id.items():
+            # What `prefetch_related("evidence")` would have stored, so item.evidence.all()
+            # answers from memory in the self-assessment PDF.
+            cached = Evidence.objects.all()
+            cached._result_cache = per_item[pk]
+            cached._prefetch_done = True
+            item._prefetched_objects_cache = {"evidence": cached}
+        self.messages: dict[int, list[Message]] = {}
+        for message in Message.objects.filter(submission__period=period).select_related(
+            "author", "item__criterion"
+        ):
+            self.messages.setdefault(message.submission_id, []).append(message)
+
+
+def _agency_files(period, result: AgencyResult, loaded: _Loaded, folder: str):
+    submission = result.submission
+    if submission is None:
+        return
+    items = [row.item for row in result.rows if row.item is not None]
+    criteria = [row.criterion for row in result.rows]
+    if submission.submitted_at is not None:
+        pdf = SelfAssessmentPdf(submission, criteria=criteria, items=items)
+        yield f"{folder}1 - Báo cáo tự đánh giá.pdf", pdf.render()
+    if result.is_final:
+        yield f"{folder}2 - Phiếu kết quả đánh giá.pdf", ResultSheetPdf(period, result).render()
+    messages = loaded.messages.get(submission.pk, [])
+    yield f"{folder}3 - Trao đổi, giải trình.pdf", ThreadPdf(period, result, messages).render()
+    files = [e for e in loaded.evidence.get(submission.pk, []) if e.file]
+    names = unique_names(
+        [safe_filename(e.original_filename or PurePath(e.file.name).name) for e in files]
+    )
+    for entry, name in zip(files, names, strict=True):
+        with entry.file.open("rb") as handle:
+            yield f"{folder}Tài liệu kiểm chứng/{name}", handle.read()
+
+
+def _zip(entries) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+class AgencyDossierZip(Export):
+    content_type = ZIP_CONTENT_TYPE
+
+    def __init__(self, results: PeriodResults, agency_code: str):
+        self.results = results
+        self.result = results.for_agency(agency_code)
+        self.filename = f"ho-so-{results.period.code}-{agency_code}.zip"
+
+    def render(self) -> bytes:
+        loaded = _Loaded(self.results)
+        return _zip(_agency_files(self.results.period, self.result, loaded, ""))
+
+
+class PeriodDossierZip(Export):
+    content_type = ZIP_CONTENT_TYPE
+
+    def __init__(self, results: PeriodResults):
+        self.results = results
+        self.filename = f"ho-so-{results.period.code}.zip"
+
+    def render(self) -> bytes:
+        loaded = _Loaded(self.results)
+        period = self.results.period
+
+        def entries():
+            number = 0
+            for result in self.results.agencies:
+                if result.submission is None:
+                    continue
+                number += 1
+                folder = f"{number:02d} - {safe_filename(result.agency.name)}/"
+                yield from _agency_files(period, result, loaded, folder)
+
+        return _zip(entries())

@@ -1,0 +1,159 @@
+"""The official report of Sở TT&TT to UBND tỉnh (qua Sở Nội vụ), and issuing it.
+
+Decision (issue 5): a report is issued once per period. Issuing stores the PDF bytes with their
+SHA-256 in an IssuedDocument and writes an audit row; from then on the stored file is served as
+issued, never re-rendered. A second issue for the same period is refused: an administrative
+document that has left the Department is corrected by a new document, not by changing this one.
+"""
+
+import datetime as dt
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from assessments import audit, charts
+from assessments.enums import DocumentKind, PeriodStatus
+from assessments.exports.base import PDF_CONTENT_TYPE, Export
+from assessments.exports.documents import DocumentHeader, date_text
+from assessments.exports.pdf import render_pdf
+from assessments.models import IssuedDocument
+from assessments.results import FINAL_PERIOD_STATUSES, PeriodResults
+
+
+class IssueError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def signer_lines(title: str) -> list[str]:
+    """“KT. GIÁM ĐỐC” and “PHÓ GIÁM ĐỐC” on two lines: the form takes one line per row."""
+    return [line.strip().upper() for line in (title or "").splitlines() if line.strip()]
+
+
+class OfficialReportPdf(Export):
+    """`render()` gives the report's PDF bytes for the given number, date and signer."""
+
+    content_type = PDF_CONTENT_TYPE
+
+    def __init__(
+        self,
+        results: PeriodResults,
+        *,
+        number: str = "",
+        issued_on: dt.date | None = None,
+        signer_name: str = "",
+        signer_title: str = "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
+    ):
+        self.results = results
+        self.period = results.period
+        self.number = number
+        self.issued_on = issued_on
+        self.signer_name = signer_name
+        self.signer_title = signer_title
+        self.filename = f"bao-cao-ket-qua-{self.period.code}.pdf"
+
+    def context(self) -> dict:
+        period = self.period
+        department = period.evaluating_agency
+        doc = DocumentHeader(
+            issuing_body=department.name,
+            number=self.number,
+            summary_line=(
+                "V/v báo cáo kết quả đánh giá ứng dụng công nghệ thông tin trong quản lý "
+                f"điều hành năm {period.year}"
+            ),
+            date=self.issued_on,
+            recipients=[
+                "Như trên;",
+                "Sở Nội vụ;",
+                "Giám đốc, các Phó Giám đốc Sở;",
+                "Các cơ quan, đơn vị được đánh giá;",
+                "Lưu: VT, CNTT-VT.",
+            ],
+            signer_title_lines=signer_lines(self.signer_title),
+            signer_name=self.signer_name,
+        )
+        kinds = [(kind, kind.ranked(), kind.grade_counts()) for kind in self.results.kinds]
+        counts = self.results.grade_counts()
+        return {
+            "doc": doc,
+            "period": period,
+            "kinds": kinds,
+            "counts": counts,
+            "total": self.results.final_count,
+            "chart": charts.bar_chart(counts, title=f"Phân bố mức xếp loại năm {period.year}"),
+            "deadline_text": date_text(period.self_assessment_deadline),
+        }
+
+    def render(self) -> bytes:
+        return render_pdf("pdf/official_report.html", self.context())
+
+
+def issued_report(period) -> IssuedDocument | None:
+    return IssuedDocument.objects.filter(
+        period=period, kind=DocumentKind.CONSOLIDATED_REPORT
+    ).first()
+
+
+def issue_official_report(
+    results: PeriodResults,
+    *,
+    actor,
+    number: str,
+    issued_on: dt.date,
+    signer_name: str,
+    signer_title: str,
+) -> IssuedDocument:
+    """Render the report with its number, date and signer, store the bytes and their SHA-256, and
+    audit it. Rules: the period's results are final (chốt or công bố); a number, a signer and a
+    signer title are given; a period has one issued report (a second issue is refused)."""
+    period = results.period
+    if period.status not in FINAL_PERIOD_STATUSES:
+        raise IssueError(
+            "Chỉ ban hành báo cáo khi kỳ đánh giá đã chốt kết quả "
+            f"(hiện tại: “{PeriodStatus(period.status).label}”)."
+        )
+    if not number.strip() or not signer_name.strip() or not signer_title.strip():
+        raise IssueError("Vui lòng nhập số, ký hiệu văn bản, người ký và chức vụ người ký.")
+    existing = issued_report(period)
+    if existing is not None:
+        raise IssueError(
+            f"Báo cáo năm {period.year} đã ban hành (số {existing.number} ngày "
+            f"{existing.issued_on:%d/%m/%Y}). Văn bản đã ban hành không được sửa hay ban hành "
+            "lại; nếu cần điều chỉnh, vui lòng ban hành văn bản mới ngoài hệ thống."
+        )
+    pdf = OfficialReportPdf(
+        results,
+        number=number.strip(),
+        issued_on=issued_on,
+        signer_name=signer_name.strip(),
+        signer_title=signer_title.strip(),
+    ).render()
+    try:
+        with transaction.atomic():
+            document = IssuedDocument(
+                period=period,
+                kind=DocumentKind.CONSOLIDATED_REPORT,
+                number=number.strip(),
+                issued_on=issued_on,
+                signer_name=signer_name.strip(),
+                signer_title=signer_title.strip(),
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                issued_by=actor,
+            )
+            document.file.save(f"bao-cao-{period.code}.pdf", ContentFile(pdf), save=False)
+            document.save()
+            audit.record(
+                actor=actor,
+                period=period,
+                action="issue_report",
+                target=number.strip(),
+                field="sha256",
+                new=document.sha256,
+                reason=f"Ban hành báo cáo kết quả năm {period.year} gửi UBND tỉnh (qua Sở Nội vụ).",
+            )
+    except IntegrityError as error:
+        raise IssueError("Báo cáo của kỳ này vừa được người khác ban hành.") from error
+    return document

@@ -1,0 +1,24 @@
+from decimal import Decimal
+
+from assessments import charts
+
+
+def test_bar_chart_escapes_labels_and_titles():
+    svg = charts.bar_chart({"<b>A+</b>": 2, "A": 1}, title='Mức "A" & <script>')
+    assert "<script>" not in svg
+    assert 'aria-label="Mức &quot;A&quot; &amp; &lt;script&gt;"' in svg
+    assert "&lt;b&gt;A+&lt;/b&gt;: 2" in svg
+    assert svg.count("<rect") == 2
+
+
+def test_line_chart_labels_each_year_with_its_score():
+    svg = charts.line_chart(
+        [("2021", Decimal("2.10")), ("2022", Decimal("2.88"))], title="Xu hướng"
+    )
+    assert ">2,10</text>" in svg and ">2,88</text>" in svg
+    assert ">2021</text>" in svg and "<polyline" in svg
+
+
+def test_horizontal_bars_show_the_values_in_vietnamese_format():
+    svg = charts.horizontal_bars([("Phụ lục 1 II.1", Decimal("0.26"))], title="Mất điểm")
+    assert ">0,26</text>" in svg and "Phụ lục 1 II.1" in svg

@@ -1,0 +1,289 @@
+import hashlib
+import io
+import json
+import zipfile
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from assessments.enums import PeriodStatus
+from assessments.exports.consolidated_xlsx import SUMMARY_HEADER, ConsolidatedXlsx
+from assessments.exports.dossier import AgencyDossierZip, PeriodDossierZip, safe_filename
+from assessments.exports.official_report import (
+    IssueError,
+    OfficialReportPdf,
+    issue_official_report,
+)
+from assessments.exports.open_data import COLUMN_KEYS, OpenDataCsv, OpenDataJson
+from assessments.exports.result_sheet import ResultSheetPdf
+from assessments.models import Agency, AuditEntry, IssuedDocument, Period, Submission
+from assessments.results import load_period_results
+from tests.assessments.results_helpers import FORMULA_NAME, attach_file, build_results
+
+
+def pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+@pytest.fixture
+def three(period, reviewer, lead):
+    period, agencies = build_results(period, count=3, reviewer=reviewer, lead=lead)
+    return period, agencies
+
+
+def test_results_of_three_agencies_are_the_stored_ones(three):
+    period, _agencies = three
+    results = load_period_results(period)
+    stored = {
+        s.agency.code: (s.self_score, s.final_score, s.final_grade)
+        for s in Submission.objects.filter(period=period)
+    }
+    assert stored == {
+        "so-tai-chinh": (Decimal("3.00"), Decimal("3.00"), "A+"),
+        "huyen-trang-bom": (Decimal("3.00"), Decimal("2.88"), "A+"),
+        "ban-thu-nghiem": (Decimal("2.70"), Decimal("2.70"), "A+"),
+    }
+    assert results.final_count == 3
+    assert results.grade_counts() == {"A+": 3, "A": 0, "B": 0, "C": 0}
+
+
+def test_consolidated_workbook_reads_back(three):
+    period, _agencies = three
+    export = ConsolidatedXlsx(load_period_results(period))
+    book = load_workbook(io.BytesIO(export.render()))
+    assert export.filename == "tong-hop-ket-qua-2022.xlsx"
+    assert book.sheetnames == [
+        "Tổng hợp",
+        "Phụ lục 1",
+        "Phụ lục 2",
+        "Phụ lục 3",
+        "Căn cứ và ngưỡng",
+    ]
+    summary = book["Tổng hợp"]
+    assert [cell.value for cell in summary[4]] == SUMMARY_HEADER
+    rows = [list(row) for row in summary.iter_rows(min_row=5, values_only=True)]
+    by_name = {row[1]: row for row in rows if isinstance(row[0], int)}
+    assert by_name["Sở Tài chính"] == [6, "Sở Tài chính", "Phụ lục 1", 3, 3, "A+", None]
+    assert by_name["UBND huyện Trảng Bom"][3:6] == [3, 2.88, "A+"]
+    # The test board (order 0) comes first in Phụ lục 1; the formula-looking name is stored as text, never as a formula.
+    assert by_name["'" + FORMULA_NAME][1] == "'" + FORMULA_NAME
+    assert by_name["Sở Nội vụ"][6] == "Chưa nộp hồ sơ"
+    counts = [(row[1], row[5]) for row in rows if row[1] and str(row[1]).startswith("Số cơ quan")]
+    # Three kinds × four grades, then the whole province.
+    assert counts[0:4] == [
+        ("Số cơ quan, đơn vị xếp mức A+", 2),
+        ("Số cơ quan, đơn vị xếp mức A", 0),
+        ("Số cơ quan, đơn vị xếp mức B", 0),
+        ("Số cơ quan, đơn vị xếp mức C", 0),
+    ]
+    assert counts[-4:] == [
+        ("Số cơ quan, đơn vị xếp mức A+", 3),
+        ("Số cơ quan, đơn vị xếp mức A", 0),
+        ("Số cơ quan, đơn vị xếp mức B", 0),
+        ("Số cơ quan, đơn vị xếp mức C", 0),
+    ]
+    assert summary.page_setup.orientation == "landscape"
+    assert summary.page_setup.paperSize == 9  # A4
+    assert summary.print_title_rows == "$4:$4"
+    assert summary.freeze_panes == "C5"
+    assert summary["E6"].number_format == "0.00"
+
+
+def test_matrix_sheet_has_final_and_self_points_per_criterion(three):
+    period, _agencies = three
+    book = load_workbook(io.BytesIO(ConsolidatedXlsx(load_period_results(period)).render()))
+    sheet = book["Phụ lục 3"]
+    codes = [cell.value for cell in sheet[3]]
+    assert codes[:4] == ["STT", "Cơ quan, đơn vị", "I.1", None]
+    assert [cell.value for cell in sheet[4]][2:4] == ["CT", "TC"]
+    column = codes.index("II.2") + 1
+    row = next(r for r in sheet.iter_rows(min_row=5) if r[1].value == "UBND huyện Trảng Bom")
+    assert (row[column - 1].value, row[column].value) == (0.13, 0.25)
+    assert sheet.print_title_rows == "$3:$4"
+    assert sheet.freeze_panes == "C5"
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_exports_read_the_database_in_a_fixed_number_of_queries(
+    count, period, reviewer, lead, django_assert_num_queries
+):
+    period, _agencies = build_results(period, count=count, reviewer=reviewer, lead=lead)
+    fresh = Period.objects.get(pk=period.pk)
+    with django_assert_num_queries(6):
+        ConsolidatedXlsx(load_period_results(fresh)).render()
+    fresh = Period.objects.get(pk=period.pk)
+    with django_assert_num_queries(7):  # + the evaluating department's name
+        OfficialReportPdf(load_period_results(fresh)).render()
+    fresh = Period.objects.get(pk=period.pk)
+    with django_assert_num_queries(6):  # finalised agencies only: no agency list query
+        OpenDataJson(load_period_results(fresh, only_final=True)).render()
+    fresh = Period.objects.get(pk=period.pk)
+    with django_assert_num_queries(10):  # + evidence, its criteria, messages, department
+        PeriodDossierZip(load_period_results(fresh)).render()
+
+
+def test_official_report_pdf_has_the_administrative_format_and_results(three):
+    period, _agencies = three
+    pdf = OfficialReportPdf(
+        load_period_results(period),
+        number="1234/STTTT-CNTT-VT",
+        signer_name="Nguyễn Văn Bảy",
+        signer_title="KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
+    ).render()
+    text = pdf_text(pdf)
+    for expected in [
+        "SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: 1234/STTTT-CNTT-VT",
+        "Kính gửi: Ủy ban nhân dân tỉnh Đồng Nai (qua Sở Nội vụ).",
+        "Tổng số 3 cơ quan, đơn vị được đánh giá; trong đó: mức A+: 3; mức A: 0",
+        "Sở Tài chính 3,00 3,00 A+",
+        "UBND huyện Trảng Bom 3,00 2,88 A+",
+        "Nơi nhận:",
+        "KT. GIÁM ĐỐC",
+        "Nguyễn Văn Bảy",
+    ]:
+        assert expected in text, expected
+
+
+def test_issued_report_is_stored_once_and_never_changes(three, lead, settings):
+    period, _agencies = three
+    import datetime as dt
+
+    document = issue_official_report(
+        load_period_results(period),
+        actor=lead,
+        number="1234/STTTT-CNTT-VT",
+        issued_on=dt.date(2022, 11, 15),
+        signer_name="Nguyễn Văn Bảy",
+        signer_title="KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
+    )
+    with document.file.open("rb") as handle:
+        stored = handle.read()
+    assert hashlib.sha256(stored).hexdigest() == document.sha256
+    assert "ngày 15 tháng 11 năm 2022" in pdf_text(stored)
+    assert AuditEntry.objects.get(action="issue_report").new_value == document.sha256
+    with pytest.raises(IssueError) as refused:
+        issue_official_report(
+            load_period_results(period),
+            actor=lead,
+            number="9999/STTTT",
+            issued_on=dt.date(2022, 11, 16),
+            signer_name="Người khác",
+            signer_title="GIÁM ĐỐC",
+        )
+    assert "đã ban hành (số 1234/STTTT-CNTT-VT ngày 15/11/2022)" in refused.value.message
+    assert IssuedDocument.objects.count() == 1
+
+
+def test_report_cannot_be_issued_before_the_period_is_final(period, lead):
+    import datetime as dt
+
+    with pytest.raises(IssueError) as refused:
+        issue_official_report(
+            load_period_results(period),
+            actor=lead,
+            number="1/STTTT",
+            issued_on=dt.date(2022, 11, 15),
+            signer_name="A",
+            signer_title="GIÁM ĐỐC",
+        )
+    assert refused.value.message == (
+        "Chỉ ban hành báo cáo khi kỳ đánh giá đã chốt kết quả (hiện tại: “Đang tự đánh giá”)."
+    )
+    assert period.status == PeriodStatus.SELF_ASSESSMENT
+
+
+def test_result_sheet_shows_self_and_final_points_with_the_reason(three):
+    period, _agencies = three
+    result = load_period_results(period).for_agency("huyen-trang-bom")
+    export = ResultSheetPdf(period, result)
+    text = pdf_text(export.render())
+    assert export.filename == "phieu-ket-qua-2022-huyen-trang-bom.pdf"
+    assert "UBND huyện Trảng Bom" in text
+    assert "0,25 0,13 Số liệu hệ thống QLVB chỉ ghi nhận 50/100 hồ sơ." in text
+    assert "Tổng điểm (thang điểm 3) 3,00 2,88 Xếp loại: A+" in text
+    assert "Số:" not in text  # a working paper, not a numbered document
+
+
+def test_agency_dossier_zip_lists_pdfs_and_evidence_with_readable_unique_names(three):
+    period, _agencies = three
+    submission = Submission.objects.get(period=period, agency__code="huyen-trang-bom")
+    attach_file(submission, "Kế hoạch CĐS: 2022?.pdf", b"%PDF-1 ke hoach")
+    attach_file(submission, "Kế hoạch CĐS: 2022?.pdf", b"%PDF-1 ban sua")
+    attach_file(submission, "../../etc/Báo cáo.pdf", b"%PDF-1 bao cao")
+    export = AgencyDossierZip(load_period_results(period), "huyen-trang-bom")
+    archive = zipfile.ZipFile(io.BytesIO(export.render()))
+    assert export.filename == "ho-so-2022-huyen-trang-bom.zip"
+    assert archive.namelist() == [
+        "1 - Báo cáo tự đánh giá.pdf",
+        "2 - Phiếu kết quả đánh giá.pdf",
+        "3 - Trao đổi, giải trình.pdf",
+        "Tài liệu kiểm chứng/01 - Kế hoạch CĐS_ 2022_.pdf",
+        "Tài liệu kiểm chứng/02 - Kế hoạch CĐS_ 2022_.pdf",
+        "Tài liệu kiểm chứng/03 - Báo cáo.pdf",
+    ]
+    assert archive.read("Tài liệu kiểm chứng/02 - Kế hoạch CĐS_ 2022_.pdf") == b"%PDF-1 ban sua"
+    thread = pdf_text(archive.read("3 - Trao đổi, giải trình.pdf"))
+    assert "Đề nghị đơn vị cho ý kiến về tiêu chí II.2." in thread
+    assert "Đồng ý: Đơn vị thống nhất số liệu điều chỉnh." in thread
+    assert "Số 45/KH-STC" in pdf_text(archive.read("1 - Báo cáo tự đánh giá.pdf"))
+
+
+def test_period_dossier_has_a_folder_per_agency(period, reviewer, lead):
+    period, _agencies = build_results(period, count=1, reviewer=reviewer, lead=lead)
+    archive = zipfile.ZipFile(io.BytesIO(PeriodDossierZip(load_period_results(period)).render()))
+    assert archive.namelist() == [
+        "01 - Sở Tài chính/1 - Báo cáo tự đánh giá.pdf",
+        "01 - Sở Tài chính/2 - Phiếu kết quả đánh giá.pdf",
+        "01 - Sở Tài chính/3 - Trao đổi, giải trình.pdf",
+    ]
+
+
+def test_safe_filename_keeps_vietnamese_and_drops_what_systems_refuse():
+    assert safe_filename("Quyết định 16/2022.pdf") == "2022.pdf"
+    assert safe_filename('Báo cáo: "quý 3"?.docx') == "Báo cáo_ _quý 3_.docx"
+    assert safe_filename("..\\..\\bí mật.txt") == "bí mật.txt"
+    assert safe_filename("   ") == "tep"
+    assert safe_filename("a" * 200 + ".pdf") == "a" * 116 + ".pdf"
+
+
+def test_open_data_csv_and_json_match_the_database(three):
+    period, _agencies = three
+    results = load_period_results(period, only_final=True)
+    csv_bytes = OpenDataCsv(results).render()
+    assert csv_bytes.startswith("\ufeff".encode())
+    lines = csv_bytes.decode("utf-8-sig").splitlines()
+    assert lines[0].split(",") == COLUMN_KEYS
+    finalised = Submission.objects.get(agency__code="huyen-trang-bom").finalised_at.date()
+    # CSV doubles the quotes inside a quoted field; the leading apostrophe neutralises it.
+    quoted = "\"'" + FORMULA_NAME.replace('"', '""') + '"'
+    assert lines[1:] == [
+        f"2022,2022,so-tai-chinh,Sở Tài chính,so-ban-nganh,Phụ lục 1,3.00,3.00,A+,1,false,{finalised}",
+        f"2022,2022,ban-thu-nghiem,{quoted},so-ban-nganh,Phụ lục 1,2.70,2.70,A+,2,false,{finalised}",
+        f"2022,2022,huyen-trang-bom,UBND huyện Trảng Bom,ubnd-cap-huyen,Phụ lục 3,3.00,2.88,A+,1,"
+        f"false,{finalised}",
+    ]
+    data = json.loads(OpenDataJson(results).render())
+    assert [column["ten"] for column in data["cot"]] == COLUMN_KEYS
+    assert data["ky_danh_gia"]["nam"] == 2022
+    assert data["ket_qua"][2] == {
+        "nam": 2022,
+        "ma_ky": "2022",
+        "ma_co_quan": "huyen-trang-bom",
+        "ten_co_quan": "UBND huyện Trảng Bom",
+        "ma_loai": "ubnd-cap-huyen",
+        "phu_luc": "Phụ lục 3",
+        "diem_tu_danh_gia": "3.00",
+        "diem_chinh_thuc": "2.88",
+        "xep_loai": "A+",
+        "thu_hang_trong_loai": 1,
+        "nop_muon": False,
+        "ngay_chot": str(finalised),
+    }
+    assert len(data["ket_qua"]) == Submission.objects.filter(final_score__isnull=False).count()
+    assert Agency.objects.filter(name=FORMULA_NAME).exists()
