@@ -10,6 +10,7 @@ from assessments.criteria_io import load_fixture_table, load_reference_agencies
 from assessments.enums import PeriodStatus, Role
 from assessments.models import Agency, CriteriaTable, Period, User
 from assessments.models.period import LOCAL_TZ
+from scoring import parse_decimal
 
 DEFAULT_DEMO_PASSWORD = "DongNai@2022"  # noqa: S105 (printed for demo accounts only)
 
@@ -201,80 +202,46 @@ def _demo_inputs(criterion, rng, quality: float) -> dict:
     return {"numerator": str(round(denominator * share)), "denominator": str(denominator)}
 
 
-def save_item_inputs(item, *, inputs: dict, actor, not_applicable=False, reason="") -> None:
-    """Store one criterion's answer the way the self-assessment form does: inputs, points from
-    `scores.item_points`, and an audit row. (To be replaced by `selfassessment.save_item`.)"""
-    from assessments import audit, scores
+def _form_data(inputs: dict, *, not_applicable=False, reason="") -> dict:
+    """The stored inputs as the self-assessment form posts them."""
+    if not_applicable:
+        return {"not_applicable": "on", "not_applicable_reason": reason}
+    data = {}
+    for name, value in inputs.items():
+        if name == "met":
+            data["met"] = "yes" if value else "no"
+        elif name == "checked":
+            data["checked"] = [str(index) for index in value]
+            if not value:
+                data["checked_none"] = "on"
+        else:
+            data[name] = str(value)
+    return data
 
-    old = item.points
-    item.inputs = {} if not_applicable else inputs
-    item.not_applicable = not_applicable
-    item.not_applicable_reason = reason
-    item.points = None if not_applicable else scores.item_points(item.criterion, inputs)
-    item.updated_by = actor
-    item.version += 1
-    item.save(
-        update_fields=[
-            "inputs",
-            "points",
-            "not_applicable",
-            "not_applicable_reason",
-            "updated_by",
-            "version",
-            "updated_at",
-        ]
+
+def _save_answer(item, *, actor, **form) -> None:
+    from assessments import selfassessment
+
+    saved = selfassessment.save_item(
+        item, actor=actor, data=_form_data(**form), expected_version=item.version
     )
-    audit.record(
-        actor=actor,
-        submission=item.submission,
-        action="save_item",
-        target=item.criterion.code,
-        field="points",
-        old=old,
-        new="Không áp dụng" if not_applicable else item.points,
-        reason=reason,
-    )
+    if saved.errors:  # the generator must only produce valid answers
+        raise ValueError(f"{item.criterion.code}: {saved.errors}")
 
 
-def _adjust(item, *, actor, reason: str) -> None:
-    """A reviewer correction: a lower numerator than the agency reported."""
-    from assessments import audit, scores
-
+def _adjusted_inputs(item) -> dict:
+    """A reviewer's correction: a lower numerator than the agency reported."""
     inputs = dict(item.inputs)
-    numerator = int(inputs["numerator"])
+    numerator = int(parse_decimal(inputs["numerator"]))
     inputs["numerator"] = str(max(0, numerator - max(1, numerator // 4)))
-    item.reviewer_inputs = inputs
-    item.reviewer_points = scores.item_points(item.criterion, inputs)
-    item.reviewer_reason = reason
-    item.updated_by = actor
-    item.version += 1
-    item.save(
-        update_fields=[
-            "reviewer_inputs",
-            "reviewer_points",
-            "reviewer_reason",
-            "updated_by",
-            "version",
-            "updated_at",
-        ]
-    )
-    audit.record(
-        actor=actor,
-        submission=item.submission,
-        action="appraise_item",
-        target=item.criterion.code,
-        field="reviewer_points",
-        old=item.points,
-        new=item.reviewer_points,
-        reason=reason,
-    )
+    return inputs
 
 
 def _demo_submission(period, agency, *, reviewer, lead, index: int) -> None:
     import random
 
-    from assessments import services, workflow
-    from assessments.models import Evidence, Extension
+    from assessments import appraisal, selfassessment, services, workflow
+    from assessments.models import Extension
 
     # Deterministic demo data, not security: a seeded generator per agency.
     rng = random.Random(f"{period.code}:{agency.code}")  # noqa: S311
@@ -286,34 +253,34 @@ def _demo_submission(period, agency, *, reviewer, lead, index: int) -> None:
         criterion = item.criterion
         # A board without fee-charging procedures has nothing to pay online (realistic N/A).
         if criterion.allow_not_applicable and rng.random() < 0.06:
-            save_item_inputs(
+            _save_answer(
                 item,
-                inputs={},
                 actor=officer,
+                inputs={},
                 not_applicable=True,
                 reason="Đơn vị không có thủ tục hành chính thuộc phạm vi tiêu chí này trong kỳ.",
             )
         else:
-            save_item_inputs(item, inputs=_demo_inputs(criterion, rng, quality), actor=officer)
+            _save_answer(item, actor=officer, inputs=_demo_inputs(criterion, rng, quality))
     abbreviation = (agency.short_name or agency.code).replace(" ", "").replace("Sở", "S")
-    plan = Evidence.objects.create(
-        submission=submission,
+    selfassessment.add_evidence(
+        submission,
+        actor=officer,
+        items=[item for item in items if item.criterion.code.startswith("I.")],
         doc_number=f"{rng.randint(10, 99)}/KH-{abbreviation}",
         doc_date=dt.date(2022, rng.randint(1, 4), rng.randint(1, 28)),
         issuer=agency.name,
         summary="Kế hoạch ứng dụng công nghệ thông tin, chuyển đổi số năm 2022",
-        uploaded_by=officer,
     )
-    report = Evidence.objects.create(
-        submission=submission,
+    report = selfassessment.add_evidence(
+        submission,
+        actor=officer,
+        items=[item for item in items if not item.criterion.code.startswith("I.")],
         doc_number=f"{rng.randint(100, 999)}/BC-{abbreviation}",
         doc_date=dt.date(2022, 10, rng.randint(10, 20)),
         issuer=agency.name,
         summary="Báo cáo tình hình ứng dụng CNTT, chuyển đổi số năm 2022 (số liệu kèm theo)",
-        uploaded_by=officer,
     )
-    plan.items.set([item for item in items if item.criterion.code.startswith("I.")])
-    report.items.set([item for item in items if not item.criterion.code.startswith("I.")])
     submission.document_number = report.doc_number
     submission.signer_title = "GIÁM ĐỐC" if agency.name.startswith("Sở") else "THỦ TRƯỞNG ĐƠN VỊ"
     submission.signer_name = ""
@@ -340,17 +307,19 @@ def _demo_submission(period, agency, *, reviewer, lead, index: int) -> None:
     # Sở TT&TT never appraises itself through a reviewer of its own staff: the lead does.
     appraiser = lead if agency.pk == period.evaluating_agency_id else reviewer
     submission = workflow.start_review(submission, actor=appraiser)
+    items = list(submission.items.select_related("criterion").order_by("criterion__order"))
     ratio_items = [
         item
         for item in items
-        if "numerator" in (item.inputs or {}) and int(item.inputs["numerator"]) > 3
+        if "numerator" in (item.inputs or {}) and parse_decimal(item.inputs["numerator"]) > 3
     ]
     adjusted = []
     if ratio_items and index % 3 == 0:
         for item in rng.sample(ratio_items, min(len(ratio_items), 1 + index % 2)):
-            _adjust(
+            appraisal.correct_inputs(
                 item,
                 actor=appraiser,
+                inputs=_adjusted_inputs(item),
                 reason=(
                     "Số liệu tự đánh giá cao hơn số liệu trích xuất từ hệ thống của tỉnh; "
                     "điều chỉnh theo số liệu hệ thống đến ngày 25/10/2022."
@@ -368,9 +337,12 @@ def _demo_submission(period, agency, *, reviewer, lead, index: int) -> None:
             reply_by=dt.date(2022, 11, 10),
         )
         for item in adjusted:
-            item.agency_response = "agree"
-            item.agency_response_text = "Đơn vị thống nhất với số liệu đã điều chỉnh."
-            item.save(update_fields=["agency_response", "agency_response_text", "updated_at"])
+            appraisal.respond_to_item(
+                item,
+                actor=officer,
+                response="agree",
+                text="Đơn vị thống nhất với số liệu đã điều chỉnh.",
+            )
         submission = workflow.answer(
             submission,
             actor=officer,

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.core.files.base import ContentFile
 
-from assessments import scores, workflow
+from assessments import appraisal, workflow
 from assessments.enums import PeriodStatus, Role
 from assessments.models import Agency, Evidence
 from assessments.services import get_or_create_submission
@@ -20,12 +20,8 @@ WEAKER_INPUTS = {"II.1": {"percent": "60"}}
 
 
 def adjust(item, *, actor, inputs: dict, reason: str) -> None:
-    """A reviewer correction stored the way the appraisal form stores it."""
-    item.reviewer_inputs = inputs
-    item.reviewer_points = scores.item_points(item.criterion, inputs)
-    item.reviewer_reason = reason
-    item.updated_by = actor
-    item.save(update_fields=["reviewer_inputs", "reviewer_points", "reviewer_reason"])
+    """A reviewer correction, through the appraisal page's domain function."""
+    appraisal.correct_inputs(item, actor=actor, inputs=inputs, reason=reason)
 
 
 def finalise_agency(
@@ -47,9 +43,9 @@ def finalise_agency(
             submission, actor=reviewer, message="Đề nghị đơn vị cho ý kiến về tiêu chí II.2."
         )
         for item in submission.items.filter(reviewer_points__isnull=False):
-            item.agency_response = "agree"
-            item.agency_response_text = "Đơn vị thống nhất số liệu điều chỉnh."
-            item.save(update_fields=["agency_response", "agency_response_text"])
+            appraisal.respond_to_item(
+                item, actor=officer, response="agree", text="Đơn vị thống nhất số liệu điều chỉnh."
+            )
         submission = workflow.answer(submission, actor=officer, message="Đơn vị thống nhất.")
     submission = workflow.accept(submission, actor=reviewer)
     return workflow.finalise(submission, actor=lead)
