@@ -82,3 +82,25 @@ def test_officer_landing_hides_a_period_under_review_the_agency_never_joined(
 
 def test_people_are_named_family_name_first(officer_a):
     assert officer_a.get_full_name() == "Nguyễn Thị Lan"
+
+
+def test_officer_landing_links_to_the_exchange_once_returned(
+    period, officer_a, reviewer, client_for
+):
+    from assessments import workflow
+    from tests.factories import submitted_submission
+
+    submission = submitted_submission(officer_a.agency, period, officer_a)
+    submission = workflow.start_review(submission, actor=reviewer)
+    workflow.return_for_explanation(submission, actor=reviewer, message="Đề nghị giải trình II.1")
+    html = client_for(officer_a).get(reverse("home")).content.decode()
+    assert reverse("assessments:exchange", args=[submission.pk]) in html
+    assert "Trả lời yêu cầu giải trình" in html
+
+
+def test_lead_landing_links_to_reports_and_statistics(period, lead, reviewer, client_for):
+    html = client_for(lead).get(reverse("home")).content.decode()
+    assert reverse("assessments:period_reports", args=[period.code]) in html
+    assert reverse("assessments:statistics", args=[period.code]) in html
+    html = client_for(reviewer).get(reverse("home")).content.decode()
+    assert reverse("assessments:period_reports", args=[period.code]) not in html
