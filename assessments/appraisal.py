@@ -14,10 +14,11 @@ from decimal import Decimal
 from django.db import transaction
 
 from assessments import audit, permissions
+from assessments.display import describe_inputs
 from assessments.enums import AgencyResponse, MessageKind, Role, SubmissionStatus
 from assessments.models import Assignment, ItemScore, Message, Submission, User
 from assessments.workflow import CONFLICT_MESSAGE, ConflictError, WorkflowError
-from scoring import InvalidInput, format_number, format_points, parse_decimal, score_item
+from scoring import InvalidInput, format_points, parse_decimal, score_item
 
 S = SubmissionStatus
 
@@ -55,43 +56,6 @@ def inputs_from_form(criterion, data) -> dict:
             result["percent"] = text("percent")
         return result
     return {"count": text("count")} if text("count") else {}
-
-
-def describe_inputs(criterion, inputs) -> str:
-    """The inputs as a person reads them: “80/100 (80 %)”, “Có”, an option's label, “2 quy chế”.
-    Used in the audit trail and on the appraisal and exchange pages."""
-    if not inputs:
-        return "—"
-    params = criterion.params or {}
-    rule = criterion.rule
-    try:
-        if rule == "yes_no":
-            met = inputs.get("met")
-            labels = (params.get("label_yes") or "Có", params.get("label_no") or "Không")
-            return labels[0] if met in (True, "yes", "có", "true", "1") else labels[1]
-        if rule == "ratio" and "checklist" in params:
-            checked = inputs.get("checked") or []
-            return f"Đạt {len(checked)}/{len(params['checklist'])} mục"
-        if rule == "tiers" and "options" in params:
-            key = inputs.get("option")
-            for option in params["options"]:
-                if option["key"] == key:
-                    return option.get("label") or key
-            return str(key)
-        if rule in ("ratio", "tiers"):
-            if inputs.get("numerator") not in (None, "") or inputs.get("denominator"):
-                numerator = parse_decimal(str(inputs.get("numerator", "")))
-                denominator = parse_decimal(str(inputs.get("denominator", "")))
-                text = f"{format_number(numerator)}/{format_number(denominator)}"
-                if denominator:
-                    percent = (numerator * 100 / denominator).quantize(Decimal("0.01"))
-                    text += f" ({format_number(percent.normalize())} %)"
-                return text
-            return f"{format_number(parse_decimal(str(inputs.get('percent'))))} %"
-        unit = params.get("unit_label") or ("vi phạm" if rule == "deduction" else "mục")
-        return f"{format_number(parse_decimal(str(inputs.get('count'))))} {unit}"
-    except (InvalidInput, KeyError, TypeError, ValueError):
-        return str(inputs)
 
 
 def _points_text(points) -> str:
@@ -149,7 +113,7 @@ def _snapshot(item: ItemScore) -> dict:
 
 def _shown(item: ItemScore, name: str, value):
     if name == "reviewer_inputs":
-        return "" if value is None else describe_inputs(item.criterion, value)
+        return "" if value is None else describe_inputs(item.criterion, value, empty="—")
     if name == "reviewer_points":
         return _points_text(value)
     return value

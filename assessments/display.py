@@ -14,17 +14,22 @@ def _num(value) -> str:
         return str(value)
 
 
-def describe_inputs(criterion, inputs: dict | None, *, not_applicable: bool = False) -> str:
-    """“1.234/1.300 (94,92 %)”, “Có”, an option's label, “3 quy chế”, “Không áp dụng”…"""
+def describe_inputs(
+    criterion, inputs: dict | None, *, not_applicable: bool = False, empty: str = "Chưa trả lời"
+) -> str:
+    """The inputs as a person reads them: “1.234/1.300 (94,92 %)”, “Có”, an option's label,
+    “Đạt 3/10 mục”, “2 quy chế”, “Không áp dụng”. One wording for the form, the appraisal and
+    exchange pages, the audit trail and the documents."""
     if not_applicable:
         return "Không áp dụng"
     if not inputs:
-        return "Chưa trả lời"
+        return empty
     params = criterion.params or {}
     rule = criterion.rule
     if rule == "yes_no":
         met = inputs.get("met")
-        return "Đạt" if met in (True, "yes", "có", "true", 1) else "Không đạt"
+        labels = (params.get("label_yes") or "Có", params.get("label_no") or "Không")
+        return labels[0] if met in (True, "yes", "có", "true", "1", 1) else labels[1]
     if rule == "tiers" and "options" in params:
         key = inputs.get("option")
         for option in params["options"]:
@@ -32,17 +37,17 @@ def describe_inputs(criterion, inputs: dict | None, *, not_applicable: bool = Fa
                 return option.get("label") or key
         return str(key)
     if rule in ("count", "deduction"):
-        unit = params.get("unit_label", "")
-        return f"{_num(inputs.get('count'))} {unit}".strip()
+        unit = params.get("unit_label") or ("vi phạm" if rule == "deduction" else "mục")
+        return f"{_num(inputs.get('count'))} {unit}"
     if "checklist" in params:
         checked = inputs.get("checked") or []
-        return f"{len(checked)}/{len(params['checklist'])} mục đạt"
+        return f"Đạt {len(checked)}/{len(params['checklist'])} mục"
     percent = percent_of(inputs, params)
-    percent_text = f"{format_points(percent)} %" if percent is not None else ""
+    percent_text = f"{format_number(percent)} %" if percent is not None else ""
     if inputs.get("numerator") not in (None, "") or inputs.get("denominator") not in (None, ""):
         text = f"{_num(inputs.get('numerator'))}/{_num(inputs.get('denominator'))}"
         return f"{text} ({percent_text})" if percent_text else text
-    return percent_text or "Chưa trả lời"
+    return percent_text or empty
 
 
 def signed_points(value: Decimal | None) -> str:

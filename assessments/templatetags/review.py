@@ -2,7 +2,7 @@
 
 from django import template
 
-from assessments.appraisal import describe_inputs
+from assessments.display import describe_inputs
 
 register = template.Library()
 
@@ -10,7 +10,7 @@ register = template.Library()
 @register.filter
 def inputs_text(inputs, criterion) -> str:
     """The stored inputs of a criterion as a person reads them (“80/100 (80 %)”, “Có”…)."""
-    return describe_inputs(criterion, inputs)
+    return describe_inputs(criterion, inputs, empty="—")
 
 
 @register.filter

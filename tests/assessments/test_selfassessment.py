@@ -106,7 +106,7 @@ def test_save_item_recomputes_points_bumps_versions_and_audits(draft, officer_b)
     assert list(
         AuditEntry.objects.values_list("action", "target", "field", "old_value", "new_value")
     ) == [
-        ("self_assessment.update", "II.2", "inputs", "Chưa trả lời", "9/10 (90,00 %)"),
+        ("self_assessment.update", "II.2", "inputs", "Chưa trả lời", "9/10 (90 %)"),
         ("self_assessment.update", "II.2", "explanation", "", "Số liệu phần mềm"),
     ]
 
@@ -225,4 +225,4 @@ def test_none_of_the_checklist_is_an_answer_worth_zero(draft, officer_b):
     )
     assert outcome.item.inputs == {"checked": []}
     assert outcome.item.points == Decimal("0.00")
-    assert AuditEntry.objects.get().new_value == "0/10 mục đạt"
+    assert AuditEntry.objects.get().new_value == "Đạt 0/10 mục"
