@@ -21,9 +21,9 @@ from assessments.exports.official_report import (
     issued_report,
 )
 from assessments.exports.result_sheet import ResultSheetPdf
+from assessments.forms.reports import IssueReportForm, UnpublishForm
 from assessments.models import Period
 from assessments.permissions import can_export_reports
-from assessments.forms.reports import IssueReportForm, UnpublishForm
 from assessments.results import FINAL_PERIOD_STATUSES, load_period_results
 
 LEAD_ONLY = "Chỉ lãnh đạo Sở TT&TT được công bố hoặc hủy công bố kết quả."
