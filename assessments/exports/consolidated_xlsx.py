@@ -71,8 +71,10 @@ class ConsolidatedXlsx(Export):
         header_row = write_row(sheet, SUMMARY_HEADER)
         _style_header(sheet, header_row)
         number = 0
+        group_rows = []
         for kind in self.results.kinds:
             row = write_row(sheet, ["", f"{kind.table.label} — {kind.kind.name}"])
+            group_rows.append(row)
             for cell in sheet[row]:
                 cell.font = BOLD
                 cell.fill = GROUP_FILL
@@ -104,8 +106,13 @@ class ConsolidatedXlsx(Export):
         for row in sheet.iter_rows(min_row=header_row + 1):
             row[1].alignment = WRAP
             row[6].alignment = WRAP
+        # A kind's heading spans the table instead of wrapping in the name column: LibreOffice
+        # does not grow a wrapped row it did not measure, and the text ran into the next row.
+        for row in group_rows:
+            sheet.cell(row=row, column=2).alignment = Alignment(vertical="center")
+            sheet.merge_cells(start_row=row, end_row=row, start_column=2, end_column=7)
         _widths(sheet, [6, 46, 12, 14, 16, 10, 40])
-        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
+        sheet.freeze_panes = f"C{header_row + 1}"
         setup_print(sheet, header_rows=f"{header_row}:{header_row}")
 
     def _matrix(self, sheet, kind) -> None:

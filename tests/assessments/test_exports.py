@@ -68,6 +68,12 @@ def test_consolidated_workbook_reads_back(three):
     by_name = {row[1]: row for row in rows if isinstance(row[0], int)}
     assert by_name["Sở Tài chính"] == [6, "Sở Tài chính", "Phụ lục 1", 3, 3, "A+", None]
     assert by_name["UBND huyện Trảng Bom"][3:6] == [3, 2.88, "A+"]
+    headings = [
+        cell.row for cell in summary["B"] if str(cell.value or "").startswith("Phụ lục 1 —")
+    ]
+    # Kind headings span B:G so LibreOffice never draws them over the next row.
+    assert [f"B{row}:G{row}" in summary.merged_cells for row in headings] == [True]
+    assert summary.freeze_panes == "C5"
     # The test board (order 0) comes first in Phụ lục 1; the formula-looking name is stored as text, never as a formula.
     assert by_name["'" + FORMULA_NAME][1] == "'" + FORMULA_NAME
     assert by_name["Sở Nội vụ"][6] == "Chưa nộp hồ sơ"
