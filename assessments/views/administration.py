@@ -534,6 +534,12 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     template_name = "assessments/administration/set_password.html"
     success_url = reverse_lazy("login")
 
+    def get_user(self, uidb64):
+        # A deactivated account's link must not set a password someone could use the day the
+        # account is reactivated.
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
     def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(self.request, "Đã đặt mật khẩu. Vui lòng đăng nhập.")
