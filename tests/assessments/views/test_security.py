@@ -17,8 +17,9 @@ from assessments import appraisal, workflow
 from assessments.enums import PeriodStatus
 from assessments.exports.consolidated_xlsx import ConsolidatedXlsx
 from assessments.results import load_period_results
+from assessments.services import get_or_create_submission
 from tests.assessments.results_helpers import build_results
-from tests.assessments.review_support import in_review, item
+from tests.assessments.review_support import in_review, item, returned
 from tests.assessments.test_exports import pdf_text
 from tests.factories import make_user
 
@@ -117,3 +118,55 @@ def test_the_consolidated_workbook_neutralises_a_formula_in_a_table_label(period
     ]
     assert formulas == []
     assert re.search(r"=1\+1", str(titles))
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("appraisal_assign", {"reviewer": "abc"}),
+        ("appraisal_assign", {"group": "1 OR 1=1"}),
+        ("appraisal_message", {"item": "abc", "body": "Câu hỏi"}),
+        # str.isdigit() accepts a superscript two; int() does not.
+        ("appraisal_message", {"item": "²", "body": "Câu hỏi"}),
+    ],
+)
+def test_a_tampered_object_id_in_a_review_form_is_a_404_not_a_server_error(
+    name, data, agency_a, period, officer_a, reviewer, lead, client_for
+):
+    submission = in_review(agency_a, period, officer_a, reviewer)
+    client = client_for(lead)
+    client.raise_request_exception = False
+    response = client.post(reverse(f"assessments:{name}", args=[submission.pk]), data)
+    assert response.status_code == 404
+
+
+def test_a_tampered_criterion_id_when_adding_evidence_during_the_exchange_is_ignored(
+    agency_a, period, officer_a, reviewer, client_for
+):
+    submission = returned(agency_a, period, officer_a, reviewer)
+    client = client_for(officer_a)
+    client.raise_request_exception = False
+    response = client.post(
+        reverse("assessments:exchange_evidence", args=[submission.pk]),
+        {
+            "items": ["abc", str(item(submission, "II.2").pk)],
+            "doc_number": "15/KH-STC",
+            "summary": "Kế hoạch bổ sung",
+        },
+    )
+    assert response.status_code == 302
+    evidence = submission.evidence.get(doc_number="15/KH-STC")
+    assert [i.criterion.code for i in evidence.items.select_related("criterion")] == ["II.2"]
+
+
+def test_a_tampered_evidence_id_when_linking_is_a_404_not_a_server_error(
+    agency_a, period, officer_a, client_for
+):
+    submission = get_or_create_submission(agency_a, period)
+    client = client_for(officer_a)
+    client.raise_request_exception = False
+    response = client.post(
+        reverse("assessments:evidence_link", args=[submission.pk, item(submission, "I.1").pk]),
+        {"evidence": "²"},
+    )
+    assert response.status_code == 404
