@@ -91,7 +91,7 @@ class QueueFilters:
             qs = qs.filter(status=self.status)
         if self.reviewer == "none":
             qs = qs.filter(reviewer__isnull=True)
-        elif self.reviewer.isdigit():
+        elif self.reviewer.isascii() and self.reviewer.isdigit():
             qs = qs.filter(
                 Q(reviewer_id=int(self.reviewer)) | Q(assignments__reviewer_id=int(self.reviewer))
             ).distinct()

@@ -170,3 +170,27 @@ def test_a_tampered_evidence_id_when_linking_is_a_404_not_a_server_error(
         {"evidence": "²"},
     )
     assert response.status_code == 404
+
+
+def test_a_superscript_digit_in_the_queue_filter_or_a_checklist_is_not_a_server_error(
+    agency_a, period, officer_a, reviewer, client_for
+):
+    submission = in_review(agency_a, period, officer_a, reviewer)
+    client = client_for(reviewer)
+    client.raise_request_exception = False
+    queue = client.get(reverse("assessments:review_queue", args=[period.code]), {"reviewer": "²"})
+    assert queue.status_code == 200
+    assert [row.pk for row in queue.context["rows"]] == [submission.pk]  # filter ignored
+    checklist = item(submission, "IV.1")
+    response = client.post(
+        reverse("assessments:appraise_item", args=[submission.pk, checklist.pk]),
+        {
+            "mode": "inputs",
+            "in_checked": ["0", "²"],
+            "reason": "Chỉ có chuyên mục đầu tiên.",
+            "version": checklist.version,
+        },
+    )
+    assert response.status_code == 302
+    checklist.refresh_from_db()
+    assert checklist.reviewer_inputs == {"checked": [0]}
