@@ -309,7 +309,8 @@ def extension_remove(request, code, pk):
 def reminders(request, code):
     period = get_object_or_404(Period, code=code)
     if request.method == "POST":
-        chosen = request.POST.getlist("agency")
+        # The domain function keeps only the period's agencies; a tampered id is dropped here.
+        chosen = [pk for pk in request.POST.getlist("agency") if pk.isascii() and pk.isdigit()]
         if not chosen:
             messages.error(request, "Vui lòng chọn ít nhất một cơ quan, đơn vị để nhắc.")
         else:

@@ -194,3 +194,17 @@ def test_a_superscript_digit_in_the_queue_filter_or_a_checklist_is_not_a_server_
     assert response.status_code == 302
     checklist.refresh_from_db()
     assert checklist.reviewer_inputs == {"checked": [0]}
+
+
+def test_a_tampered_agency_id_in_the_reminder_form_is_not_a_server_error(
+    period, administrator, client_for
+):
+    client = client_for(administrator)
+    client.raise_request_exception = False
+    response = client.post(
+        reverse("assessments:admin_reminders", args=[period.code]), {"agency": ["abc"]}, follow=True
+    )
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "Vui lòng chọn ít nhất một cơ quan, đơn vị để nhắc."
+    ]
