@@ -46,7 +46,9 @@ def inputs_from_form(criterion, data) -> dict:
         return {"met": value == "yes"} if value in ("yes", "no") else {}
     if rule == "ratio" and "checklist" in params:
         indices = data.getlist("in_checked") if hasattr(data, "getlist") else data.get("in_checked")
-        checked = sorted({int(index) for index in indices or [] if str(index).isdigit()})
+        checked = sorted(
+            {int(index) for index in indices or [] if str(index).isascii() and str(index).isdigit()}
+        )
         return {"checked": checked}
     if rule == "tiers" and "options" in params:
         return {"option": text("option")} if text("option") else {}

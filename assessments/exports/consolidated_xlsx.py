@@ -117,7 +117,7 @@ class ConsolidatedXlsx(Export):
 
     def _matrix(self, sheet, kind) -> None:
         leaves = kind.leaf_criteria
-        sheet.append([f"{kind.table.label}: {kind.table.title}"])
+        write_row(sheet, [f"{kind.table.label}: {kind.table.title}"])
         sheet["A1"].font = TITLE
         write_row(sheet, ["Điểm chính thức (CT) và điểm tự chấm (TC) theo từng tiêu chí"])
         top, bottom = 3, 4

@@ -58,15 +58,20 @@ class ResultSheetPdf(Export):
 
 class ThreadPdf(Export):
     """The exchange between the Department and the agency: questions, answers, decisions and the
-    responses on each adjusted criterion. Internal notes of the Department are left out (the
-    dossier goes to auditors and the agency alike)."""
+    responses on each adjusted criterion. Internal notes of the Department and questions drafted
+    for a round not yet sent are left out (the dossier goes to auditors and the agency alike)."""
 
     content_type = PDF_CONTENT_TYPE
 
     def __init__(self, period, result: AgencyResult, messages):
         self.period = period
         self.result = result
-        self.messages = [message for message in messages if not message.is_internal]
+        sent_round = result.submission.round if result.submission else 0
+        self.messages = [
+            message
+            for message in messages
+            if not message.is_internal and message.round <= sent_round
+        ]
         self.filename = f"trao-doi-{period.code}-{result.agency.code}.pdf"
 
     def context(self) -> dict:

@@ -309,7 +309,8 @@ def extension_remove(request, code, pk):
 def reminders(request, code):
     period = get_object_or_404(Period, code=code)
     if request.method == "POST":
-        chosen = request.POST.getlist("agency")
+        # The domain function keeps only the period's agencies; a tampered id is dropped here.
+        chosen = [pk for pk in request.POST.getlist("agency") if pk.isascii() and pk.isdigit()]
         if not chosen:
             messages.error(request, "Vui lòng chọn ít nhất một cơ quan, đơn vị để nhắc.")
         else:
@@ -533,6 +534,12 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     form_class = PortalSetPasswordForm
     template_name = "assessments/administration/set_password.html"
     success_url = reverse_lazy("login")
+
+    def get_user(self, uidb64):
+        # A deactivated account's link must not set a password someone could use the day the
+        # account is reactivated.
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -414,7 +414,7 @@ def evidence_link(request, pk, item_pk):
     submission, item = _item_for(request, pk, item_pk)
     _save_posted(request, submission)
     chosen = request.POST.get(f"{_prefix(item)}link") or request.POST.get("evidence") or ""
-    if not chosen.isdigit():
+    if not (chosen.isascii() and chosen.isdigit()):
         raise Http404
     evidence = get_object_or_404(Evidence, pk=chosen, submission=submission)
     try:

@@ -179,7 +179,9 @@ def add_evidence(request, pk):
     The same domain function as during self-assessment marks it “added during review”."""
     submission = _submission_for_officer(request.user, pk)
     data = request.POST
-    items = list(ItemScore.objects.filter(submission=submission, pk__in=data.getlist("items")))
+    # Only this submission's criteria; a tampered, non-numeric id is ignored.
+    chosen = [pk for pk in data.getlist("items") if pk.isascii() and pk.isdigit()]
+    items = list(ItemScore.objects.filter(submission=submission, pk__in=chosen))
     form = EvidenceForm(data, request.FILES)
     problem = None
     if form.is_valid():

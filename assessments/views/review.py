@@ -45,6 +45,13 @@ def _require_department(user):
         raise Http404
 
 
+def _posted_pk(value: str) -> str:
+    """An object id posted by a form: a tampered, non-numeric one is a 404, not a server error."""
+    if not (value.isascii() and value.isdigit()):
+        raise Http404
+    return value
+
+
 def _reviewers():
     return list(
         User.objects.filter(is_active=True, role__in=(Role.REVIEWER, Role.LEAD))
@@ -84,7 +91,7 @@ class QueueFilters:
             qs = qs.filter(status=self.status)
         if self.reviewer == "none":
             qs = qs.filter(reviewer__isnull=True)
-        elif self.reviewer.isdigit():
+        elif self.reviewer.isascii() and self.reviewer.isdigit():
             qs = qs.filter(
                 Q(reviewer_id=int(self.reviewer)) | Q(assignments__reviewer_id=int(self.reviewer))
             ).distinct()
@@ -391,7 +398,7 @@ def post_message(request, pk):
     item = None
     item_pk = request.POST.get("item")
     if item_pk:
-        item = get_object_or_404(ItemScore, pk=item_pk, submission=submission)
+        item = get_object_or_404(ItemScore, pk=_posted_pk(item_pk), submission=submission)
     body = request.POST.get("body", "")
     anchor = f"#tc-{item.pk}" if item else "#trao-doi"
     try:
@@ -467,10 +474,12 @@ def assign(request, pk):
     submission = get_submission_for_user(request.user, pk, _submission_qs())
     reviewer = None
     if request.POST.get("reviewer"):
-        reviewer = get_object_or_404(User, pk=request.POST["reviewer"])
+        reviewer = get_object_or_404(User, pk=_posted_pk(request.POST["reviewer"]))
     group = None
     if request.POST.get("group"):
-        group = get_object_or_404(Criterion, pk=request.POST["group"], table=submission.table)
+        group = get_object_or_404(
+            Criterion, pk=_posted_pk(request.POST["group"]), table=submission.table
+        )
     try:
         appraisal.assign_reviewer(submission, actor=request.user, reviewer=reviewer, group=group)
     except WorkflowError as error:
