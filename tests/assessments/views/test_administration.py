@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from assessments import periods
 from assessments.criteria_io import dump_table
 from assessments.enums import PeriodStatus, Role, SubmissionStatus
 from assessments.models import (
@@ -530,3 +531,16 @@ def test_the_agency_template_has_only_the_header_row(admin_client, reference):
             "Đang hoạt động",
         ]
     ]
+
+
+def test_the_extension_form_lists_agencies_in_the_official_order(admin_client, period):
+    # Ordering by name sorts byte-wise on SQLite (“Sở Thông tin” before “Sở Tài chính”,
+    # “UBND huyện Định Quán” last); the official order of the appendices reads right everywhere.
+    response = admin_client.get(reverse("assessments:admin_extensions", args=[period.code]))
+
+    listed = [agency.pk for agency in response.context["form"].fields["agency"].queryset]
+    assert listed == list(
+        periods.expected_agencies(period)
+        .order_by("kind__order", "order", "name")
+        .values_list("pk", flat=True)
+    )
