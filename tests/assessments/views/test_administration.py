@@ -544,3 +544,24 @@ def test_the_extension_form_lists_agencies_in_the_official_order(admin_client, p
         .order_by("kind__order", "order", "name")
         .values_list("pk", flat=True)
     )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin_home",
+        "admin_period",
+        "admin_extensions",
+        "admin_reminders",
+        "admin_accounts",
+        "admin_agencies",
+        "admin_kinds",
+    ],
+)
+def test_every_administration_table_scrolls_inside_its_box_on_a_phone(admin_client, period, name):
+    # A bare table pushed the whole page sideways on a 390 px screen (up to 636 px wide).
+    args = [period.code] if name in ("admin_period", "admin_extensions", "admin_reminders") else []
+    page = admin_client.get(reverse(f"assessments:{name}", args=args)).content.decode()
+
+    assert page.count("<table") >= 1
+    assert page.count('<div class="table-responsive"><table') == page.count("<table")
