@@ -27,6 +27,12 @@ ACTION_LABELS = {
     "respond": "Trả lời tiêu chí",
     "add_evidence": "Bổ sung tài liệu kiểm chứng",
     "assign_reviewer": "Phân công thẩm định",
+    "self_assessment.update": "Cập nhật phiếu tự đánh giá",
+    "evidence.add": "Thêm tài liệu kiểm chứng",
+    "evidence.update": "Sửa tài liệu kiểm chứng",
+    "evidence.remove": "Xóa tài liệu kiểm chứng",
+    "evidence.link": "Dùng tài liệu cho tiêu chí",
+    "evidence.unlink": "Bỏ tài liệu khỏi tiêu chí",
 }
 
 FIELD_LABELS = {
@@ -42,6 +48,9 @@ FIELD_LABELS = {
     "reviewer": "Người thẩm định",
     "inputs": "Số liệu tự đánh giá",
     "points": "Điểm tự đánh giá",
+    "explanation": "Giải trình cách tính điểm",
+    "not_applicable": "Không áp dụng",
+    "not_applicable_reason": "Lý do không áp dụng",
 }
 
 

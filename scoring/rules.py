@@ -455,10 +455,18 @@ def describe_rule(rule: str, params: Mapping, maximum: Decimal) -> str:
         return "Theo mức: " + "; ".join(parts) + "; thấp hơn được 0."
     if rule == COUNT:
         cap = _param(params, "cap", required=False) or top
-        per_item = format_points(_param(params, "per_item"))
+        per_item = _unit_points(_param(params, "per_item"))
         return f"Mỗi mục được {per_item} điểm, tối đa {format_points(cap)}."
-    per_violation = format_points(_param(params, "per_violation"))
+    per_violation = _unit_points(_param(params, "per_violation"))
     return f"Mỗi vi phạm trừ {per_violation} điểm, tối đa trừ {format_points(-top)}."
+
+
+def _unit_points(value: Decimal) -> str:
+    """Points per item or per violation: two decimals as usual, but never rounded (a table's
+    0,075 per item shown as 0,08 would let two items seem to exceed the cap)."""
+    if value == value.quantize(Decimal("0.01")):
+        return format_points(value)
+    return format_number(value)
 
 
 def percent_of(inputs: Mapping | None, params: Mapping | None = None) -> Decimal | None:

@@ -11,9 +11,20 @@ from assessments.models import Agency, AgencyKind, Period, User
 from assessments.periods import PERIOD_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+EMPTY_CHOICE = "— Chọn —"
 
 
-class PeriodForm(forms.ModelForm):
+class VietnameseEmptyChoice:
+    """Select boxes start with a Vietnamese prompt instead of Django's “---------”."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label == "---------":
+                field.empty_label = EMPTY_CHOICE
+
+
+class PeriodForm(VietnameseEmptyChoice, forms.ModelForm):
     class Meta:
         model = Period
         fields = PERIOD_FIELDS
@@ -84,7 +95,7 @@ class WorkbookForm(forms.Form):
         return _check_workbook(self.cleaned_data["file"])
 
 
-class CriteriaUploadForm(WorkbookForm):
+class CriteriaUploadForm(VietnameseEmptyChoice, WorkbookForm):
     kind = forms.ModelChoiceField(
         label="Bảng tiêu chí cho loại cơ quan, đơn vị",
         queryset=AgencyKind.objects.filter(is_active=True),
@@ -98,13 +109,13 @@ class AgencyKindForm(forms.ModelForm):
         fields = KIND_FIELDS
 
 
-class AgencyForm(forms.ModelForm):
+class AgencyForm(VietnameseEmptyChoice, forms.ModelForm):
     class Meta:
         model = Agency
         fields = AGENCY_FIELDS
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(VietnameseEmptyChoice, forms.ModelForm):
     class Meta:
         model = User
         fields = (
@@ -146,7 +157,7 @@ class AccountForm(forms.ModelForm):
         return data
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(VietnameseEmptyChoice, forms.Form):
     agency = forms.ModelChoiceField(label="Cơ quan, đơn vị", queryset=Agency.objects.none())
     new_deadline = forms.DateField(label="Hạn mới (nhận đến hết ngày)", widget=DATE_WIDGET)
     reason = forms.CharField(label="Lý do gia hạn", widget=forms.Textarea(attrs={"rows": 2}))

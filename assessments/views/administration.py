@@ -259,7 +259,7 @@ def table_upload(request, code):
 @admin_required
 def extensions(request, code):
     period = get_object_or_404(Period, code=code)
-    agencies = periods.expected_agencies(period).order_by("name")
+    agencies = periods.expected_agencies(period).order_by("kind__order", "order", "name")
     form = ExtensionForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         try:

@@ -32,3 +32,13 @@ def test_visitor_follows_an_agency_to_its_scorecard_and_downloads_the_csv(
     lines = Path(download.path()).read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("nam,ma_ky,ma_co_quan,ten_co_quan")
     assert [line.split(",")[2] for line in lines[1:]] == ["so-tai-chinh", "huyen-trang-bom"]
+
+
+def test_a_phone_reads_the_results_without_scrolling_sideways(page, live_server, browser_reference):
+    # The header's department name did not wrap and pushed every page 5 px past a 390 px screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(f"{live_server.url}/ket-qua/")
+
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    assert page.get_by_role("button", name="Mở menu").is_visible()

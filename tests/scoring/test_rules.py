@@ -388,6 +388,20 @@ def test_scoring_with_a_broken_rule_raises_invalid_rule():
         ),
         ("count", COUNT_PARAMS, D("0.10"), "Mỗi mục được 0,05 điểm, tối đa 0,10."),
         ("deduction", DEDUCTION_PARAMS, D("-0.50"), "Mỗi vi phạm trừ 0,25 điểm, tối đa trừ 0,50."),
+        # Per-item points finer than a hundredth are shown exactly: “0,08” would mislead
+        # (two items would seem to reach 0,16, over the cap).
+        (
+            "count",
+            {"per_item": "0.075", "cap": "0.15"},
+            D("0.15"),
+            "Mỗi mục được 0,075 điểm, tối đa 0,15.",
+        ),
+        (
+            "deduction",
+            {"per_violation": "0.125"},
+            D("-0.50"),
+            "Mỗi vi phạm trừ 0,125 điểm, tối đa trừ 0,50.",
+        ),
     ],
 )
 def test_describe_rule_explains_the_computation_in_vietnamese(rule, params, maximum, text):

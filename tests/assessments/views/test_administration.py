@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from assessments import periods
 from assessments.criteria_io import dump_table
 from assessments.enums import PeriodStatus, Role, SubmissionStatus
 from assessments.models import (
@@ -530,3 +531,37 @@ def test_the_agency_template_has_only_the_header_row(admin_client, reference):
             "Đang hoạt động",
         ]
     ]
+
+
+def test_the_extension_form_lists_agencies_in_the_official_order(admin_client, period):
+    # Ordering by name sorts byte-wise on SQLite (“Sở Thông tin” before “Sở Tài chính”,
+    # “UBND huyện Định Quán” last); the official order of the appendices reads right everywhere.
+    response = admin_client.get(reverse("assessments:admin_extensions", args=[period.code]))
+
+    listed = [agency.pk for agency in response.context["form"].fields["agency"].queryset]
+    assert listed == list(
+        periods.expected_agencies(period)
+        .order_by("kind__order", "order", "name")
+        .values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin_home",
+        "admin_period",
+        "admin_extensions",
+        "admin_reminders",
+        "admin_accounts",
+        "admin_agencies",
+        "admin_kinds",
+    ],
+)
+def test_every_administration_table_scrolls_inside_its_box_on_a_phone(admin_client, period, name):
+    # A bare table pushed the whole page sideways on a 390 px screen (up to 636 px wide).
+    args = [period.code] if name in ("admin_period", "admin_extensions", "admin_reminders") else []
+    page = admin_client.get(reverse(f"assessments:{name}", args=args)).content.decode()
+
+    assert page.count("<table") >= 1
+    assert page.count('<div class="table-responsive"><table') == page.count("<table")

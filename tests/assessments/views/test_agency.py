@@ -603,6 +603,8 @@ def test_withdraw_returns_the_submission_to_draft(officer_b, draft_b, client_for
     assert draft_b.self_score is None
     body = text(client.get(reverse("assessments:submission_form", args=[draft_b.pk])))
     assert "hx-post" in body
+    # A withdrawn dossier is no longer submitted: the header must not say when it was.
+    assert "nộp lúc" not in body
 
 
 def test_withdraw_is_refused_once_the_review_started(officer_b, draft_b, client_for, reviewer):

@@ -95,3 +95,12 @@ def test_public_pages_use_a_fixed_number_of_queries(
         client.get(reverse("public:period_results", args=[2022]))
     with django_assert_num_queries(7):
         client.get(reverse("public:scorecard", args=[2022, "so-tai-chinh"]))
+
+
+def test_scorecard_names_the_agency_group_with_its_capitals(published):
+    response = Client().get(reverse("public:scorecard", args=[2022, "huyen-trang-bom"]))
+
+    assert (
+        "— hạng 1/1 trong nhóm UBND các huyện, thành phố Long Khánh, thành phố Biên Hòa (Phụ lục 3)."
+        in response.content.decode()
+    )
