@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assessments import permissions
-from assessments.enums import MessageKind
+from assessments.enums import MessageKind, SubmissionStatus
 from assessments.models import AuditEntry, Message
 
 ACTION_LABELS = {
@@ -69,10 +69,32 @@ class HistoryEntry:
     is_internal: bool = False
 
 
+# Status changes that send the appraisal to the agency. While a dossier is in review (first
+# appraisal, or reopened), edits made after the last of them are the reviewer's work in progress
+# and stay inside the Department until sent, as on the exchange page.
+APPRAISAL_SENDING_ACTIONS = frozenset(
+    {"return_for_explanation", "accept", "record_decision", "finalise"}
+)
+APPRAISAL_EDIT_ACTIONS = frozenset(
+    {"correct_inputs", "override_points", "mark_not_applicable", "keep_agency_result"}
+)
+
+
+def _without_unsent_appraisal(entries: list[AuditEntry]) -> list[AuditEntry]:
+    last_sent = max(
+        (entry.at for entry in entries if entry.action in APPRAISAL_SENDING_ACTIONS), default=None
+    )
+    return [
+        entry
+        for entry in entries
+        if entry.action not in APPRAISAL_EDIT_ACTIONS or (last_sent and entry.at <= last_sent)
+    ]
+
+
 def history_for(user, submission) -> list[HistoryEntry]:
     """Every status change, change of a value and message of the submission the user may read,
-    oldest first. Agencies never see internal notes nor questions drafted for a round that has
-    not been sent yet. Two queries whatever the length of the history."""
+    oldest first. Agencies never see internal notes, questions drafted for a round that has not
+    been sent yet, nor appraisal edits made since the appraisal was last sent to them. Two queries whatever the length of the history."""
     staff = permissions.can_see_internal_notes(user)
     entries = AuditEntry.objects.filter(submission=submission).select_related("actor")
     messages = Message.objects.filter(submission=submission).select_related(
@@ -82,6 +104,8 @@ def history_for(user, submission) -> list[HistoryEntry]:
         entries = entries.filter(is_internal=False)
         messages = messages.filter(is_internal=False, round__lte=submission.round)
     entries = list(entries)
+    if not staff and submission.status == SubmissionStatus.IN_REVIEW:
+        entries = _without_unsent_appraisal(entries)
     result = [
         HistoryEntry(
             at=entry.at,

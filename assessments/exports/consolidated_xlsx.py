@@ -41,6 +41,13 @@ def _widths(sheet, widths: list[float]) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width
 
 
+def sheet_title(label: str) -> str:
+    """A table label as an Excel sheet name: Excel refuses / \\ ? * [ ] : and more than 31
+    characters, and an administrator may name a table anything."""
+    cleaned = "".join("-" if char in "/\\?*[]:" else char for char in label).strip("' ")
+    return cleaned[:31] or "Bảng tiêu chí"
+
+
 class ConsolidatedXlsx(Export):
     """`render()` gives the workbook bytes. Sheet names: “Tổng hợp”, one per appendix label
     (“Phụ lục 1”…), “Căn cứ và ngưỡng”."""
@@ -56,7 +63,7 @@ class ConsolidatedXlsx(Export):
         workbook = Workbook()
         self._summary(workbook.active)
         for kind in self.results.kinds:
-            self._matrix(workbook.create_sheet(kind.table.label[:31]), kind)
+            self._matrix(workbook.create_sheet(sheet_title(kind.table.label)), kind)
         self._basis(workbook.create_sheet("Căn cứ và ngưỡng"))
         buffer = io.BytesIO()
         workbook.save(buffer)

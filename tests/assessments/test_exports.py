@@ -293,3 +293,12 @@ def test_open_data_csv_and_json_match_the_database(three):
     }
     assert len(data["ket_qua"]) == Submission.objects.filter(final_score__isnull=False).count()
     assert Agency.objects.filter(name=FORMULA_NAME).exists()
+
+
+def test_a_table_label_excel_refuses_as_a_sheet_name_is_cleaned():
+    from assessments.exports.consolidated_xlsx import sheet_title
+
+    assert sheet_title("Phụ lục 1/2: [A]*?") == "Phụ lục 1-2- -A---"
+    assert sheet_title("'Phụ lục 3'") == "Phụ lục 3"
+    assert sheet_title("x" * 40) == "x" * 31
+    assert sheet_title("???"[:0]) == "Bảng tiêu chí"

@@ -261,3 +261,47 @@ def test_a_file_can_be_attached_while_answering_and_is_checked_by_content(
     assert response.status_code == 302
     evidence = Evidence.objects.get(added_during_review=True)
     assert (evidence.original_filename, evidence.content_type) == ("bao-cao.pdf", "application/pdf")
+
+
+def test_a_correction_still_being_drafted_stays_inside_the_department(
+    client_for, officer_a, reviewer, agency_a, period
+):
+    submission = in_review(agency_a, period, officer_a, reviewer)
+    appraisal.correct_inputs(
+        item(submission, "II.2"),
+        actor=reviewer,
+        inputs={"numerator": "80", "denominator": "100"},
+        reason="LY-DO-NHAP chưa gửi",
+    )
+    html = client_for(officer_a).get(_url(submission)).content.decode()
+    assert "LY-DO-NHAP" not in html
+    assert "Sở TT&amp;TT đang thẩm định hồ sơ" in html
+    submission.refresh_from_db()
+    workflow.return_for_explanation(submission, actor=reviewer, message="Đề nghị giải trình II.2.")
+    html = client_for(officer_a).get(_url(submission)).content.decode()
+    assert "LY-DO-NHAP" in html
+
+
+def test_history_hides_appraisal_edits_of_a_reopened_dossier_until_sent_again(
+    officer_a, reviewer, lead, sent_back
+):
+    from assessments.history import history_for
+
+    appraisal.respond_to_item(item(sent_back, "II.2"), actor=officer_a, response="agree")
+    submission = workflow.answer(sent_back, actor=officer_a)
+    submission = workflow.accept(submission, actor=reviewer)
+    submission = workflow.finalise(submission, actor=lead)
+    submission = workflow.reopen(submission, actor=lead, reason="Rà soát lại II.3")
+    appraisal.correct_inputs(
+        item(submission, "II.3"),
+        actor=reviewer,
+        inputs={"numerator": "50", "denominator": "100"},
+        reason="SUA-SAU-KHI-MO-LAI",
+    )
+    submission.refresh_from_db()
+    agency_view = [entry.reason for entry in history_for(officer_a, submission)]
+    staff_view = [entry.reason for entry in history_for(reviewer, submission)]
+    assert "SUA-SAU-KHI-MO-LAI" not in agency_view
+    assert "SUA-SAU-KHI-MO-LAI" in staff_view
+    assert "Số liệu trên phần mềm QLVB&ĐHCV chỉ đạt 80 %." in agency_view
+    assert "Rà soát lại II.3" in agency_view
