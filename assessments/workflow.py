@@ -504,7 +504,7 @@ def finalise(submission: Submission, *, actor, expected_version=None) -> Submiss
         agency_url, _review_url = _urls(locked)
         notify(
             agency_officers(locked.agency),
-            title=f"Đã chốt kết quả đánh giá {locked.period}",
+            title=f"Đã chốt kết quả: {locked.period}",
             body=f"Kết quả chính thức: {format_points(result.score)} điểm, mức {result.grade.value}.",
             submission=locked,
             url=agency_url,

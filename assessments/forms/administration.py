@@ -39,6 +39,12 @@ class PeriodForm(VietnameseEmptyChoice, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["evaluating_agency"].queryset = Agency.objects.filter(is_active=True)
+        # A number input refuses “2,5” in most browsers; thresholds are typed the Vietnamese way.
+        for name in ("threshold_a_plus", "threshold_a", "threshold_b"):
+            field = self.fields[name]
+            field.localize = True
+            field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+            field.widget.is_localized = True
 
     def clean(self):
         data = super().clean()

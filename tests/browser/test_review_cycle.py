@@ -91,11 +91,14 @@ def test_a_whole_review_cycle(page, live_server, browser_reference):
     page.get_by_text("Đã thống nhất kết quả thẩm định.").wait_for()
     _log_out(page)
 
-    # The lead finalises.
+    # The lead finalises, confirming the browser's “cannot be changed afterwards” question.
+    confirmations = []
+    page.on("dialog", lambda dialog: (confirmations.append(dialog.message), dialog.accept()))
     log_in(page, live_server, "lanhdao", PASSWORD)
     page.goto(f"{live_server.url}/tham-dinh/ho-so/{submission.pk}/")
     page.get_by_role("button", name="Chốt kết quả").click()
     page.get_by_text("Đã chốt kết quả đánh giá.").wait_for()
+    assert confirmations[0].startswith("Chốt kết quả của Sở Tài chính?")
     assert page.get_by_role("button", name=re.compile("Lưu thẩm định")).count() == 0
 
     # Reopening needs a reason; then the lead agrees and finalises again.

@@ -565,3 +565,11 @@ def test_every_administration_table_scrolls_inside_its_box_on_a_phone(admin_clie
 
     assert page.count("<table") >= 1
     assert page.count('<div class="table-responsive"><table') == page.count("<table")
+
+
+def test_thresholds_are_typed_with_a_decimal_comma():
+    from assessments.forms.administration import PeriodForm
+
+    form = PeriodForm()
+    assert form.fields["threshold_a_plus"].widget.input_type == "text"
+    assert form.fields["threshold_a_plus"].clean("2,6") == Decimal("2.6")
