@@ -376,17 +376,22 @@ ACCOUNT_COLUMNS = [
 ]
 
 
+def _read_rows(content: bytes, sheet: str, columns):
+    """The rows of one sheet of an uploaded workbook, or its errors; the workbook is closed."""
+    workbook = open_workbook(content)
+    try:
+        return read_sheet(workbook, sheet, columns)
+    finally:
+        workbook.close()
+
+
 def _headers(columns):
     return {column.key: column.header for column in columns}
 
 
 def parse_agencies_workbook(content: bytes) -> tuple[list[dict], list[str]]:
     """Agencies to create or update (matched by code), or every error found."""
-    workbook = open_workbook(content)
-    try:
-        rows, errors = read_sheet(workbook, AGENCY_SHEET, AGENCY_COLUMNS)
-    finally:
-        workbook.close()
+    rows, errors = _read_rows(content, AGENCY_SHEET, AGENCY_COLUMNS)
     if errors:
         return [], errors
     headers = _headers(AGENCY_COLUMNS)
@@ -472,11 +477,7 @@ def import_agencies_workbook(content: bytes, *, actor) -> tuple[int, int]:
 
 def parse_accounts_workbook(content: bytes) -> tuple[list[dict], list[str]]:
     """Officer accounts to create or update (matched by username), or every error found."""
-    workbook = open_workbook(content)
-    try:
-        rows, errors = read_sheet(workbook, ACCOUNT_SHEET, ACCOUNT_COLUMNS)
-    finally:
-        workbook.close()
+    rows, errors = _read_rows(content, ACCOUNT_SHEET, ACCOUNT_COLUMNS)
     if errors:
         return [], errors
     headers = _headers(ACCOUNT_COLUMNS)

@@ -169,23 +169,25 @@ def unpublish(request, code):
     return redirect("assessments:period_reports", period.code)
 
 
-@login_required
-def result_sheet(request, code, agency):
-    period = _period_for(request.user, code)
+def _agency_results(user, code, agency):
+    """The period's results and one agency's result in it; 404 when it has no submission."""
+    period = _period_for(user, code)
     results = load_period_results(period)
     result = results.for_agency(agency)
     if result is None or result.submission is None:
         raise Http404
+    return period, results, result
+
+
+@login_required
+def result_sheet(request, code, agency):
+    period, _results, result = _agency_results(request.user, code, agency)
     return download(ResultSheetPdf(period, result))
 
 
 @login_required
 def dossier(request, code, agency):
-    period = _period_for(request.user, code)
-    results = load_period_results(period)
-    result = results.for_agency(agency)
-    if result is None or result.submission is None:
-        raise Http404
+    _period, results, _result = _agency_results(request.user, code, agency)
     return download(AgencyDossierZip(results, agency))
 
 
