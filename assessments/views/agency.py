@@ -235,15 +235,38 @@ def _form_context(request, submission, *, states=None, evidence_forms=None):
 
 @login_required
 def agency_period(request, code):
-    """The officer's dashboard for one period (creating the submission on first visit)."""
+    """The officer's dashboard for one period. Before the agency has a dossier, a start page
+    whose button (POST) creates it: opening a page never writes anything."""
     if request.user.role != Role.OFFICER or not request.user.agency_id:
         raise Http404
     period = get_object_or_404(Period, code=code, status__in=PERIOD_OPEN_FOR_SUBMISSION)
-    try:
-        submission = get_or_create_submission(request.user.agency, period)
-    except SetupError as error:
-        messages.error(request, error.message)
-        return redirect("home")
+    agency = request.user.agency
+    if request.method == "POST":
+        try:
+            get_or_create_submission(agency, period)
+        except SetupError as error:
+            messages.error(request, error.message)
+            return redirect("home")
+        return redirect("assessments:agency_period", period.code)
+    submission = Submission.objects.filter(agency=agency, period=period).first()
+    if submission is None:
+        extension = period.extensions.filter(agency=agency).first()
+        table = period.tables.filter(kind=agency.kind_id).first()
+        return render(
+            request,
+            "assessments/agency/start.html",
+            {
+                "period": period,
+                "agency": agency,
+                "table": table,
+                "criteria_count": table.criteria.exclude(rule="").count() if table else 0,
+                "extension": extension,
+                "deadline": extension.ends_at if extension else period.deadline_ends_at,
+                "deadline_day": extension.new_deadline
+                if extension
+                else period.self_assessment_deadline,
+            },
+        )
     submission = _submission_qs().get(pk=submission.pk)
     criteria, items, result = _load(submission)
     missing = scores.missing_for_submission(criteria, items)

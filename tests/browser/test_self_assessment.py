@@ -59,6 +59,7 @@ def test_officer_completes_submits_and_downloads_the_report(
 
     log_in(page, live_server, "donvi2", PASSWORD)
     page.get_by_role("link", name="Bắt đầu tự đánh giá").click()
+    page.get_by_role("button", name="Bắt đầu tự đánh giá").click()
     expect(page.get_by_text("0/23 tiêu chí")).to_be_visible()
     page.get_by_role("link", name="Nhập / sửa phiếu tự đánh giá").click()
     submission = Submission.objects.get(agency=trang_bom)

@@ -12,7 +12,14 @@ from pypdf import PdfReader
 
 from assessments import workflow
 from assessments.enums import SubmissionStatus
-from assessments.models import AuditEntry, Evidence, Extension, ItemScore, Notification
+from assessments.models import (
+    AuditEntry,
+    Evidence,
+    Extension,
+    ItemScore,
+    Notification,
+    Submission,
+)
 from assessments.models.period import LOCAL_TZ
 from assessments.selfassessment import ITEM_CONFLICT_MESSAGE
 from assessments.services import get_or_create_submission
@@ -640,3 +647,18 @@ def test_report_pdf_names_the_agency_and_the_total(officer_b, draft_b, client_fo
         assert "UBND huyện Trảng Bom".upper() in pdf_text.upper()
         assert "3,00 điểm, xếp mức A+" in pdf_text
         assert "123/BC-UBND" in pdf_text
+
+
+def test_opening_the_period_writes_nothing_until_the_officer_starts(officer_b, period, client_for):
+    client = client_for(officer_b)
+    url = reverse("assessments:agency_period", args=[period.code])
+    body = text(client.get(url))
+    assert "Bảng tiêu chí áp dụng: <strong>Phụ lục 3</strong>" in body
+    assert "(23 tiêu chí)" in body
+    assert not Submission.objects.filter(agency=officer_b.agency).exists()
+    response = client.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == url
+    submission = Submission.objects.get(agency=officer_b.agency, period=period)
+    assert submission.items.count() == 23
+    assert "0/23 tiêu chí" in text(client.get(url))

@@ -206,6 +206,7 @@ MATRIX = {
 # staff on the agency's own actions (they can see the dossier but not act for the agency);
 # otherwise the page again with a Vietnamese refusal (200) or a redirect (302).
 POST_MATRIX = {
+    "agency_period": [302, 302, 302, 404, 404, 404],  # officers: their dossier, then the dashboard
     "submission_form": [302, 302, 404, 403, 403, 403],
     "item_save": [302, 302, 404, 403, 403, 403],
     "evidence_add": [302, 200, 404, 403, 403, 403],  # officer_a: the form again, with errors
