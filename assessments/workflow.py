@@ -190,10 +190,15 @@ def _urls(submission):
 
 def deadline_for(submission: Submission):
     """The instant submission closes for this agency: its extension if any, else the period's."""
-    extension = Extension.objects.filter(period=submission.period, agency=submission.agency).first()
+    return agency_deadline(submission.period, submission.agency)
+
+
+def agency_deadline(period: Period, agency):
+    """(closing instant, extension or None) for an agency in a period, with or without a dossier."""
+    extension = Extension.objects.filter(period=period, agency=agency).first()
     if extension is not None:
         return extension.ends_at, extension
-    return submission.period.deadline_ends_at, None
+    return period.deadline_ends_at, None
 
 
 def _items(submission):

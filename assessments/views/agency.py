@@ -250,7 +250,7 @@ def agency_period(request, code):
         return redirect("assessments:agency_period", period.code)
     submission = Submission.objects.filter(agency=agency, period=period).first()
     if submission is None:
-        extension = period.extensions.filter(agency=agency).first()
+        deadline, extension = workflow.agency_deadline(period, agency)
         table = period.tables.filter(kind=agency.kind_id).first()
         return render(
             request,
@@ -261,7 +261,7 @@ def agency_period(request, code):
                 "table": table,
                 "criteria_count": table.criteria.exclude(rule="").count() if table else 0,
                 "extension": extension,
-                "deadline": extension.ends_at if extension else period.deadline_ends_at,
+                "deadline": deadline,
                 "deadline_day": extension.new_deadline
                 if extension
                 else period.self_assessment_deadline,
