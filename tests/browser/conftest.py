@@ -108,6 +108,17 @@ def pytest_runtest_makereport(item, call):
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+# Data tables name themselves and their headers (WCAG 1.3.1): axe does not require a caption or
+# an explicit scope, the issue does.
+TABLE_CHECK = """() => [...document.querySelectorAll("table")].flatMap((table, n) => {
+  const problems = [];
+  if (!table.querySelector(":scope > caption")) problems.push(`bảng thứ ${n + 1} thiếu caption`);
+  table.querySelectorAll("th:not([scope])").forEach((th) =>
+    problems.push(`ô tiêu đề “${th.textContent.trim().slice(0, 40)}” thiếu scope`));
+  return problems;
+})"""
+
+
 def audit_pages(browser, cookies, urls, folder: Path) -> list[str]:
     """Open each page again as the same person and return every axe violation and every Nu
     HTML Checker error, one line each, naming the page."""
@@ -132,6 +143,7 @@ def audit_pages(browser, cookies, urls, folder: Path) -> list[str]:
             for violation in results.response["violations"]:
                 targets = ", ".join(str(node["target"]) for node in violation["nodes"][:3])
                 problems.append(f"axe {url}: {violation['id']} ({violation['help']}) tại {targets}")
+            problems += [f"bảng {url}: {problem}" for problem in audit.evaluate(TABLE_CHECK)]
     finally:
         context.close()
     problems += nu_errors(files)

@@ -118,7 +118,7 @@ def test_an_agency_with_its_officer_an_extension_and_reminders(
     page.get_by_role("link", name="Tình hình nộp và nhắc việc").click()
     row = page.locator("tr", has_text="Sở Tài chính")
     assert "gia hạn" in row.inner_text()
-    page.get_by_label("Chọn Sở Tài chính").check()
+    page.get_by_label("Sở Tài chính", exact=True).check()
     page.get_by_role("button", name="Gửi nhắc việc tới các cơ quan đã chọn").click()
     page.get_by_text("Đã gửi nhắc việc tới 1 cơ quan, đơn vị.").wait_for()
     assert ReminderLog.objects.get().agency.code == "so-tai-chinh"
