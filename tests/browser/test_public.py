@@ -42,3 +42,18 @@ def test_a_phone_reads_the_results_without_scrolling_sideways(page, live_server,
 
     assert page.evaluate("document.documentElement.scrollWidth") == 390
     assert page.get_by_role("button", name="Mở menu").is_visible()
+
+
+def test_on_a_phone_without_javascript_the_menu_links_are_reachable(
+    browser, live_server, browser_reference
+):
+    # Bootstrap's collapse needs JavaScript: below 992 px the “Mở menu” button did nothing.
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/ket-qua/")
+        assert page.get_by_role("link", name="Kết quả công bố").is_visible()
+        assert page.get_by_role("link", name="Đăng nhập").is_visible()
+        assert not page.get_by_role("button", name="Mở menu").is_visible()
+    finally:
+        context.close()
