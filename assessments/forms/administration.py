@@ -6,9 +6,9 @@ from django.contrib.auth.forms import SetPasswordForm
 
 from assessments.accounts import AGENCY_FIELDS, KIND_FIELDS
 from assessments.enums import Role
-from assessments.imports import MAX_UPLOAD_BYTES
 from assessments.models import Agency, AgencyKind, Period, User
 from assessments.periods import PERIOD_FIELDS
+from assessments.workbooks import MAX_UPLOAD_BYTES
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EMPTY_CHOICE = "— Chọn —"
