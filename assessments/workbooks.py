@@ -401,6 +401,19 @@ class WorkbookError(CriteriaImportError):
     """Every problem found in a workbook, each a Vietnamese sentence naming row and column."""
 
 
+class UnreadableWorkbook(WorkbookError):
+    """The file itself is refused (too large, not an .xlsx, damaged, too many rows or
+    columns): one sentence that belongs next to the file field."""
+
+
+EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    """Excel writes characters XML cannot hold as _xHHHH_ (ECMA-376 ST_Xstring)."""
+    return EXCEL_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
+
+
 def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
@@ -430,16 +443,16 @@ class UploadedWorkbook:
     def __init__(self, content: bytes):
         if len(content) > MAX_UPLOAD_BYTES:
             size = f"{len(content) / 1024 / 1024:.1f}".replace(".", ",")
-            raise WorkbookError([f"Tệp quá lớn ({size} MB); tối đa 5 MB."])
+            raise UnreadableWorkbook([f"Tệp quá lớn ({size} MB); tối đa 5 MB."])
         try:
             self.archive = zipfile.ZipFile(io.BytesIO(content))
             parts = self.archive.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-            raise WorkbookError([UNREADABLE]) from None
+            raise UnreadableWorkbook([UNREADABLE]) from None
         if len(parts) > MAX_PARTS:
-            raise WorkbookError([f"Tệp có quá nhiều thành phần ({len(parts)}); không đọc."])
+            raise UnreadableWorkbook([f"Tệp có quá nhiều thành phần ({len(parts)}); không đọc."])
         if sum(part.file_size for part in parts) > MAX_UNCOMPRESSED_BYTES:
-            raise WorkbookError(
+            raise UnreadableWorkbook(
                 [
                     "Tệp chứa quá nhiều dữ liệu khi giải nén (trên 12 MB); không đọc. Hãy chỉ giữ "
                     "các trang cần nhập."
@@ -464,10 +477,10 @@ class UploadedWorkbook:
         """Damaged XML or zip data anywhere becomes one sentence a person can act on."""
         try:
             yield
-        except WorkbookError:
+        except UnreadableWorkbook:
             raise
         except DAMAGE_ERRORS as error:
-            raise WorkbookError([DAMAGED]) from error
+            raise UnreadableWorkbook([DAMAGED]) from error
 
     def _relations(self, path: str) -> dict[str, tuple[str, str]]:
         """{id: (type, target path)} of a part's relationships."""
@@ -510,7 +523,7 @@ class UploadedWorkbook:
             "xl/workbook.xml",
         )
         if workbook not in self.names:
-            raise WorkbookError([UNREADABLE])
+            raise UnreadableWorkbook([UNREADABLE])
         self.workbook_path = workbook
         relations = self._relations(workbook)
         sheets = {}
@@ -533,7 +546,7 @@ class UploadedWorkbook:
         if path is None or path not in self.names:
             return []
         if self.archive.getinfo(path).file_size > MAX_SHARED_STRINGS_BYTES:
-            raise WorkbookError(["Tệp có quá nhiều nội dung chữ; không đọc."])
+            raise UnreadableWorkbook(["Tệp có quá nhiều nội dung chữ; không đọc."])
         strings, parts = [], []
         for element, parents in self._elements(path):
             tag = _local(element.tag)
@@ -541,7 +554,7 @@ class UploadedWorkbook:
             if tag == "t" and not any(_local(parent.tag) == "rPh" for parent in parents):
                 parts.append(element.text or "")
             elif tag == "si":
-                strings.append("".join(parts))
+                strings.append(_unescape("".join(parts)))
                 parts = []
         return strings
 
@@ -577,10 +590,10 @@ class UploadedWorkbook:
                             raise ValueError("rows out of order")
                         for gap in range(row_number + 1, number):
                             if gap > max_rows:
-                                raise WorkbookError(too_many)
+                                raise UnreadableWorkbook(too_many)
                             yield gap, ()
                         if number > max_rows:
-                            raise WorkbookError(too_many)
+                            raise UnreadableWorkbook(too_many)
                         row_number, cells, column = number, {}, 0
                     elif tag == "c":
                         reference = element.get("r")
@@ -590,7 +603,7 @@ class UploadedWorkbook:
                         else:
                             column += 1
                         if column > MAX_COLUMNS:
-                            raise WorkbookError(
+                            raise UnreadableWorkbook(
                                 [f"Trang “{sheet_name}” có quá {MAX_COLUMNS} cột; không đọc."]
                             )
                         value_text, inline_parts = None, []
@@ -603,7 +616,7 @@ class UploadedWorkbook:
                 elif tag == "c":
                     kind = element.get("t", "n")
                     if kind == "inlineStr":
-                        value = "".join(inline_parts)
+                        value = _unescape("".join(inline_parts))
                     elif value_text is None or value_text == "":
                         value = None
                     elif kind == "s":
@@ -613,7 +626,7 @@ class UploadedWorkbook:
                     elif kind == "n":
                         value = _number(value_text)
                     else:
-                        value = value_text
+                        value = _unescape(value_text)
                     if value is not None:
                         cells[column] = value
                 elif tag == "row":
