@@ -129,7 +129,7 @@ def setup_page(
     sheet.print_options.horizontalCentered = True
     sheet.oddFooter.center.text = "Trang &P/&N"
     sheet.oddFooter.center.font = FONT_NAME
-    sheet.oddFooter.center.size = 9
+    sheet.oddFooter.center.size = FONT_SIZE
     if header_rows:
         sheet.print_title_rows = header_rows
     if header_columns:
@@ -140,7 +140,7 @@ def _lines(text: str, width: float) -> int:
     # A column of width w holds about w characters of the default font; Vietnamese letters
     # with marks are no wider. One line more than the estimate would be too much for short
     # cells, so long lines are rounded up only.
-    per_line = max(int(width * 1.05), 1)
+    per_line = max(int(width * 1.15), 1)
     return sum(max(math.ceil(len(part) / per_line), 1) for part in text.split("\n"))
 
 
@@ -345,23 +345,23 @@ GUIDE = [
 
 AGENCY_SHEET = "Cơ quan, đơn vị"
 AGENCY_COLUMNS = (
-    Column("code", "Mã", width=26),
-    Column("name", "Tên cơ quan, đơn vị", width=48),
-    Column("short_name", "Tên viết tắt", required=False, width=14),
-    Column("kind", "Mã loại", width=18),
-    Column("email", "Thư điện tử", required=False, width=28),
-    Column("order", "Thứ tự", required=False, width=8, number_format="0"),
-    Column("is_active", "Đang hoạt động", required=False, width=11),
+    Column("code", "Mã", width=24),
+    Column("name", "Tên cơ quan, đơn vị", width=40),
+    Column("short_name", "Tên viết tắt", required=False, width=12),
+    Column("kind", "Mã loại", width=16),
+    Column("email", "Thư điện tử", required=False, width=24),
+    Column("order", "Thứ tự", required=False, width=7, number_format="0"),
+    Column("is_active", "Đang hoạt động", required=False, width=9),
 )
 ACCOUNT_SHEET = "Tài khoản"
 ACCOUNT_COLUMNS = (
-    Column("username", "Tên đăng nhập", width=22),
-    Column("last_name", "Họ và tên đệm", width=18),
-    Column("first_name", "Tên", width=16),
-    Column("email", "Thư điện tử", width=30),
-    Column("agency", "Mã cơ quan", width=26),
-    Column("job_title", "Chức vụ", required=False, width=22),
-    Column("phone", "Điện thoại", required=False, width=14),
+    Column("username", "Tên đăng nhập", width=20),
+    Column("last_name", "Họ và tên đệm", width=16),
+    Column("first_name", "Tên", width=12),
+    Column("email", "Thư điện tử", width=28),
+    Column("agency", "Mã cơ quan", width=24),
+    Column("job_title", "Chức vụ", required=False, width=20),
+    Column("phone", "Điện thoại", required=False, width=13),
 )
 
 

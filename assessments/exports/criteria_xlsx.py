@@ -95,9 +95,9 @@ class CriteriaTableExport(Export):
         sheet = workbook.active
         sheet.title = CRITERIA_SHEET
         workbooks.write_table(sheet, CRITERIA_COLUMNS, self.rows())
-        # Eighteen columns do not fit one page across at a readable size: two pages, the
-        # code column repeated on the second.
-        workbooks.setup_page(sheet, header_columns="A:A", fit_width=2)
+        # Eighteen columns do not fit one page across at a readable size: three pages, the
+        # code column repeated on each.
+        workbooks.setup_page(sheet, header_columns="A:A", fit_width=3)
 
         info = workbook.create_sheet(INFO_SHEET)
         for key, label in INFO_ROWS:
@@ -110,7 +110,7 @@ class CriteriaTableExport(Export):
             if isinstance(value, Decimal):
                 info.cell(row=info.max_row, column=2).number_format = "0.00"
         info.column_dimensions["A"].width = 24
-        info.column_dimensions["B"].width = 70
+        info.column_dimensions["B"].width = 60
         workbooks.fit_row_heights(info)
         workbooks.setup_page(info, header_rows=None, landscape=False)
 
@@ -119,8 +119,8 @@ class CriteriaTableExport(Export):
             guide.append([label, text])
             workbooks.style_body(guide[guide.max_row], border=False)
             guide.cell(row=guide.max_row, column=1).font = workbooks.font(bold=True)
-        guide.column_dimensions["A"].width = 26
-        guide.column_dimensions["B"].width = 62
+        guide.column_dimensions["A"].width = 24
+        guide.column_dimensions["B"].width = 60
         workbooks.fit_row_heights(guide)
         workbooks.setup_page(guide, header_rows=None, landscape=False)
         guide.print_area = f"A1:{get_column_letter(2)}{guide.max_row}"
