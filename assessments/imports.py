@@ -1,38 +1,45 @@
 """Reading administrators' Excel workbooks: criteria tables, agencies, officer accounts.
 
 Every import is validate-then-write: the whole workbook is read and checked first, every
-problem is reported with its row and column in Vietnamese, and only a workbook without errors is
-written, in one transaction. Workbooks are opened with openpyxl ``read_only=True,
-data_only=True``: formulas are never evaluated (a formula cell gives the value Excel last
-saved, or nothing), and the size and row count are capped before anything is parsed.
+problem is reported in one pass with its row and column in Vietnamese (what is wrong and what
+is expected), and only a workbook without errors is written, in one transaction. Workbooks are
+read through `assessments.workbooks` (the layouts, and a reader bounded before it parses):
+formulas are never evaluated (a formula cell gives the value Excel last saved, or nothing).
 """
 
-import io
-import json
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_slug
 from django.db import transaction
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from assessments import accounts, audit
 from assessments.criteria_io import CriteriaImportError, load_table
 from assessments.enums import Role
 from assessments.exports.base import FORMULA_PREFIXES
-from assessments.exports.criteria_xlsx import (
+from assessments.models import Agency, AgencyKind, User
+from assessments.models.criteria import RuleChoice
+from assessments.workbooks import (
+    ACCOUNT_COLUMNS,
+    ACCOUNT_SHEET,
+    AGENCY_COLUMNS,
+    AGENCY_SHEET,
+    CONTROL_CHARACTERS,
     CRITERIA_COLUMNS,
     CRITERIA_SHEET,
     INFO_ROWS,
     INFO_SHEET,
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
     NO,
+    PARAM_KEYS,
     YES,
+    WorkbookError,
+    columns_to_params,
+    open_upload,
 )
-from assessments.models import Agency, AgencyKind, User
-from assessments.models.criteria import RuleChoice
 from scoring import (
     InvalidInput,
     InvalidRule,
@@ -43,8 +50,8 @@ from scoring import (
     validate_table,
 )
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 2000
+__all__ = ["MAX_ROWS", "MAX_UPLOAD_BYTES", "CriteriaImportError", "WorkbookError"]
+
 CENT = Decimal("0.01")
 
 RULES_BY_TEXT = {
@@ -55,38 +62,15 @@ TRUE_TEXTS = {YES.casefold(), "x", "1", "true", "đúng"}
 FALSE_TEXTS = {NO.casefold(), "0", "false", "sai"}
 
 
-class WorkbookError(CriteriaImportError):
-    """Every problem found in a workbook, each a Vietnamese sentence naming row and column."""
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    required: bool = True
-
-
 @dataclass
 class Row:
     number: int
     values: dict
     letters: dict
+    headers: dict
 
-    def where(self, key: str, header: str) -> str:
-        return f"Dòng {self.number}, cột {self.letters[key]} “{header}”"
-
-
-def open_workbook(content: bytes):
-    """Open uploaded bytes safely or raise WorkbookError (too large, not an .xlsx file)."""
-    if len(content) > MAX_UPLOAD_BYTES:
-        size = f"{len(content) / 1024 / 1024:.1f}".replace(".", ",")
-        raise WorkbookError([f"Tệp quá lớn ({size} MB); tối đa 5 MB."])
-    try:
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise WorkbookError(
-            ["Không đọc được tệp: hãy chọn tệp Excel .xlsx (tải mẫu từ trang này)."]
-        ) from None
+    def where(self, key: str) -> str:
+        return f"Dòng {self.number}, cột {self.letters[key]} “{self.headers[key]}”"
 
 
 def _text(value) -> str:
@@ -101,15 +85,17 @@ def _text(value) -> str:
     return text
 
 
-def read_sheet(workbook, sheet_name: str, columns: list[Column]) -> tuple[list[Row], list[str]]:
+def read_sheet(workbook, sheet_name: str, columns) -> tuple[list[Row], list[str]]:
     """Rows of a sheet by header name (columns may be in any order; unknown ones ignored).
-    Empty rows are skipped. Errors: missing sheet, missing required columns, too many rows."""
+    Empty rows are skipped (but counted towards the row cap by the reader). Errors: missing
+    sheet, missing required columns, text with control characters, too many rows."""
     if sheet_name not in workbook.sheetnames:
         return [], [f"Tệp không có trang “{sheet_name}”."]
-    sheet = workbook[sheet_name]
-    rows_iter = sheet.iter_rows(values_only=True)
-    header = next(rows_iter, None) or ()
-    positions = {_text(value).casefold(): index for index, value in enumerate(header) if value}
+    rows_iter = workbook.rows(sheet_name)
+    _number, header = next(rows_iter, (1, ()))
+    positions = {}
+    for index, value in enumerate(header):
+        positions.setdefault(_text(value).casefold(), index)
     errors = []
     index_of = {}
     for column in columns:
@@ -122,20 +108,37 @@ def read_sheet(workbook, sheet_name: str, columns: list[Column]) -> tuple[list[R
     if errors:
         return [], errors
     letters = {key: get_column_letter(position + 1) for key, position in index_of.items()}
+    headers = {column.key: column.header for column in columns}
     rows = []
-    for number, values in enumerate(rows_iter, start=2):
+    for number, values in rows_iter:
         if not any(value not in (None, "") for value in values):
             continue
-        if len(rows) >= MAX_ROWS:
-            return [], [f"Trang “{sheet_name}” có quá {MAX_ROWS} dòng."]
         picked = {
             key: values[position] if position < len(values) else None
             for key, position in index_of.items()
         }
-        rows.append(Row(number, picked, letters))
+        row = Row(number, picked, letters, headers)
+        for key, value in picked.items():
+            if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+                character = CONTROL_CHARACTERS.search(value).group()
+                errors.append(
+                    f"{row.where(key)}: có ký tự điều khiển không in được "
+                    f"(U+{ord(character):04X}); hãy gõ lại nội dung ô này."
+                )
+                picked[key] = CONTROL_CHARACTERS.sub("", value)
+        rows.append(row)
     if not rows:
         errors.append(f"Trang “{sheet_name}” không có dòng dữ liệu nào.")
     return rows, errors
+
+
+def _read(content: bytes, read):
+    """Run `read(workbook)` on an uploaded workbook, which is closed afterwards."""
+    workbook = open_upload(content)
+    try:
+        return read(workbook)
+    finally:
+        workbook.close()
 
 
 def _decimal(value, where: str, errors: list[str]) -> Decimal | None:
@@ -171,61 +174,101 @@ def _boolean(value, default: bool, where: str, errors: list[str]) -> bool:
 
 # Criteria tables -------------------------------------------------------------------------------
 
-CRITERIA = [Column(key, header, required) for key, header, required, _w in CRITERIA_COLUMNS]
-HEADERS = {key: header for key, header, _r, _w in CRITERIA_COLUMNS}
-# Where an InvalidRule.field points: the maximum and the rule have their own columns.
-RULE_FIELD_COLUMNS = {"maximum": "maximum", "rule": "rule"}
+# Where a scoring error points: the maximum and the rule have their own columns; a parameter
+# has its readable column, unless the row gave it in “Tham số khác (JSON)”.
+PARAM_COLUMN_OF = {
+    "numerator_label": "numerator_label",
+    "denominator_label": "denominator_label",
+    "unit_label": "unit_label",
+    "tiers": "tiers",
+    "basis": "tiers",
+    "options": "options",
+    "checklist": "list",
+    "items": "list",
+    "per_item": "per_unit",
+    "per_violation": "per_unit",
+    "cap": "cap",
+}
 
 
-def parse_criteria_workbook(content: bytes) -> tuple[dict, list[str]]:
+def _rule_column(row: Row, field: str | None) -> str:
+    if field in ("maximum", "rule"):
+        return field
+    column = PARAM_COLUMN_OF.get(field or "")
+    if column and column in row.letters and _text(row.values.get(column)):
+        return column
+    if "other_params" in row.letters and _text(row.values.get("other_params")):
+        return "other_params"
+    return column if column in row.letters else "rule"
+
+
+def parse_criteria_workbook(content: bytes, kind=None) -> tuple[dict, list[str]]:
     """The workbook as criteria_io table data, plus every error found (empty when valid).
 
-    Checks per cell (numbers, yes/no, JSON, rule names, empty required cells), per row (rule
-    parameters), per table (unique codes, parents, groups, maxima sum to the table's scale).
+    One pass: per cell (numbers, yes/no, parameters, rule names, empty required cells), per
+    row (rule parameters), per table (unique codes, parents, groups, each group's criteria sum
+    to its maximum, groups sum to the table's scale) and, given `kind`, that the workbook is
+    that kind's appendix. A table-wide sum is not checked while a row it depends on has an
+    error of its own (that error is what to fix).
     """
-    workbook = open_workbook(content)
-    try:
-        rows, errors = read_sheet(workbook, CRITERIA_SHEET, CRITERIA)
-        info = _read_info(workbook, errors)
-    finally:
-        workbook.close()
-    if errors:
-        return {}, errors
 
-    def where(row, key):
-        return row.where(key, HEADERS[key])
+    def read(workbook):
+        rows, errors = read_sheet(workbook, CRITERIA_SHEET, CRITERIA_COLUMNS)
+        return rows, errors, _read_info(workbook, errors)
+
+    rows, errors, info = _read(content, read)
+    if (
+        kind is not None
+        and info["label"]
+        and info["label"].casefold() != kind.appendix_label.casefold()
+    ):
+        errors.insert(
+            0,
+            f"Trang “{INFO_SHEET}”, dòng {info['label_row']}, cột B “Phụ lục”: tệp là bảng "
+            f"“{info['label']}”, còn loại “{kind.name}” dùng “{kind.appendix_label}”. Hãy chọn "
+            "đúng loại cơ quan, đơn vị hoặc tải lên đúng tệp.",
+        )
+    if not rows:
+        return {}, errors
 
     table_rows = []
     first_row_of: dict[str, int] = {}
+    row_of_code: dict[str, Row] = {}
+    failed: set[str] = set()
     for row in rows:
         raw = row.values
         errors_before = len(errors)
         code = _text(raw["code"])
         if not code:
-            errors.append(f"{where(row, 'code')}: mã không được để trống.")
+            errors.append(f"{row.where('code')}: mã không được để trống.")
         elif code in first_row_of:
-            errors.append(f"{where(row, 'code')}: mã “{code}” trùng với dòng {first_row_of[code]}.")
+            errors.append(f"{row.where('code')}: mã “{code}” trùng với dòng {first_row_of[code]}.")
         else:
             first_row_of[code] = row.number
+            row_of_code[code] = row
         title = _text(raw["title"])
         if not title:
-            errors.append(f"{where(row, 'title')}: nội dung tiêu chí không được để trống.")
+            errors.append(f"{row.where('title')}: nội dung tiêu chí không được để trống.")
         rule_text = _text(raw["rule"])
         rule = RULES_BY_TEXT.get(rule_text.casefold(), "") if rule_text else ""
         if rule_text and not rule:
             names = ", ".join(str(choice.label) for choice in RuleChoice)
             errors.append(
-                f"{where(row, 'rule')}: “{rule_text}” không phải là cách tính điểm hợp lệ "
-                f"({names})."
+                f"{row.where('rule')}: “{rule_text}” không phải là cách tính điểm hợp lệ ({names})."
             )
-        params_text = _text(raw["params"])
         params = {}
-        if params_text:
-            try:
-                params = json.loads(params_text)
-            except json.JSONDecodeError:
-                errors.append(f"{where(row, 'params')}: tham số không đúng định dạng JSON.")
-        maximum = _decimal(raw["maximum"], where(row, "maximum"), errors)
+        if rule:
+            cells = {key: _text(raw.get(key)) for key in PARAM_KEYS if key in row.letters}
+            params, problems = columns_to_params(rule, cells)
+            errors.extend(f"{row.where(key)}: {message}" for key, message in problems)
+        elif not rule_text:
+            for key in PARAM_KEYS:
+                if key in row.letters and _text(raw.get(key)):
+                    errors.append(
+                        f"{row.where(key)}: dòng nhóm không có tham số; hãy để trống "
+                        "(hoặc ghi cách tính điểm nếu đây là tiêu chí)."
+                    )
+        maximum = _decimal(raw["maximum"], row.where("maximum"), errors)
         item = {
             "code": code,
             "parent": _text(raw["parent"]) or None,
@@ -238,13 +281,13 @@ def parse_criteria_workbook(content: bytes) -> tuple[dict, list[str]]:
             "allow_not_applicable": _boolean(
                 raw.get("allow_not_applicable"),
                 False,
-                where(row, "allow_not_applicable") if "allow_not_applicable" in row.letters else "",
+                row.where("allow_not_applicable") if "allow_not_applicable" in row.letters else "",
                 errors,
             ),
             "requires_evidence": _boolean(
                 raw.get("requires_evidence"),
                 True,
-                where(row, "requires_evidence") if "requires_evidence" in row.letters else "",
+                row.where("requires_evidence") if "requires_evidence" in row.letters else "",
                 errors,
             ),
         }
@@ -252,36 +295,49 @@ def parse_criteria_workbook(content: bytes) -> tuple[dict, list[str]]:
             try:
                 validate_rule(rule, params, maximum)
             except InvalidRule as error:
-                key = RULE_FIELD_COLUMNS.get(error.field, "params")
-                errors.append(f"{where(row, key)}: {error.message}")
+                errors.append(f"{row.where(_rule_column(row, error.field))}: {error.message}")
+        if len(errors) != errors_before:
+            failed.add(code)
         table_rows.append((row, item))
-    if errors:
-        return {}, errors
 
     specs = [
         ItemSpec(
             code=item["code"],
-            rule=item["rule"] or None,
+            # A criterion whose rule could not be read stays a criterion for the table checks.
+            rule=item["rule"] or ("yes_no" if _text(row.values["rule"]) else None),
             params=item["params"],
             maximum=item["maximum"],
             parent=item["parent"],
             allow_not_applicable=item["allow_not_applicable"],
         )
-        for _row, item in table_rows
+        for row, item in table_rows
+        if item["code"]
     ]
     try:
         validate_table(specs, scale_max=info["scale_max"])
     except InvalidTable as error:
-        for code, message in error.errors:
-            if code in first_row_of:
-                prefix = f"Dòng {code}: "
-                message = message.removeprefix(prefix)
-                message = f"Dòng {first_row_of[code]} (mã {code}): {message}"
-            errors.append(message)
+        parents = {item["code"]: item["parent"] for _row, item in table_rows}
+        for problem in error.errors:
+            code, message = problem
+            field = getattr(problem, "field", None)
+            if code in failed:
+                continue
+            if not code:
+                # The table's total: meaningless while a row has an error of its own.
+                if not failed:
+                    errors.append(message)
+                continue
+            # A group whose row or whose criterion's row failed is checked once that is fixed.
+            if parents.get(code) in failed or any(parents.get(o) == code for o in failed):
+                continue
+            row = row_of_code[code]
+            message = message.removeprefix(f"Dòng {code}: ")
+            column = field if field in ("code", "parent", "maximum", "rule") else "code"
+            errors.append(f"{row.where(column)} (mã {code}): {message}")
     if errors:
         return {}, errors
     data = {
-        **info,
+        **{key: info[key] for key in ("label", "title", "source")},
         "scale_max": str(info["scale_max"].quantize(CENT)),
         "deduction_floor": str(info["deduction_floor"].quantize(CENT)),
         "rows": [
@@ -300,22 +356,31 @@ def _read_info(workbook, errors: list[str]) -> dict:
     found = {}
     if INFO_SHEET in workbook.sheetnames:
         by_label = {label.casefold(): key for key, label in INFO_ROWS}
-        for number, values in enumerate(workbook[INFO_SHEET].iter_rows(values_only=True), 1):
-            if len(found) > len(INFO_ROWS) or number > 50:
+        for number, values in workbook.rows(INFO_SHEET):
+            if number > 50:
                 break
             label = _text(values[0] if values else None).casefold()
             if label in by_label:
                 found[by_label[label]] = (number, values[1] if len(values) > 1 else None)
-    info = {"label": "", "title": "", "source": ""}
+    info = {"label": "", "title": "", "source": "", "label_row": 1}
+    labels = dict(INFO_ROWS)
     for key in ("label", "title", "source"):
         if key in found:
-            info[key] = _text(found[key][1])
+            number, value = found[key]
+            info[key] = _text(value)
+            if CONTROL_CHARACTERS.search(info[key]):
+                errors.append(
+                    f"Trang “{INFO_SHEET}”, dòng {number}, cột B “{labels[key]}”: có ký tự điều "
+                    "khiển không in được; hãy gõ lại nội dung ô này."
+                )
+    if "label" in found:
+        info["label_row"] = found["label"][0]
     for key, default in (("scale_max", Decimal("3.00")), ("deduction_floor", Decimal("-1.00"))):
         info[key] = default
         if key in found:
             number, value = found[key]
-            label = dict(INFO_ROWS)[key]
-            parsed = _decimal(value, f"Trang “{INFO_SHEET}”, dòng {number} “{label}”", errors)
+            where = f"Trang “{INFO_SHEET}”, dòng {number}, cột B “{labels[key]}”"
+            parsed = _decimal(value, where, errors)
             if parsed is not None:
                 info[key] = parsed
     if info["scale_max"] <= 0:
@@ -330,15 +395,25 @@ def import_criteria_workbook(content: bytes, period, kind, *, actor, filename: s
     """Create or replace the period's table for `kind` from a workbook, or raise
     CriteriaImportError listing every problem (nothing is written then).
 
-    A table that already has submissions is refused (load_table's rule): results already given
-    against it must keep meaning what they meant; a new year gets a new period. Audit row.
+    The workbook must be `kind`'s appendix (its “Phụ lục” is the kind's, or empty), and no
+    other kind's table of the period may carry the same label. A table that already has
+    submissions is refused (load_table's rule): results already given against it must keep
+    meaning what they meant; a new year gets a new period. Audit row.
     """
-    data, errors = parse_criteria_workbook(content)
+    data, errors = parse_criteria_workbook(content, kind)
     if errors:
         raise WorkbookError(errors)
     data["label"] = data["label"] or kind.appendix_label
     data["title"] = data["title"] or kind.name
     data["source"] = data["source"] or (f"Nhập từ tệp {filename}" if filename else "")
+    clash = period.tables.filter(label=data["label"]).exclude(kind=kind).select_related("kind")
+    if clash.exists():
+        raise WorkbookError(
+            [
+                f"Kỳ “{period}” đã có “{data['label']}” cho loại “{clash[0].kind.name}”; "
+                "mỗi loại cơ quan, đơn vị dùng phụ lục của mình."
+            ]
+        )
     replaced = period.tables.filter(kind=kind).exists()
     table = load_table(data, period, kind)
     audit.record(
@@ -352,58 +427,21 @@ def import_criteria_workbook(content: bytes, period, kind, *, actor, filename: s
     return table
 
 
-# Agencies -------------------------------------------------------------------------------------
-
-AGENCY_SHEET = "Cơ quan, đơn vị"
-AGENCY_COLUMNS = [
-    Column("code", "Mã"),
-    Column("name", "Tên cơ quan, đơn vị"),
-    Column("short_name", "Tên viết tắt", required=False),
-    Column("kind", "Mã loại"),
-    Column("email", "Thư điện tử", required=False),
-    Column("order", "Thứ tự", required=False),
-    Column("is_active", "Đang hoạt động", required=False),
-]
-ACCOUNT_SHEET = "Tài khoản"
-ACCOUNT_COLUMNS = [
-    Column("username", "Tên đăng nhập"),
-    Column("last_name", "Họ và tên đệm"),
-    Column("first_name", "Tên"),
-    Column("email", "Thư điện tử"),
-    Column("agency", "Mã cơ quan"),
-    Column("job_title", "Chức vụ", required=False),
-    Column("phone", "Điện thoại", required=False),
-]
+# Agencies and accounts -------------------------------------------------------------------------
 
 
 def _read_rows(content: bytes, sheet: str, columns):
-    """The rows of one sheet of an uploaded workbook, or its errors; the workbook is closed."""
-    workbook = open_workbook(content)
-    try:
-        return read_sheet(workbook, sheet, columns)
-    finally:
-        workbook.close()
-
-
-def _headers(columns):
-    return {column.key: column.header for column in columns}
+    return _read(content, lambda workbook: read_sheet(workbook, sheet, columns))
 
 
 def parse_agencies_workbook(content: bytes) -> tuple[list[dict], list[str]]:
     """Agencies to create or update (matched by code), or every error found."""
     rows, errors = _read_rows(content, AGENCY_SHEET, AGENCY_COLUMNS)
-    if errors:
-        return [], errors
-    headers = _headers(AGENCY_COLUMNS)
     kinds = {kind.code: kind for kind in AgencyKind.objects.all()}
     names_in_db = dict(Agency.objects.values_list("name", "code"))
     seen_codes, seen_names, result = {}, {}, []
     for row in rows:
-        raw = row.values
-
-        def where(key, row=row):
-            return row.where(key, headers[key])
-
+        raw, where = row.values, row.where
         code = _text(raw["code"])
         try:
             validate_slug(code)
@@ -476,21 +514,18 @@ def import_agencies_workbook(content: bytes, *, actor) -> tuple[int, int]:
 
 
 def parse_accounts_workbook(content: bytes) -> tuple[list[dict], list[str]]:
-    """Officer accounts to create or update (matched by username), or every error found."""
+    """Officer accounts to create or update (matched by username), or every error found.
+
+    A new account needs a surname and a valid e-mail address (its password link is sent
+    there); an existing account may keep the values it already has, so that the accounts'
+    own export always imports back unchanged."""
     rows, errors = _read_rows(content, ACCOUNT_SHEET, ACCOUNT_COLUMNS)
-    if errors:
-        return [], errors
-    headers = _headers(ACCOUNT_COLUMNS)
     agencies = {agency.code: agency for agency in Agency.objects.all()}
-    roles = dict(User.objects.values_list("username", "role"))
+    users = {user.username: user for user in User.objects.all()}
     validator = User.username_validator
     seen, result = {}, []
     for row in rows:
-        raw = row.values
-
-        def where(key, row=row):
-            return row.where(key, headers[key])
-
+        raw, where = row.values, row.where
         username = _text(raw["username"])
         try:
             validator(username)
@@ -506,22 +541,27 @@ def parse_accounts_workbook(content: bytes) -> tuple[list[dict], list[str]]:
                 f"{where('username')}: tên đăng nhập “{username}” trùng với dòng {seen[username]}."
             )
         seen.setdefault(username, row.number)
-        if username in roles and roles[username] != Role.OFFICER:
+        user = users.get(username)
+        if user is not None and user.role != Role.OFFICER:
             errors.append(
                 f"{where('username')}: “{username}” là tài khoản "
-                f"{Role(roles[username]).label.lower()}, không phải cán bộ đầu mối."
+                f"{Role(user.role).label.lower()}, không phải cán bộ đầu mối."
             )
+            user = None
+        values = {key: _text(raw.get(key)) for key in ("last_name", "first_name", "email")}
         for key in ("last_name", "first_name"):
-            if not _text(raw[key]):
+            unchanged = user is not None and values[key] == getattr(user, key)
+            if not values[key] and not unchanged:
                 errors.append(f"{where(key)}: không được để trống.")
-        email = _text(raw["email"])
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors.append(
-                f"{where('email')}: “{email}” không phải là địa chỉ thư hợp lệ "
-                "(cần để gửi đường dẫn đặt mật khẩu)."
-            )
+        email = values["email"]
+        if not (user is not None and email == user.email):
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(
+                    f"{where('email')}: “{email}” không phải là địa chỉ thư hợp lệ "
+                    "(cần để gửi đường dẫn đặt mật khẩu)."
+                )
         agency = agencies.get(_text(raw["agency"]))
         if agency is None:
             errors.append(
@@ -530,9 +570,7 @@ def parse_accounts_workbook(content: bytes) -> tuple[list[dict], list[str]]:
         result.append(
             {
                 "username": username,
-                "last_name": _text(raw["last_name"]),
-                "first_name": _text(raw["first_name"]),
-                "email": email,
+                **values,
                 "agency": agency,
                 "job_title": _text(raw.get("job_title")),
                 "phone": _text(raw.get("phone")),

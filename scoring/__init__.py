@@ -3,7 +3,7 @@
 Imports nothing from Django so that forms, exports and the public page share one arithmetic.
 """
 
-from scoring.errors import InvalidInput, InvalidRule, InvalidTable
+from scoring.errors import InvalidInput, InvalidRule, InvalidTable, TableProblem
 from scoring.grades import DEFAULT_THRESHOLDS, Grade, Thresholds, classify, round_points
 from scoring.numbers import format_number, format_points, parse_decimal
 from scoring.rules import (
@@ -44,6 +44,7 @@ __all__ = [
     "ItemResult",
     "ItemSpec",
     "RuleType",
+    "TableProblem",
     "TableResult",
     "Thresholds",
     "classify",

@@ -21,8 +21,20 @@ class InvalidRule(ScoringError):
     """A criterion's rule or parameters are inconsistent (a configuration error)."""
 
 
+class TableProblem(tuple):
+    """One problem of a table: a (code, message) pair that also names the ``field`` it is
+    about ("code", "parent", "maximum", "rule" or None for the whole table), so that an
+    import can point at the right column."""
+
+    def __new__(cls, code: str, message: str, field: str | None = None):
+        problem = super().__new__(cls, (code, message))
+        problem.field = field
+        return problem
+
+
 class InvalidTable(ValueError):
-    """A criteria table is inconsistent; ``errors`` lists every (code, message) found."""
+    """A criteria table is inconsistent; ``errors`` lists every (code, message) found, each a
+    ``TableProblem``."""
 
     def __init__(self, errors: list[tuple[str, str]]) -> None:
         self.errors = list(errors)

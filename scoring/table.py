@@ -4,7 +4,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
-from scoring.errors import InvalidInput, InvalidRule, InvalidTable
+from scoring.errors import InvalidInput, InvalidRule, InvalidTable, TableProblem
 from scoring.grades import Grade, Thresholds, classify, round_points, to_decimal
 from scoring.numbers import format_points
 from scoring.rules import DEDUCTION, score_item, validate_rule
@@ -190,41 +190,53 @@ def validate_table(specs: Sequence[ItemSpec], *, scale_max: Decimal = Decimal("3
     group of deductions; each criterion's rule is valid (see ``validate_rule``); deduction
     criteria (rule ``deduction``, negative maximum) are not in a positive group and positive
     criteria are not in a deduction group; a criterion's maximum does not exceed its group's;
-    the positive group maxima (plus positive criteria outside any group) sum to ``scale_max``.
+    the maxima of a positive group's criteria sum to the group's maximum (else the group could
+    never be reached, or its criteria promise points the group cannot give); the positive group
+    maxima (plus positive criteria outside any group) sum to ``scale_max``.
     """
-    errors: list[tuple[str, str]] = []
+    errors: list[TableProblem] = []
     scale = to_decimal(scale_max)
     by_code: dict[str, ItemSpec] = {}
     for position, spec in enumerate(specs, start=1):
         code = (spec.code or "").strip()
         if not code:
-            errors.append(("", f"Dòng thứ {position}: mã không được để trống."))
+            errors.append(TableProblem("", f"Dòng thứ {position}: mã không được để trống.", "code"))
         elif code in by_code:
-            errors.append((code, f"Dòng {code}: mã bị trùng."))
+            errors.append(TableProblem(code, f"Dòng {code}: mã bị trùng.", "code"))
         else:
             by_code[code] = spec
 
-    def add(code: str, message: str) -> None:
-        errors.append((code, f"Dòng {code}: {message}"))
+    def add(code: str, message: str, field: str | None) -> None:
+        errors.append(TableProblem(code, f"Dòng {code}: {message}", field))
+
+    # Sum of the valid criteria of each positive group. A group with an invalid criterion ("*":
+    # every group, when a criterion's group is unknown) is not summed: that criterion's own
+    # error says what to fix first.
+    group_sums: dict[str, Decimal] = {}
+    unsummable: set[str] = set()
 
     total = ZERO
     for code, spec in by_code.items():
         parent = by_code.get(spec.parent) if spec.parent is not None else None
         if spec.parent is not None and parent is None:
-            add(code, f"nhóm cha “{spec.parent}” không tồn tại.")
+            add(code, f"nhóm cha “{spec.parent}” không tồn tại.", "parent")
+            unsummable.add("*")
         elif parent is not None and not parent.is_group:
-            add(code, f"“{spec.parent}” không phải là nhóm.")
+            add(code, f"“{spec.parent}” không phải là nhóm.", "parent")
+            unsummable.add("*")
 
         if spec.is_group:
             if spec.parent is not None:
-                add(code, "nhóm không được nằm trong nhóm khác.")
+                add(code, "nhóm không được nằm trong nhóm khác.", "parent")
             if not any(other.parent == code and not other.is_group for other in by_code.values()):
-                add(code, "nhóm chưa có tiêu chí nào.")
+                add(code, "nhóm chưa có tiêu chí nào.", "code")
             if spec.maximum is not None:
                 maximum = to_decimal(spec.maximum)
                 if maximum <= 0:
                     add(
-                        code, "điểm tối đa của nhóm phải lớn hơn 0 (để trống nếu là nhóm điểm trừ)."
+                        code,
+                        "điểm tối đa của nhóm phải lớn hơn 0 (để trống nếu là nhóm điểm trừ).",
+                        "maximum",
                     )
                 else:
                     total += maximum
@@ -233,7 +245,8 @@ def validate_table(specs: Sequence[ItemSpec], *, scale_max: Decimal = Decimal("3
         try:
             validate_rule(spec.rule, spec.params, spec.maximum)
         except InvalidRule as error:
-            add(code, error.message)
+            add(code, error.message, "maximum" if error.field == "maximum" else "rule")
+            unsummable.add(spec.parent or "")
             continue
         maximum = to_decimal(spec.maximum)
         if parent is None or not parent.is_group:
@@ -242,19 +255,40 @@ def validate_table(specs: Sequence[ItemSpec], *, scale_max: Decimal = Decimal("3
             continue
         group_maximum = None if parent.maximum is None else to_decimal(parent.maximum)
         if _is_deduction(spec) and group_maximum is not None:
-            add(code, f"tiêu chí điểm trừ không được nằm trong nhóm cộng điểm “{parent.code}”.")
-        elif not _is_deduction(spec) and group_maximum is None:
-            add(code, f"tiêu chí cộng điểm không được nằm trong nhóm điểm trừ “{parent.code}”.")
-        elif group_maximum is not None and group_maximum > 0 and maximum > group_maximum:
             add(
                 code,
-                f"điểm tối đa {format_points(maximum)} vượt điểm tối đa của nhóm "
-                f"{parent.code} ({format_points(group_maximum)}).",
+                f"tiêu chí điểm trừ không được nằm trong nhóm cộng điểm “{parent.code}”.",
+                "parent",
+            )
+        elif not _is_deduction(spec) and group_maximum is None:
+            add(
+                code,
+                f"tiêu chí cộng điểm không được nằm trong nhóm điểm trừ “{parent.code}”.",
+                "parent",
+            )
+        elif group_maximum is not None and group_maximum > 0:
+            group_sums[parent.code] = group_sums.get(parent.code, ZERO) + maximum
+            if maximum > group_maximum:
+                add(
+                    code,
+                    f"điểm tối đa {format_points(maximum)} vượt điểm tối đa của nhóm "
+                    f"{parent.code} ({format_points(group_maximum)}).",
+                    "maximum",
+                )
+
+    for code, summed in group_sums.items():
+        group_maximum = to_decimal(by_code[code].maximum)
+        if not unsummable & {code, "*"} and summed != group_maximum:
+            add(
+                code,
+                f"tổng điểm tối đa các tiêu chí của nhóm là {format_points(summed)}, phải bằng "
+                f"điểm tối đa của nhóm ({format_points(group_maximum)}).",
+                "maximum",
             )
 
     if total != scale:
         errors.append(
-            (
+            TableProblem(
                 "",
                 f"Tổng điểm tối đa các nhóm là {format_points(total)}, "
                 f"phải bằng {format_points(scale)}.",

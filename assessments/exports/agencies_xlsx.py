@@ -1,31 +1,29 @@
-"""Agencies and officer accounts as Excel workbooks, in the format their imports read back."""
+"""Agencies and officer accounts as Excel workbooks, in the format their imports read back.
+The layouts live in `assessments.workbooks`."""
 
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
+from assessments import workbooks
 from assessments.enums import Role
-from assessments.exports.base import XLSX_CONTENT_TYPE, Export, write_row
-from assessments.exports.criteria_xlsx import NO, YES
+from assessments.exports.base import Export
 from assessments.models import Agency, User
+from assessments.workbooks import (
+    ACCOUNT_COLUMNS,
+    ACCOUNT_SHEET,
+    AGENCY_COLUMNS,
+    AGENCY_SHEET,
+    NO,
+    XLSX_CONTENT_TYPE,
+    YES,
+)
 
 
-def _workbook(title: str, headers: list[str], rows) -> bytes:
-    workbook = Workbook()
+def _workbook(title: str, sheet_name: str, columns, rows) -> bytes:
+    workbook = workbooks.new_workbook()
+    workbooks.set_properties(workbook, title=title, creator=workbooks.department_name())
     sheet = workbook.active
-    sheet.title = title
-    write_row(sheet, headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for values in rows:
-        write_row(sheet, values, number_format="0")
-    for index in range(len(headers)):
-        sheet.column_dimensions[chr(ord("A") + index)].width = 28
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheet.title = sheet_name
+    workbooks.write_table(sheet, columns, rows)
+    workbooks.setup_page(sheet)
+    return workbooks.to_bytes(workbook)
 
 
 class AgenciesExport(Export):
@@ -52,9 +50,7 @@ class AgenciesExport(Export):
             ]
 
     def render(self) -> bytes:
-        from assessments.imports import AGENCY_COLUMNS, AGENCY_SHEET
-
-        return _workbook(AGENCY_SHEET, [c.header for c in AGENCY_COLUMNS], self.rows())
+        return _workbook("Danh sách cơ quan, đơn vị", AGENCY_SHEET, AGENCY_COLUMNS, self.rows())
 
 
 class AccountsExport(Export):
@@ -82,6 +78,6 @@ class AccountsExport(Export):
             ]
 
     def render(self) -> bytes:
-        from assessments.imports import ACCOUNT_COLUMNS, ACCOUNT_SHEET
-
-        return _workbook(ACCOUNT_SHEET, [c.header for c in ACCOUNT_COLUMNS], self.rows())
+        return _workbook(
+            "Danh sách tài khoản cán bộ đầu mối", ACCOUNT_SHEET, ACCOUNT_COLUMNS, self.rows()
+        )

@@ -5,6 +5,7 @@ Views only wrap `render()` in a response; management commands write it to a file
 
 from decimal import Decimal
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
 # A cell whose text starts with one of these is run as a formula by Excel/LibreOffice
@@ -19,9 +20,12 @@ ZIP_CONTENT_TYPE = "application/zip"
 def neutralise(value):
     """Text that a spreadsheet would run as a formula is prefixed with an apostrophe, which
     Excel and LibreOffice show as plain text. Numbers (Decimal points, negative deductions) are
-    left as numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    left as numbers. Control characters of legacy data (a name pasted before input refused
+    them) are removed: openpyxl refuses to write them and the export would fail."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
     return value
 
 

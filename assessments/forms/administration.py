@@ -6,12 +6,24 @@ from django.contrib.auth.forms import SetPasswordForm
 
 from assessments.accounts import AGENCY_FIELDS, KIND_FIELDS
 from assessments.enums import Role
-from assessments.imports import MAX_UPLOAD_BYTES
 from assessments.models import Agency, AgencyKind, Period, User
 from assessments.periods import PERIOD_FIELDS
+from assessments.workbooks import MAX_UPLOAD_BYTES, validate_no_control_characters
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EMPTY_CHOICE = "— Chọn —"
+
+
+class RefuseControlCharacters:
+    """Every text a person types here (names above all) is refused if it holds a control
+    character: pasted from another program, it would later break every workbook it is
+    written to. The same validator guards the imports."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(validate_no_control_characters)
 
 
 class VietnameseEmptyChoice:
@@ -24,7 +36,7 @@ class VietnameseEmptyChoice:
                 field.empty_label = EMPTY_CHOICE
 
 
-class PeriodForm(VietnameseEmptyChoice, forms.ModelForm):
+class PeriodForm(RefuseControlCharacters, VietnameseEmptyChoice, forms.ModelForm):
     class Meta:
         model = Period
         fields = PERIOD_FIELDS
@@ -109,19 +121,19 @@ class CriteriaUploadForm(VietnameseEmptyChoice, WorkbookForm):
     field_order = ["kind", "file"]
 
 
-class AgencyKindForm(forms.ModelForm):
+class AgencyKindForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = AgencyKind
         fields = KIND_FIELDS
 
 
-class AgencyForm(VietnameseEmptyChoice, forms.ModelForm):
+class AgencyForm(RefuseControlCharacters, VietnameseEmptyChoice, forms.ModelForm):
     class Meta:
         model = Agency
         fields = AGENCY_FIELDS
 
 
-class AccountForm(VietnameseEmptyChoice, forms.ModelForm):
+class AccountForm(RefuseControlCharacters, VietnameseEmptyChoice, forms.ModelForm):
     class Meta:
         model = User
         fields = (
@@ -163,7 +175,7 @@ class AccountForm(VietnameseEmptyChoice, forms.ModelForm):
         return data
 
 
-class ExtensionForm(VietnameseEmptyChoice, forms.Form):
+class ExtensionForm(RefuseControlCharacters, VietnameseEmptyChoice, forms.Form):
     agency = forms.ModelChoiceField(label="Cơ quan, đơn vị", queryset=Agency.objects.none())
     new_deadline = forms.DateField(label="Hạn mới (nhận đến hết ngày)", widget=DATE_WIDGET)
     reason = forms.CharField(label="Lý do gia hạn", widget=forms.Textarea(attrs={"rows": 2}))
@@ -173,7 +185,7 @@ class ExtensionForm(VietnameseEmptyChoice, forms.Form):
         self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.all()
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(RefuseControlCharacters, forms.Form):
     reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
 
 

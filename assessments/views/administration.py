@@ -35,6 +35,7 @@ from assessments.forms.administration import (
 )
 from assessments.models import Agency, AgencyKind, CriteriaTable, Extension, Period, User
 from assessments.permissions import can_administer
+from assessments.workbooks import UnreadableWorkbook
 
 # The period moves an administrator makes here; publishing belongs to the lead (reports).
 PERIOD_ACTIONS = {
@@ -239,6 +240,8 @@ def table_upload(request, code):
             table = imports.import_criteria_workbook(
                 upload.read(), period, kind, actor=request.user, filename=upload.name
             )
+        except UnreadableWorkbook as error:
+            form.add_error("file", error.errors)
         except CriteriaImportError as error:
             errors = error.errors
         else:
@@ -421,6 +424,8 @@ def _import_view(request, *, title, importer, export, back):
         upload = form.cleaned_data["file"]
         try:
             created, updated = importer(upload.read(), actor=request.user)
+        except UnreadableWorkbook as error:
+            form.add_error("file", error.errors)
         except CriteriaImportError as error:
             errors = error.errors
         else:

@@ -52,7 +52,7 @@ def test_a_bad_workbook_fails_the_command_with_every_error(period, tmp_path):
 
     def change(workbook):
         sheet = workbook["Tiêu chí"]
-        sheet.cell(row=row_of(sheet, "II.2"), column=6).value = "ba mươi"
+        sheet.cell(row=row_of(sheet, "II.2"), column=5).value = "ba mươi"
 
     path = tmp_path / "pl1.xlsx"
     path.write_bytes(table_workbook(table, change))
@@ -60,7 +60,7 @@ def test_a_bad_workbook_fails_the_command_with_every_error(period, tmp_path):
         call_command("import_criteria", str(path), "--period", "2023", "--kind", "so-ban-nganh")
     assert str(caught.value) == (
         "Không nhập được “pl1.xlsx” (1 lỗi; chưa ghi gì):\n"
-        "- Dòng 8, cột F “Điểm tối đa”: “ba mươi” không phải là số."
+        "- Dòng 8, cột E “Điểm tối đa”: “ba mươi” không phải là số."
     )
 
 

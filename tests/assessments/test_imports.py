@@ -34,6 +34,10 @@ def new_period(reference):
     return make_period(code="2023", year=2023, tables=False)
 
 
+# Columns of the “Tiêu chí” sheet (1-based).
+MAXIMUM, TIERS, PER_UNIT, OTHER, ALLOW_NA = 5, 9, 12, 14, 17
+
+
 def errors_of(content):
     _data, errors = parse_criteria_workbook(content)
     return errors
@@ -56,21 +60,29 @@ def test_the_template_documents_every_column_and_has_no_rows(reference):
         "Nhóm cha",
         "Nội dung tiêu chí",
         "Cách tính điểm",
-        "Tham số (JSON)",
         "Điểm tối đa",
+        "Tên tử số",
+        "Tên mẫu số",
+        "Đơn vị đếm",
+        "Mức theo tỷ lệ (ngưỡng %: điểm)",
+        "Lựa chọn (mã | nội dung | điểm)",
+        "Danh mục (mỗi dòng một mục)",
+        "Điểm mỗi mục hoặc mỗi vi phạm",
+        "Mức trần",
+        "Tham số khác (JSON)",
         "Hướng dẫn chấm",
         "Tài liệu kiểm chứng",
         "Cho phép không áp dụng",
         "Bắt buộc tài liệu kiểm chứng",
     ]
     assert workbook["Tiêu chí"].max_row == 1
-    explained = [row[0] for row in workbook["Hướng dẫn"].iter_rows(values_only=True)]
-    for header in ("Mã", "Nhóm cha", "Cách tính điểm", "Tham số (JSON)", "Điểm tối đa"):
+    explained = " ".join(row[0] for row in workbook["Hướng dẫn"].iter_rows(values_only=True))
+    for header in ("Mã", "Nhóm cha", "Cách tính điểm", "Điểm tối đa", "Tên tử số", "Mức trần"):
         assert header in explained
 
 
 def test_a_missing_column_is_named(table):
-    content = table_workbook(table, lambda wb: wb["Tiêu chí"].delete_cols(6))
+    content = table_workbook(table, lambda wb: wb["Tiêu chí"].delete_cols(MAXIMUM))
     assert errors_of(content) == ["Trang “Tiêu chí” thiếu cột “Điểm tối đa”."]
 
 
@@ -88,30 +100,33 @@ def test_a_duplicate_code_names_both_rows(table):
 def test_a_bad_rule_parameter_is_named_with_its_column(table):
     def change(workbook):
         sheet = workbook["Tiêu chí"]
-        sheet.cell(row=row_of(sheet, "I.2"), column=5).value = '{"cap": "0.10"}'
+        sheet.cell(row=row_of(sheet, "I.2"), column=PER_UNIT).value = None
 
     assert errors_of(table_workbook(table, change)) == [
-        f"Dòng {_rows(table)['I.2']}, cột E “Tham số (JSON)”: Thiếu tham số “per_item”."
+        f"Dòng {_rows(table)['I.2']}, cột L “Điểm mỗi mục hoặc mỗi vi phạm”: "
+        "Thiếu tham số “per_item”."
     ]
 
 
 def test_maxima_that_do_not_sum_to_three_are_refused(table):
     def change(workbook):
         sheet = workbook["Tiêu chí"]
-        sheet.cell(row=row_of(sheet, "I"), column=6).value = 0.2
+        sheet.cell(row=row_of(sheet, "I"), column=MAXIMUM).value = 0.2
 
     assert errors_of(table_workbook(table, change)) == [
-        "Tổng điểm tối đa các nhóm là 2,90, phải bằng 3,00."
+        f"Dòng {_rows(table)['I']}, cột E “Điểm tối đa” (mã I): tổng điểm tối đa các tiêu chí "
+        "của nhóm là 0,30, phải bằng điểm tối đa của nhóm (0,20).",
+        "Tổng điểm tối đa các nhóm là 2,90, phải bằng 3,00.",
     ]
 
 
 def test_text_in_a_number_cell_is_named(table):
     def change(workbook):
         sheet = workbook["Tiêu chí"]
-        sheet.cell(row=row_of(sheet, "II.2"), column=6).value = "ba mươi"
+        sheet.cell(row=row_of(sheet, "II.2"), column=MAXIMUM).value = "ba mươi"
 
     assert errors_of(table_workbook(table, change)) == [
-        f"Dòng {_rows(table)['II.2']}, cột F “Điểm tối đa”: “ba mươi” không phải là số."
+        f"Dòng {_rows(table)['II.2']}, cột E “Điểm tối đa”: “ba mươi” không phải là số."
     ]
 
 
@@ -119,17 +134,25 @@ def test_every_error_of_a_workbook_is_listed_at_once(table):
     def change(workbook):
         sheet = workbook["Tiêu chí"]
         sheet.cell(row=row_of(sheet, "II.2"), column=4).value = "Phần trăm"
-        sheet.cell(row=row_of(sheet, "II.3"), column=5).value = "{numerator_label"
-        sheet.cell(row=row_of(sheet, "II.4"), column=9).value = "Có thể"
+        sheet.cell(row=row_of(sheet, "II.3"), column=OTHER).value = "{numerator_label"
+        sheet.cell(row=row_of(sheet, "II.4"), column=ALLOW_NA).value = "Có thể"
         sheet.cell(row=row_of(sheet, "II.5"), column=3).value = None
+        sheet.cell(row=row_of(sheet, "I.3"), column=TIERS).value = "90: 0,10\n70 điểm 0,05"
+        sheet.cell(row=row_of(sheet, "V.2"), column=MAXIMUM).value = 0.25
 
     rows = _rows(table)
     assert errors_of(table_workbook(table, change)) == [
+        f"Dòng {rows['I.3']}, cột I “Mức theo tỷ lệ (ngưỡng %: điểm)”: “70 điểm 0,05” phải có "
+        "dạng “ngưỡng %: điểm”, ví dụ “90: 0,40”.",
         f"Dòng {rows['II.2']}, cột D “Cách tính điểm”: “Phần trăm” không phải là cách tính "
         "điểm hợp lệ (Có/Không, Tỷ lệ, Theo mức, Đếm số lượng, Điểm trừ).",
-        f"Dòng {rows['II.3']}, cột E “Tham số (JSON)”: tham số không đúng định dạng JSON.",
-        f"Dòng {rows['II.4']}, cột I “Cho phép không áp dụng”: “Có thể” phải là “Có” hoặc “Không”.",
+        f"Dòng {rows['II.3']}, cột N “Tham số khác (JSON)”: tham số không đúng định dạng JSON "
+        "(cần {…}).",
+        f"Dòng {rows['II.4']}, cột Q “Cho phép không áp dụng”: “Có thể” phải là “Có” hoặc “Không”.",
         f"Dòng {rows['II.5']}, cột C “Nội dung tiêu chí”: nội dung tiêu chí không được để trống.",
+        # Table-wide checks in the same pass, for the groups whose rows have no error.
+        f"Dòng {rows['V']}, cột E “Điểm tối đa” (mã V): tổng điểm tối đa các tiêu chí của nhóm "
+        "là 0,40, phải bằng điểm tối đa của nhóm (0,30).",
     ]
 
 
@@ -139,24 +162,24 @@ def test_a_structural_error_names_the_row_and_the_code(table):
         sheet.cell(row=row_of(sheet, "I.1"), column=2).value = "IX"
 
     assert errors_of(table_workbook(table, change)) == [
-        f"Dòng {_rows(table)['I.1']} (mã I.1): nhóm cha “IX” không tồn tại."
+        f"Dòng {_rows(table)['I.1']}, cột B “Nhóm cha” (mã I.1): nhóm cha “IX” không tồn tại."
     ]
 
 
 def test_formulas_are_not_evaluated(table):
     def change(workbook):
         sheet = workbook["Tiêu chí"]
-        sheet.cell(row=row_of(sheet, "II.2"), column=6).value = "=0.1+0.2"
+        sheet.cell(row=row_of(sheet, "II.2"), column=MAXIMUM).value = "=0.1+0.2"
 
     assert errors_of(table_workbook(table, change)) == [
-        f"Dòng {_rows(table)['II.2']}, cột F “Điểm tối đa”: Tiêu chí phải có điểm tối đa."
+        f"Dòng {_rows(table)['II.2']}, cột E “Điểm tối đa”: Tiêu chí phải có điểm tối đa."
     ]
 
 
 def test_vietnamese_decimal_text_is_read(table):
     def change(workbook):
         sheet = workbook["Tiêu chí"]
-        sheet.cell(row=row_of(sheet, "II.2"), column=6).value = "0,30"
+        sheet.cell(row=row_of(sheet, "II.2"), column=MAXIMUM).value = "0,30"
 
     data, errors = parse_criteria_workbook(table_workbook(table, change))
     assert errors == []

@@ -173,14 +173,14 @@ def test_a_table_downloads_and_uploads_back_through_the_pages(admin_client, peri
     )
     sheet = load_workbook(io.BytesIO(download.content))["Tiêu chí"]
     sheet_row = row_of(sheet, "II.2")
-    assert [c.value for c in sheet[sheet_row]][:6] == [
+    assert [c.value for c in sheet[sheet_row]][:7] == [
         "II.2",
         "II",
         "Tỷ lệ hồ sơ công việc được xử lý trên phần mềm QLVB&ĐHCV",
         "Tỷ lệ",
-        '{"numerator_label": "Số hồ sơ công việc xử lý trên phần mềm", '
-        '"denominator_label": "Tổng số hồ sơ công việc"}',
         0.3,
+        "Số hồ sơ công việc xử lý trên phần mềm",
+        "Tổng số hồ sơ công việc",
     ]
 
     def change(workbook):
@@ -205,7 +205,7 @@ def test_an_upload_with_errors_lists_them_and_keeps_the_table(admin_client, peri
 
     def change(workbook):
         sheet = workbook["Tiêu chí"]
-        sheet.cell(row=row_of(sheet, "I"), column=6).value = "không"
+        sheet.cell(row=row_of(sheet, "I"), column=5).value = "không"
 
     upload = SimpleUploadedFile("pl1.xlsx", table_workbook(table, change), content_type=XLSX)
     response = admin_client.post(
@@ -213,8 +213,8 @@ def test_an_upload_with_errors_lists_them_and_keeps_the_table(admin_client, peri
         {"kind": table.kind.pk, "file": upload},
     )
     assert response.status_code == 200
-    assert response.context["errors"] == ["Dòng 2, cột F “Điểm tối đa”: “không” không phải là số."]
-    assert "Dòng 2, cột F “Điểm tối đa”: “không” không phải là số." in response.text
+    assert response.context["errors"] == ["Dòng 2, cột E “Điểm tối đa”: “không” không phải là số."]
+    assert "Dòng 2, cột E “Điểm tối đa”: “không” không phải là số." in response.text
     assert dump_table(period.tables.get(kind=table.kind)) == before
 
 
