@@ -10,11 +10,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from assessments import scores
 from assessments.enums import PeriodStatus, SubmissionStatus
-from assessments.models import Agency, Criterion, Extension, ItemScore, Period
+from assessments.models import (
+    Agency,
+    Criterion,
+    Extension,
+    ItemScore,
+    Period,
+    Submission,
+    SubmissionResult,
+)
 from scoring import Grade, TableResult
 
 GRADES = [grade.value for grade in Grade]
@@ -174,12 +182,15 @@ def _rows(criteria, items_by_code, final_result) -> list[CriterionRow]:
     return rows
 
 
-def load_period_results(period: Period, *, only_final: bool = False) -> PeriodResults:
-    """Everything about a period's results in six queries, whatever the number of agencies.
+def load_period_results(
+    period: Period, *, only_final: bool = False, agencies=None
+) -> PeriodResults:
+    """Everything about a period's results in seven queries, whatever the number of agencies.
 
     Every active agency appears (with no submission if it has none), plus inactive agencies that
     have a submission in the period. With `only_final`, only finalised submissions are listed
-    (the public site).
+    (the public site). With `agencies` (a list or queryset, e.g. one page of a list), only those
+    agencies are loaded, with only their items: a page never loads the whole period.
     """
     tables = list(period.tables.select_related("kind").order_by("kind__order"))
     criteria = list(
@@ -188,27 +199,37 @@ def load_period_results(period: Period, *, only_final: bool = False) -> PeriodRe
         .order_by("table_id", "order")
     )
     criteria_by_id = {criterion.pk: criterion for criterion in criteria}
-    submissions = list(
-        period.submissions.select_related("agency__kind", "table", "period").order_by(
-            "agency__order", "agency__name"
-        )
-    )
+    submissions = period.submissions.select_related("agency__kind", "table", "period", "result")
+    items = ItemScore.objects.filter(submission__period=period)
+    extensions = Extension.objects.filter(period=period)
+    if agencies is not None:
+        agencies = list(agencies)
+        agency_ids = [agency.pk for agency in agencies]
+        submissions = submissions.filter(agency_id__in=agency_ids)
+        extensions = extensions.filter(agency_id__in=agency_ids)
+    submissions = list(submissions.order_by("agency__order", "agency__name"))
+    if agencies is not None:
+        items = items.filter(submission_id__in=[submission.pk for submission in submissions])
     items_by_submission: dict[int, list[ItemScore]] = {}
-    for item in ItemScore.objects.filter(submission__period=period).order_by("id"):
+    for item in items.order_by("id"):
         # Share the criterion objects already loaded instead of joining them again.
         item.criterion = criteria_by_id[item.criterion_id]
         items_by_submission.setdefault(item.submission_id, []).append(item)
-    extensions = {ext.agency_id: ext for ext in Extension.objects.filter(period=period)}
+    extensions = {ext.agency_id: ext for ext in extensions}
+    by_agency = {submission.agency_id: submission for submission in submissions}
     if only_final:
-        agencies = [s.agency for s in submissions if s.status == SubmissionStatus.FINALISED]
-    else:
+        finalised = [s.agency for s in submissions if s.status == SubmissionStatus.FINALISED]
+        if agencies is not None:
+            agencies = [agency for agency in agencies if agency.pk in {a.pk for a in finalised}]
+        else:
+            agencies = finalised
+    elif agencies is None:
         agencies = list(
             Agency.objects.filter(Q(is_active=True) | Q(submissions__period=period))
             .select_related("kind")
             .distinct()
             .order_by("kind__order", "order", "name")
         )
-    by_agency = {submission.agency_id: submission for submission in submissions}
     kinds = []
     for table in tables:
         table_criteria = [c for c in criteria if c.table_id == table.pk]
@@ -227,6 +248,8 @@ def load_period_results(period: Period, *, only_final: bool = False) -> PeriodRe
                     result.self_result = scores.self_result(submission, table_criteria, items)
                 if submission.status == SubmissionStatus.FINALISED:
                     result.final_result = scores.agreed_result(submission, table_criteria, items)
+                    stored = getattr(submission, "result", None)
+                    result.rank = stored.rank if stored is not None else None
                 result.rows = _rows(table_criteria, items_by_code, result.final_result)
             else:
                 result.rows = [CriterionRow(criterion=c) for c in table_criteria]
@@ -235,6 +258,132 @@ def load_period_results(period: Period, *, only_final: bool = False) -> PeriodRe
             KindResults(kind=table.kind, table=table, criteria=table_criteria, agencies=results)
         )
     return PeriodResults(period=period, kinds=kinds)
+
+
+def agency_results(period: Period, agency_code: str, *, only_final: bool = False):
+    """(kind results, agency result) of one agency, loading only its own items; None when the
+    agency has no place in the period."""
+    agency = (
+        Agency.objects.filter(code=agency_code)
+        .filter(Q(is_active=True) | Q(submissions__period=period))
+        .select_related("kind")
+        .first()
+    )
+    if agency is None:
+        return None
+    results = load_period_results(period, only_final=only_final, agencies=[agency])
+    for kind in results.kinds:
+        for result in kind.agencies:
+            return kind, result
+    return None
+
+
+# --- stored results ----------------------------------------------------------------------------
+# A finalised result does not change until it is reopened, so the pages read its rank and group
+# points from SubmissionResult instead of re-scoring the period. Written here only, from
+# workflow.finalise / reopen / change_period_status.
+
+
+def _ranked_submissions(period_id, table_id):
+    """(submission id, final score) of a table's finalised dossiers, best first; the agency must
+    still be of the table's kind (as on the result pages)."""
+    return (
+        Submission.objects.filter(
+            period_id=period_id,
+            table_id=table_id,
+            status=SubmissionStatus.FINALISED,
+            agency__kind_id=F("table__kind_id"),
+        )
+        .order_by("-final_score")
+        .values_list("pk", "final_score")
+    )
+
+
+def rank_table(period_id: int, table_id: int) -> int:
+    """Store the rank within the kind of every finalised dossier of one table (ties share a rank:
+    1, 2, 2, 4) in a fixed number of queries; returns how many ranks changed."""
+    ranks, previous_score, previous_rank = {}, None, 0
+    for position, (pk, score) in enumerate(_ranked_submissions(period_id, table_id), start=1):
+        if score != previous_score:
+            previous_rank, previous_score = position, score
+        ranks[pk] = previous_rank
+    stored = {
+        row.pk: row
+        for row in SubmissionResult.objects.filter(
+            submission__period_id=period_id, submission__table_id=table_id
+        ).only("pk", "rank")
+    }
+    changed = []
+    for pk, rank in ranks.items():
+        row = stored.get(pk)
+        if row is not None and row.rank != rank:
+            row.rank = rank
+            changed.append(row)
+    for pk, row in stored.items():
+        if pk not in ranks and row.rank is not None:
+            row.rank = None
+            changed.append(row)
+    SubmissionResult.objects.bulk_update(changed, ["rank"], batch_size=1000)
+    return len(changed)
+
+
+def _group_points(result: TableResult) -> dict:
+    return {code: str(group.points) for code, group in result.groups.items()}
+
+
+def store_result(submission, final_result: TableResult) -> None:
+    """Keep a just-finalised dossier's group points and re-rank its kind."""
+    SubmissionResult.objects.update_or_create(
+        submission=submission, defaults={"group_points": _group_points(final_result)}
+    )
+    rank_table(submission.period_id, submission.table_id)
+
+
+def forget_result(submission) -> None:
+    """A reopened dossier has no result until finalised again; its kind is re-ranked."""
+    SubmissionResult.objects.filter(submission=submission).delete()
+    rank_table(submission.period_id, submission.table_id)
+
+
+def store_period_results(period: Period, *, chunk: int = 500) -> int:
+    """Store what is missing for every finalised dossier of the period (group points, by chunks of
+    dossiers so memory stays bounded) and re-rank every table. Idempotent; returns how many
+    results were added."""
+    added = 0
+    missing = list(
+        period.submissions.filter(status=SubmissionStatus.FINALISED, result__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    tables = {table.pk: table for table in period.tables.all()}
+    criteria = {}
+    for criterion in Criterion.objects.filter(table__period=period).select_related("parent"):
+        criteria.setdefault(criterion.table_id, []).append(criterion)
+    for rows in criteria.values():
+        rows.sort(key=lambda criterion: criterion.order)
+    for start in range(0, len(missing), chunk):
+        ids = missing[start : start + chunk]
+        submissions = list(Submission.objects.filter(pk__in=ids))
+        items: dict[int, list[ItemScore]] = {}
+        by_id = {c.pk: c for rows in criteria.values() for c in rows}
+        for item in ItemScore.objects.filter(submission_id__in=ids):
+            item.criterion = by_id[item.criterion_id]
+            items.setdefault(item.submission_id, []).append(item)
+        stored = []
+        for submission in submissions:
+            submission.period = period
+            submission.table = tables[submission.table_id]
+            final = scores.agreed_result(
+                submission, criteria.get(submission.table_id, []), items.get(submission.pk, [])
+            )
+            stored.append(
+                SubmissionResult(submission=submission, group_points=_group_points(final))
+            )
+        SubmissionResult.objects.bulk_create(stored, batch_size=1000)
+        added += len(stored)
+    for table_id in tables:
+        rank_table(period.pk, table_id)
+    return added
 
 
 def previous_period(period: Period) -> Period | None:

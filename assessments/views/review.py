@@ -32,6 +32,7 @@ from assessments.models import (
     Submission,
     User,
 )
+from assessments.paging import Chain, paginate
 from assessments.permissions import get_submission_for_user
 from assessments.workflow import ConflictError, WorkflowError
 
@@ -106,14 +107,12 @@ class QueueFilters:
         return qs
 
 
-def queue_rows(period, filters: QueueFilters) -> list[Submission]:
-    """The period's submissions with everything the queue shows, in a fixed number of queries:
-    the extension by Subquery, the question count by annotate, items and group assignments
-    prefetched; the appraised score is computed by `scoring` from the prefetched items (a score
-    is never stored before finalisation, so it cannot be read from a column)."""
+def queue_queryset(period, filters: QueueFilters):
+    """The period's submissions as the queue lists them (filters applied), with the extension by
+    Subquery, the question count by annotate and group assignments prefetched."""
     extension = Extension.objects.filter(period=OuterRef("period"), agency=OuterRef("agency"))
     qs = filters.apply(Submission.objects.filter(period=period))
-    qs = (
+    return (
         qs.select_related("agency__kind", "reviewer", "table", "period")
         .annotate(
             extension_until=Subquery(extension.values("new_deadline")[:1]),
@@ -129,20 +128,34 @@ def queue_rows(period, filters: QueueFilters) -> list[Submission]:
                 queryset=Assignment.objects.select_related("reviewer", "group").order_by(
                     "group__order"
                 ),
-            ),
-            Prefetch("items", queryset=ItemScore.objects.select_related("criterion")),
+            )
         )
-        .order_by("agency__kind__order", "agency__order", "agency__name")
+        .order_by("agency__kind__order", "agency__order", "agency__name", "pk")
     )
-    rows = list(qs)
+
+
+def with_appraised(period, rows: list[Submission]) -> list[Submission]:
+    """Set `appraised` on the rows under appraisal, scored by `scoring` from their items (a score
+    is never stored before finalisation, so it cannot be read from a column). Only those rows'
+    items are loaded, in one query."""
+    under_review = [row for row in rows if row.status in APPRAISED_STATUSES]
+    items: dict[int, list] = {}
+    if under_review:
+        for item in ItemScore.objects.filter(submission__in=under_review).select_related(
+            "criterion"
+        ):
+            items.setdefault(item.submission_id, []).append(item)
     criteria_by_table: dict[int, list] = {}
-    for criterion in Criterion.objects.filter(table__period=period).select_related("parent"):
-        criteria_by_table.setdefault(criterion.table_id, []).append(criterion)
+    if under_review:
+        for criterion in Criterion.objects.filter(
+            table_id__in={row.table_id for row in under_review}
+        ).select_related("parent"):
+            criteria_by_table.setdefault(criterion.table_id, []).append(criterion)
     for row in rows:
         row.appraised = None
         if row.status in APPRAISED_STATUSES:
             criteria = sorted(criteria_by_table.get(row.table_id, []), key=lambda c: c.order)
-            row.appraised = scores.appraised_result(row, criteria, list(row.items.all()))
+            row.appraised = scores.appraised_result(row, criteria, items.get(row.pk, []))
     return rows
 
 
@@ -151,7 +164,6 @@ def review_queue(request, code):
     _require_department(request.user)
     period = get_object_or_404(Period, code=code)
     filters = QueueFilters.from_request(request.GET)
-    rows = queue_rows(period, filters)
     counts = dict(
         Submission.objects.filter(period=period)
         .values_list("status")
@@ -166,19 +178,28 @@ def review_queue(request, code):
     if filters.q:
         not_started = not_started.filter(name__icontains=filters.q)
     show_not_started = not (filters.status or filters.reviewer or filters.late)
+    lists = [queue_queryset(period, filters)]
+    if show_not_started:
+        lists.append(
+            not_started.select_related("kind").order_by("kind__order", "order", "name", "pk")
+        )
+    # Submissions first, then the agencies that have not started, one page at a time.
+    page = paginate(request, Chain(*lists))
+    rows = [row for row in page if isinstance(row, Submission)]
     return render(
         request,
         "assessments/review/queue.html",
         {
             "period": period,
-            "rows": rows,
+            "rows": with_appraised(period, rows),
+            "page": page,
             "filters": filters,
             "status_counts": [(value, label, counts.get(value, 0)) for value, label in S.choices],
             "total": sum(counts.values()),
             "kinds": AgencyKind.objects.filter(tables__period=period).order_by("order"),
             "reviewers": _reviewers(),
             "statuses": S.choices,
-            "not_started": list(not_started.select_related("kind")) if show_not_started else [],
+            "not_started": [row for row in page if isinstance(row, Agency)],
             "can_assign": request.user.role == Role.LEAD,
         },
     )
