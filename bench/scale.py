@@ -51,6 +51,7 @@ def setup():
 
 def build(target: int) -> None:
     """Top the 2022 period up to `target` agencies with finalised dossiers (bulk inserts)."""
+    from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.utils import timezone
 
@@ -73,11 +74,12 @@ def build(target: int) -> None:
     criteria = {kind_id: scores.table_criteria(table) for kind_id, table in tables.items()}
     # Roughly the national mix: many public service units, fewer departments and districts.
     weights = [1, 6, 2, 1][: len(kinds)]
-    rng = random.Random(f"scale:{target}")  # noqa: S311 - deterministic test data
+    rng = random.Random(f"scale:{target}")  # deterministic test data, not security
     first = Agency.objects.filter(code__startswith=BENCH_PREFIX).count() + 1
     thresholds = period.thresholds
     deadline = period.self_assessment_deadline
     now = timezone.now()
+    unusable = make_password(None)
     with transaction.atomic():
         for start in range(first, first + missing, BATCH):
             numbers = range(start, min(first + missing, start + BATCH))
@@ -95,7 +97,7 @@ def build(target: int) -> None:
             User.objects.bulk_create(
                 User(
                     username=f"canbo-{agency.code}",
-                    password="!",  # unusable: nobody logs in as a generated officer
+                    password=unusable,  # nobody logs in as a generated officer
                     role=Role.OFFICER,
                     agency=agency,
                     first_name="Cán bộ",
