@@ -8,9 +8,10 @@ calls the scoring library. Nothing here adds points up a second way.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F, Q
+from django.db.models import Count, DecimalField, F, Q, Sum, Window
+from django.db.models.functions import RowNumber
 
 from assessments import scores
 from assessments.enums import PeriodStatus, SubmissionStatus
@@ -395,3 +396,134 @@ def previous_period(period: Period) -> Period | None:
         .order_by("-year")
         .first()
     )
+
+
+# --- aggregates and pages, from SQL --------------------------------------------------------------
+
+TWO_PLACES = Decimal("0.01")
+# Room for a period's sum of scores (a single score has max_digits=4).
+SUM_FIELD = DecimalField(max_digits=20, decimal_places=2)
+
+
+def average(total, count) -> Decimal | None:
+    """Mean of stored points, rounded half up to two places (as everywhere in the reports)."""
+    if not count:
+        return None
+    return (Decimal(total).quantize(TWO_PLACES) / count).quantize(TWO_PLACES, ROUND_HALF_UP)
+
+
+def final_submissions(period: Period):
+    """The period's finalised dossiers as the result pages list them: the agency still of the
+    table's kind."""
+    return Submission.objects.filter(
+        period=period, status=SubmissionStatus.FINALISED, agency__kind_id=F("table__kind_id")
+    )
+
+
+@dataclass
+class KindSummary:
+    """One kind's line of the results: grade counts, how many are final, their mean score."""
+
+    kind: object
+    table: object
+    counts: dict[str, int]
+    final_count: int
+    score_sum: Decimal
+
+    @property
+    def average(self) -> Decimal | None:
+        return average(self.score_sum, self.final_count)
+
+    def grade_counts(self) -> dict[str, int]:
+        return self.counts
+
+
+@dataclass
+class PeriodSummary:
+    period: Period
+    kinds: list[KindSummary]
+
+    def grade_counts(self) -> dict[str, int]:
+        return {grade: sum(kind.counts[grade] for kind in self.kinds) for grade in GRADES}
+
+    @property
+    def final_count(self) -> int:
+        return sum(kind.final_count for kind in self.kinds)
+
+    @property
+    def average(self) -> Decimal | None:
+        return average(sum((kind.score_sum for kind in self.kinds), Decimal(0)), self.final_count)
+
+
+def period_summary(period: Period) -> PeriodSummary:
+    """Grade counts, final counts and mean final score per kind, in two queries whatever the
+    number of agencies."""
+    tables = list(period.tables.select_related("kind").order_by("kind__order"))
+    grade_counts = {
+        f"grade_{index}": Count("pk", filter=Q(final_grade=grade))
+        for index, grade in enumerate(GRADES)
+    }
+    rows = {
+        row["table_id"]: row
+        for row in final_submissions(period)
+        .values("table_id")
+        .annotate(
+            final_count=Count("pk"),
+            score_sum=Sum("final_score", output_field=SUM_FIELD),
+            **grade_counts,
+        )
+        .order_by()
+    }
+    kinds = []
+    for table in tables:
+        row = rows.get(table.pk, {})
+        count = row.get("final_count", 0)
+        kinds.append(
+            KindSummary(
+                kind=table.kind,
+                table=table,
+                counts={grade: row.get(f"grade_{i}", 0) for i, grade in enumerate(GRADES)},
+                final_count=count,
+                score_sum=Decimal(row.get("score_sum") or 0).quantize(TWO_PLACES),
+            )
+        )
+    return PeriodSummary(period=period, kinds=kinds)
+
+
+RANKING_ORDER = ("result__rank", "agency__name", "pk")
+
+
+def ranking_heads(period: Period, *, size: int, query: str = "", grade: str = "") -> dict:
+    """The first `size` rows of every kind's ranking in one query: {table id: [submissions]}."""
+    position = Window(
+        RowNumber(),
+        partition_by=[F("table_id")],
+        order_by=[F(name).asc() for name in RANKING_ORDER],
+    )
+    rows = (
+        ranking(period, None, query=query, grade=grade)
+        .annotate(position=position)
+        .filter(position__lte=size)
+        .order_by("table_id", *RANKING_ORDER)
+    )
+    heads: dict[int, list] = {}
+    for row in rows:
+        heads.setdefault(row.table_id, []).append(row)
+    return heads
+
+
+def ranking(period: Period, table, *, query: str = "", grade: str = ""):
+    """A kind's finalised dossiers (every kind's, without `table`) best first by their stored rank
+    (ties by name), with `rank`; filtering by name or grade keeps each agency's rank within the
+    whole kind."""
+    rows = final_submissions(period)
+    if table is not None:
+        rows = rows.filter(table=table)
+    rows = rows.select_related("agency").annotate(rank=F("result__rank")).order_by(*RANKING_ORDER)
+    if query:
+        rows = rows.filter(
+            Q(agency__name__icontains=query) | Q(agency__short_name__icontains=query)
+        )
+    if grade in GRADES:
+        rows = rows.filter(final_grade=grade)
+    return rows
