@@ -16,6 +16,8 @@ class RankingFilters(forms.Form):
 
     def __init__(self, data, *, kinds):
         super().__init__(data)
+        # Kinds, or the period's tables (their kinds).
+        kinds = [getattr(kind, "kind", kind) for kind in kinds]
         self.kinds = {kind.code: kind for kind in kinds}
         self.fields["loai"].choices = [("", "Tất cả")] + [(k.code, k.name) for k in kinds]
 
