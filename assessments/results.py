@@ -160,7 +160,7 @@ class PeriodResults:
         return sum(1 for result in self.agencies if result.is_final)
 
 
-def _rows(criteria, items_by_code, final_result) -> list[CriterionRow]:
+def _rows(criteria, items_by_code, final_result, *, is_final=False) -> list[CriterionRow]:
     rows = []
     for criterion in criteria:
         item = items_by_code.get(criterion.code)
@@ -169,6 +169,12 @@ def _rows(criteria, items_by_code, final_result) -> list[CriterionRow]:
             continue
         final_item = final_result.items.get(criterion.code) if final_result else None
         not_applicable = final_item.not_applicable if final_item else item.not_applicable
+        if is_final and final_result is None:
+            # Unscored, as the agreed result has it: the reviewer's decision where given, and only
+            # where the table allows it (scoring.table).
+            if item.reviewer_not_applicable is not None:
+                not_applicable = item.reviewer_not_applicable
+            not_applicable = not_applicable and criterion.allow_not_applicable
         rows.append(
             CriterionRow(
                 criterion=criterion,
@@ -184,14 +190,16 @@ def _rows(criteria, items_by_code, final_result) -> list[CriterionRow]:
 
 
 def load_period_results(
-    period: Period, *, only_final: bool = False, agencies=None
+    period: Period, *, only_final: bool = False, agencies=None, scored: bool = True
 ) -> PeriodResults:
     """Everything about a period's results in seven queries, whatever the number of agencies.
 
     Every active agency appears (with no submission if it has none), plus inactive agencies that
     have a submission in the period. With `only_final`, only finalised submissions are listed
     (the public site). With `agencies` (a list or queryset, e.g. one page of a list), only those
-    agencies are loaded, with only their items: a page never loads the whole period.
+    agencies are loaded, with only their items: a page never loads the whole period. Without
+    `scored`, the scoring library is not run (no self_result / final_result: a list that shows
+    the stored scores and the not-applicable criteria does not need them).
     """
     tables = list(period.tables.select_related("kind").order_by("kind__order"))
     criteria = list(
@@ -245,13 +253,17 @@ def load_period_results(
                 submission.period = period
                 items = items_by_submission.get(submission.pk, [])
                 items_by_code = {item.criterion.code: item for item in items}
-                if submission.submitted_at is not None:
+                is_final = submission.status == SubmissionStatus.FINALISED
+                if scored and submission.submitted_at is not None:
                     result.self_result = scores.self_result(submission, table_criteria, items)
-                if submission.status == SubmissionStatus.FINALISED:
+                if scored and is_final:
                     result.final_result = scores.agreed_result(submission, table_criteria, items)
+                if is_final:
                     stored = getattr(submission, "result", None)
                     result.rank = stored.rank if stored is not None else None
-                result.rows = _rows(table_criteria, items_by_code, result.final_result)
+                result.rows = _rows(
+                    table_criteria, items_by_code, result.final_result, is_final=is_final
+                )
             else:
                 result.rows = [CriterionRow(criterion=c) for c in table_criteria]
             results.append(result)

@@ -52,7 +52,7 @@ def setup():
 def build(target: int) -> None:
     """Top the 2022 period up to `target` agencies with finalised dossiers (bulk inserts)."""
     from django.contrib.auth.hashers import make_password
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from assessments import results, scores
@@ -161,6 +161,9 @@ def build(target: int) -> None:
             ItemScore.objects.bulk_create(rows, batch_size=BATCH)
             print(f"  … {numbers[-1]} agencies inserted", flush=True)
         added = results.store_period_results(period)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # the planner's statistics, stale after bulk inserts
     print(
         f"Built {missing} agencies with finalised dossiers ({added} stored results) "
         f"in {time.perf_counter() - started:.0f} s; "

@@ -82,7 +82,7 @@ def period_reports(request, code):
         {
             "period": period,
             # Only this page's agencies are loaded and scored.
-            "results": load_period_results(period, agencies=page),
+            "results": load_period_results(period, agencies=page, scored=False),
             "page": page,
             "filters": filters,
             "total": total,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -116,10 +117,19 @@ def queue_queryset(period, filters: QueueFilters):
         qs.select_related("agency__kind", "reviewer", "table", "period")
         .annotate(
             extension_until=Subquery(extension.values("new_deadline")[:1]),
-            question_count=Count(
-                "messages",
-                filter=Q(messages__kind="question", messages__is_internal=False),
-                distinct=True,
+            # A subquery, not a join: a join would group every submission of the period
+            # before the page is cut.
+            question_count=Coalesce(
+                Subquery(
+                    Message.objects.filter(
+                        submission=OuterRef("pk"), kind="question", is_internal=False
+                    )
+                    .order_by()
+                    .values("submission")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
             ),
         )
         .prefetch_related(
@@ -166,6 +176,7 @@ def review_queue(request, code):
     filters = QueueFilters.from_request(request.GET)
     counts = dict(
         Submission.objects.filter(period=period)
+        .order_by()
         .values_list("status")
         .annotate(n=Count("id"))
         .values_list("status", "n")
