@@ -8,13 +8,22 @@ calls the scoring library. Nothing here adds points up a second way.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
+from django.db.models import Count, DecimalField, F, Q, Sum, Window
+from django.db.models.functions import RowNumber
 
 from assessments import scores
 from assessments.enums import PeriodStatus, SubmissionStatus
-from assessments.models import Agency, Criterion, Extension, ItemScore, Period
+from assessments.models import (
+    Agency,
+    Criterion,
+    Extension,
+    ItemScore,
+    Period,
+    Submission,
+    SubmissionResult,
+)
 from scoring import Grade, TableResult
 
 GRADES = [grade.value for grade in Grade]
@@ -151,7 +160,7 @@ class PeriodResults:
         return sum(1 for result in self.agencies if result.is_final)
 
 
-def _rows(criteria, items_by_code, final_result) -> list[CriterionRow]:
+def _rows(criteria, items_by_code, final_result, *, is_final=False) -> list[CriterionRow]:
     rows = []
     for criterion in criteria:
         item = items_by_code.get(criterion.code)
@@ -160,6 +169,12 @@ def _rows(criteria, items_by_code, final_result) -> list[CriterionRow]:
             continue
         final_item = final_result.items.get(criterion.code) if final_result else None
         not_applicable = final_item.not_applicable if final_item else item.not_applicable
+        if is_final and final_result is None:
+            # Unscored, as the agreed result has it: the reviewer's decision where given, and only
+            # where the table allows it (scoring.table).
+            if item.reviewer_not_applicable is not None:
+                not_applicable = item.reviewer_not_applicable
+            not_applicable = not_applicable and criterion.allow_not_applicable
         rows.append(
             CriterionRow(
                 criterion=criterion,
@@ -174,12 +189,17 @@ def _rows(criteria, items_by_code, final_result) -> list[CriterionRow]:
     return rows
 
 
-def load_period_results(period: Period, *, only_final: bool = False) -> PeriodResults:
-    """Everything about a period's results in six queries, whatever the number of agencies.
+def load_period_results(
+    period: Period, *, only_final: bool = False, agencies=None, scored: bool = True
+) -> PeriodResults:
+    """Everything about a period's results in seven queries, whatever the number of agencies.
 
     Every active agency appears (with no submission if it has none), plus inactive agencies that
     have a submission in the period. With `only_final`, only finalised submissions are listed
-    (the public site).
+    (the public site). With `agencies` (a list or queryset, e.g. one page of a list), only those
+    agencies are loaded, with only their items: a page never loads the whole period. Without
+    `scored`, the scoring library is not run (no self_result / final_result: a list that shows
+    the stored scores and the not-applicable criteria does not need them).
     """
     tables = list(period.tables.select_related("kind").order_by("kind__order"))
     criteria = list(
@@ -188,27 +208,37 @@ def load_period_results(period: Period, *, only_final: bool = False) -> PeriodRe
         .order_by("table_id", "order")
     )
     criteria_by_id = {criterion.pk: criterion for criterion in criteria}
-    submissions = list(
-        period.submissions.select_related("agency__kind", "table", "period").order_by(
-            "agency__order", "agency__name"
-        )
-    )
+    submissions = period.submissions.select_related("agency__kind", "table", "period", "result")
+    items = ItemScore.objects.filter(submission__period=period)
+    extensions = Extension.objects.filter(period=period)
+    if agencies is not None:
+        agencies = list(agencies)
+        agency_ids = [agency.pk for agency in agencies]
+        submissions = submissions.filter(agency_id__in=agency_ids)
+        extensions = extensions.filter(agency_id__in=agency_ids)
+    submissions = list(submissions.order_by("agency__order", "agency__name"))
+    if agencies is not None:
+        items = items.filter(submission_id__in=[submission.pk for submission in submissions])
     items_by_submission: dict[int, list[ItemScore]] = {}
-    for item in ItemScore.objects.filter(submission__period=period).order_by("id"):
+    for item in items.order_by("id"):
         # Share the criterion objects already loaded instead of joining them again.
         item.criterion = criteria_by_id[item.criterion_id]
         items_by_submission.setdefault(item.submission_id, []).append(item)
-    extensions = {ext.agency_id: ext for ext in Extension.objects.filter(period=period)}
+    extensions = {ext.agency_id: ext for ext in extensions}
+    by_agency = {submission.agency_id: submission for submission in submissions}
     if only_final:
-        agencies = [s.agency for s in submissions if s.status == SubmissionStatus.FINALISED]
-    else:
+        finalised = [s.agency for s in submissions if s.status == SubmissionStatus.FINALISED]
+        if agencies is not None:
+            agencies = [agency for agency in agencies if agency.pk in {a.pk for a in finalised}]
+        else:
+            agencies = finalised
+    elif agencies is None:
         agencies = list(
             Agency.objects.filter(Q(is_active=True) | Q(submissions__period=period))
             .select_related("kind")
             .distinct()
             .order_by("kind__order", "order", "name")
         )
-    by_agency = {submission.agency_id: submission for submission in submissions}
     kinds = []
     for table in tables:
         table_criteria = [c for c in criteria if c.table_id == table.pk]
@@ -223,11 +253,17 @@ def load_period_results(period: Period, *, only_final: bool = False) -> PeriodRe
                 submission.period = period
                 items = items_by_submission.get(submission.pk, [])
                 items_by_code = {item.criterion.code: item for item in items}
-                if submission.submitted_at is not None:
+                is_final = submission.status == SubmissionStatus.FINALISED
+                if scored and submission.submitted_at is not None:
                     result.self_result = scores.self_result(submission, table_criteria, items)
-                if submission.status == SubmissionStatus.FINALISED:
+                if scored and is_final:
                     result.final_result = scores.agreed_result(submission, table_criteria, items)
-                result.rows = _rows(table_criteria, items_by_code, result.final_result)
+                if is_final:
+                    stored = getattr(submission, "result", None)
+                    result.rank = stored.rank if stored is not None else None
+                result.rows = _rows(
+                    table_criteria, items_by_code, result.final_result, is_final=is_final
+                )
             else:
                 result.rows = [CriterionRow(criterion=c) for c in table_criteria]
             results.append(result)
@@ -235,6 +271,132 @@ def load_period_results(period: Period, *, only_final: bool = False) -> PeriodRe
             KindResults(kind=table.kind, table=table, criteria=table_criteria, agencies=results)
         )
     return PeriodResults(period=period, kinds=kinds)
+
+
+def agency_results(period: Period, agency_code: str, *, only_final: bool = False):
+    """(kind results, agency result) of one agency, loading only its own items; None when the
+    agency has no place in the period."""
+    agency = (
+        Agency.objects.filter(code=agency_code)
+        .filter(Q(is_active=True) | Q(submissions__period=period))
+        .select_related("kind")
+        .first()
+    )
+    if agency is None:
+        return None
+    results = load_period_results(period, only_final=only_final, agencies=[agency])
+    for kind in results.kinds:
+        for result in kind.agencies:
+            return kind, result
+    return None
+
+
+# --- stored results ----------------------------------------------------------------------------
+# A finalised result does not change until it is reopened, so the pages read its rank and group
+# points from SubmissionResult instead of re-scoring the period. Written here only, from
+# workflow.finalise / reopen / change_period_status.
+
+
+def _ranked_submissions(period_id, table_id):
+    """(submission id, final score) of a table's finalised dossiers, best first; the agency must
+    still be of the table's kind (as on the result pages)."""
+    return (
+        Submission.objects.filter(
+            period_id=period_id,
+            table_id=table_id,
+            status=SubmissionStatus.FINALISED,
+            agency__kind_id=F("table__kind_id"),
+        )
+        .order_by("-final_score")
+        .values_list("pk", "final_score")
+    )
+
+
+def rank_table(period_id: int, table_id: int) -> int:
+    """Store the rank within the kind of every finalised dossier of one table (ties share a rank:
+    1, 2, 2, 4) in a fixed number of queries; returns how many ranks changed."""
+    ranks, previous_score, previous_rank = {}, None, 0
+    for position, (pk, score) in enumerate(_ranked_submissions(period_id, table_id), start=1):
+        if score != previous_score:
+            previous_rank, previous_score = position, score
+        ranks[pk] = previous_rank
+    stored = {
+        row.pk: row
+        for row in SubmissionResult.objects.filter(
+            submission__period_id=period_id, submission__table_id=table_id
+        ).only("pk", "rank")
+    }
+    changed = []
+    for pk, rank in ranks.items():
+        row = stored.get(pk)
+        if row is not None and row.rank != rank:
+            row.rank = rank
+            changed.append(row)
+    for pk, row in stored.items():
+        if pk not in ranks and row.rank is not None:
+            row.rank = None
+            changed.append(row)
+    SubmissionResult.objects.bulk_update(changed, ["rank"], batch_size=1000)
+    return len(changed)
+
+
+def _group_points(result: TableResult) -> dict:
+    return {code: str(group.points) for code, group in result.groups.items()}
+
+
+def store_result(submission, final_result: TableResult) -> None:
+    """Keep a just-finalised dossier's group points and re-rank its kind."""
+    SubmissionResult.objects.update_or_create(
+        submission=submission, defaults={"group_points": _group_points(final_result)}
+    )
+    rank_table(submission.period_id, submission.table_id)
+
+
+def forget_result(submission) -> None:
+    """A reopened dossier has no result until finalised again; its kind is re-ranked."""
+    SubmissionResult.objects.filter(submission=submission).delete()
+    rank_table(submission.period_id, submission.table_id)
+
+
+def store_period_results(period: Period, *, chunk: int = 500) -> int:
+    """Store what is missing for every finalised dossier of the period (group points, by chunks of
+    dossiers so memory stays bounded) and re-rank every table. Idempotent; returns how many
+    results were added."""
+    added = 0
+    missing = list(
+        period.submissions.filter(status=SubmissionStatus.FINALISED, result__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    tables = {table.pk: table for table in period.tables.all()}
+    criteria = {}
+    for criterion in Criterion.objects.filter(table__period=period).select_related("parent"):
+        criteria.setdefault(criterion.table_id, []).append(criterion)
+    for rows in criteria.values():
+        rows.sort(key=lambda criterion: criterion.order)
+    for start in range(0, len(missing), chunk):
+        ids = missing[start : start + chunk]
+        submissions = list(Submission.objects.filter(pk__in=ids))
+        items: dict[int, list[ItemScore]] = {}
+        by_id = {c.pk: c for rows in criteria.values() for c in rows}
+        for item in ItemScore.objects.filter(submission_id__in=ids):
+            item.criterion = by_id[item.criterion_id]
+            items.setdefault(item.submission_id, []).append(item)
+        stored = []
+        for submission in submissions:
+            submission.period = period
+            submission.table = tables[submission.table_id]
+            final = scores.agreed_result(
+                submission, criteria.get(submission.table_id, []), items.get(submission.pk, [])
+            )
+            stored.append(
+                SubmissionResult(submission=submission, group_points=_group_points(final))
+            )
+        SubmissionResult.objects.bulk_create(stored, batch_size=1000)
+        added += len(stored)
+    for table_id in tables:
+        rank_table(period.pk, table_id)
+    return added
 
 
 def previous_period(period: Period) -> Period | None:
@@ -246,3 +408,134 @@ def previous_period(period: Period) -> Period | None:
         .order_by("-year")
         .first()
     )
+
+
+# --- aggregates and pages, from SQL --------------------------------------------------------------
+
+TWO_PLACES = Decimal("0.01")
+# Room for a period's sum of scores (a single score has max_digits=4).
+SUM_FIELD = DecimalField(max_digits=20, decimal_places=2)
+
+
+def average(total, count) -> Decimal | None:
+    """Mean of stored points, rounded half up to two places (as everywhere in the reports)."""
+    if not count:
+        return None
+    return (Decimal(total).quantize(TWO_PLACES) / count).quantize(TWO_PLACES, ROUND_HALF_UP)
+
+
+def final_submissions(period: Period):
+    """The period's finalised dossiers as the result pages list them: the agency still of the
+    table's kind."""
+    return Submission.objects.filter(
+        period=period, status=SubmissionStatus.FINALISED, agency__kind_id=F("table__kind_id")
+    )
+
+
+@dataclass
+class KindSummary:
+    """One kind's line of the results: grade counts, how many are final, their mean score."""
+
+    kind: object
+    table: object
+    counts: dict[str, int]
+    final_count: int
+    score_sum: Decimal
+
+    @property
+    def average(self) -> Decimal | None:
+        return average(self.score_sum, self.final_count)
+
+    def grade_counts(self) -> dict[str, int]:
+        return self.counts
+
+
+@dataclass
+class PeriodSummary:
+    period: Period
+    kinds: list[KindSummary]
+
+    def grade_counts(self) -> dict[str, int]:
+        return {grade: sum(kind.counts[grade] for kind in self.kinds) for grade in GRADES}
+
+    @property
+    def final_count(self) -> int:
+        return sum(kind.final_count for kind in self.kinds)
+
+    @property
+    def average(self) -> Decimal | None:
+        return average(sum((kind.score_sum for kind in self.kinds), Decimal(0)), self.final_count)
+
+
+def period_summary(period: Period) -> PeriodSummary:
+    """Grade counts, final counts and mean final score per kind, in two queries whatever the
+    number of agencies."""
+    tables = list(period.tables.select_related("kind").order_by("kind__order"))
+    grade_counts = {
+        f"grade_{index}": Count("pk", filter=Q(final_grade=grade))
+        for index, grade in enumerate(GRADES)
+    }
+    rows = {
+        row["table_id"]: row
+        for row in final_submissions(period)
+        .values("table_id")
+        .annotate(
+            final_count=Count("pk"),
+            score_sum=Sum("final_score", output_field=SUM_FIELD),
+            **grade_counts,
+        )
+        .order_by()
+    }
+    kinds = []
+    for table in tables:
+        row = rows.get(table.pk, {})
+        count = row.get("final_count", 0)
+        kinds.append(
+            KindSummary(
+                kind=table.kind,
+                table=table,
+                counts={grade: row.get(f"grade_{i}", 0) for i, grade in enumerate(GRADES)},
+                final_count=count,
+                score_sum=Decimal(row.get("score_sum") or 0).quantize(TWO_PLACES),
+            )
+        )
+    return PeriodSummary(period=period, kinds=kinds)
+
+
+RANKING_ORDER = ("result__rank", "agency__name", "pk")
+
+
+def ranking_heads(period: Period, *, size: int, query: str = "", grade: str = "") -> dict:
+    """The first `size` rows of every kind's ranking in one query: {table id: [submissions]}."""
+    position = Window(
+        RowNumber(),
+        partition_by=[F("table_id")],
+        order_by=[F(name).asc() for name in RANKING_ORDER],
+    )
+    rows = (
+        ranking(period, None, query=query, grade=grade)
+        .annotate(position=position)
+        .filter(position__lte=size)
+        .order_by("table_id", *RANKING_ORDER)
+    )
+    heads: dict[int, list] = {}
+    for row in rows:
+        heads.setdefault(row.table_id, []).append(row)
+    return heads
+
+
+def ranking(period: Period, table, *, query: str = "", grade: str = ""):
+    """A kind's finalised dossiers (every kind's, without `table`) best first by their stored rank
+    (ties by name), with `rank`; filtering by name or grade keeps each agency's rank within the
+    whole kind."""
+    rows = final_submissions(period)
+    if table is not None:
+        rows = rows.filter(table=table)
+    rows = rows.select_related("agency").annotate(rank=F("result__rank")).order_by(*RANKING_ORDER)
+    if query:
+        rows = rows.filter(
+            Q(agency__name__icontains=query) | Q(agency__short_name__icontains=query)
+        )
+    if grade in GRADES:
+        rows = rows.filter(final_grade=grade)
+    return rows

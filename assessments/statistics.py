@@ -1,14 +1,30 @@
-"""The Department's statistics for a period, from loaded results (no query of its own beyond the
-previous period's results). Lost points are the gap between a criterion's maximum and the stored
-agreed points; totals are the stored final scores."""
+"""The Department's statistics for a period, from SQL aggregates over the stored results: grade
+counts and means per kind, lost points per criterion, late and missing submissions, and the
+comparison with the previous period. Lost points are the gap between a criterion's maximum and
+the stored agreed points; totals are the stored final scores. Lists are paginated or cut: the
+page costs the same at 50 and at 10,000 agencies."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from assessments import charts
-from assessments.results import PeriodResults, load_period_results, previous_period
+from assessments.enums import SubmissionStatus
+from assessments.models import Agency, Criterion, ItemScore, Period, Submission
+from assessments.models.criteria import RuleChoice
+from assessments.queries import annotate_extension
+from assessments.results import (
+    SUM_FIELD,
+    average,
+    final_submissions,
+    period_summary,
+    previous_period,
+)
 
-TWO_PLACES = Decimal("0.01")
+# How many late and missing agencies the page names (the queue lists them all).
+LIST_LIMIT = 50
 
 
 @dataclass
@@ -18,6 +34,81 @@ class LostPoints:
     agencies: int
     below_maximum: int
     average_lost: Decimal
+
+
+def lost_points(period: Period, *, limit: int = 10) -> list[LostPoints]:
+    """Criteria (not deductions) where finalised agencies lose the most points on average;
+    agencies for which the criterion was not applicable (in the agreed result) are left out."""
+    rows = (
+        ItemScore.objects.filter(
+            submission__in=final_submissions(period),
+            criterion__maximum__isnull=False,
+            agreed_points__isnull=False,
+        )
+        .exclude(criterion__rule__in=["", RuleChoice.DEDUCTION])
+        .alias(final_na=Coalesce("reviewer_not_applicable", "not_applicable"))
+        .filter(final_na=False)
+        .values("criterion_id")
+        .annotate(
+            agencies=Count("pk"),
+            below=Count("pk", filter=Q(agreed_points__lt=F("criterion__maximum"))),
+            lost=Sum(F("criterion__maximum") - F("agreed_points"), output_field=SUM_FIELD),
+        )
+        .order_by()
+    )
+    rows = list(rows)
+    criteria = Criterion.objects.select_related("table").in_bulk([r["criterion_id"] for r in rows])
+    lost = [
+        LostPoints(
+            kind_label=criteria[row["criterion_id"]].table.label,
+            criterion=criteria[row["criterion_id"]],
+            agencies=row["agencies"],
+            below_maximum=row["below"],
+            average_lost=average(row["lost"], row["agencies"]),
+        )
+        for row in rows
+    ]
+    lost.sort(key=lambda row: (-row.average_lost, row.kind_label, row.criterion.order))
+    return lost[:limit]
+
+
+def listed_agencies(period: Period):
+    """The agencies a period's results list: active ones and those with a dossier in it, of a
+    kind the period has a table for, in the reports' order."""
+    has_submission = Submission.objects.filter(period=period, agency=OuterRef("pk"))
+    return (
+        Agency.objects.filter(kind__tables__period=period)
+        .filter(Q(is_active=True) | Exists(has_submission))
+        .select_related("kind")
+        .order_by("kind__order", "order", "name", "pk")
+    )
+
+
+def final_count(period: Period) -> int:
+    """How many listed agencies have a finalised result."""
+    return Submission.objects.filter(
+        period=period, status=SubmissionStatus.FINALISED, agency__kind__tables__period=period
+    ).count()
+
+
+def late_submissions(period: Period):
+    return annotate_extension(
+        Submission.objects.filter(
+            period=period,
+            submitted_at__isnull=False,
+            is_late=True,
+            agency__kind__tables__period=period,
+        )
+        .select_related("agency")
+        .order_by("agency__kind__order", "agency__order", "agency__name", "pk")
+    )
+
+
+def missing_agencies(period: Period):
+    submitted = Submission.objects.filter(
+        period=period, agency=OuterRef("pk"), submitted_at__isnull=False
+    )
+    return listed_agencies(period).exclude(Exists(submitted))
 
 
 @dataclass
@@ -34,94 +125,74 @@ class Comparison:
             return None
         return self.current - self.previous
 
-
-def _average(values) -> Decimal | None:
-    values = list(values)
-    if not values:
-        return None
-    return (sum(values, Decimal(0)) / len(values)).quantize(TWO_PLACES, ROUND_HALF_UP)
-
-
-def lost_points(results: PeriodResults, *, limit: int = 10) -> list[LostPoints]:
-    """Criteria (not deductions) where finalised agencies lose the most points on average;
-    agencies for which the criterion was not applicable are left out."""
-    rows = []
-    for kind in results.kinds:
-        for criterion in kind.leaf_criteria:
-            if criterion.is_deduction or criterion.maximum is None:
-                continue
-            gaps = []
-            for result in kind.agencies:
-                if not result.is_final:
-                    continue
-                row = next((r for r in result.rows if r.criterion.pk == criterion.pk), None)
-                if row is None or row.not_applicable or row.final_points is None:
-                    continue
-                gaps.append(criterion.maximum - row.final_points)
-            if not gaps:
-                continue
-            rows.append(
-                LostPoints(
-                    kind_label=kind.table.label,
-                    criterion=criterion,
-                    agencies=len(gaps),
-                    below_maximum=sum(1 for gap in gaps if gap > 0),
-                    average_lost=_average(gaps),
-                )
-            )
-    rows.sort(key=lambda row: (-row.average_lost, row.kind_label, row.criterion.order))
-    return rows[:limit]
+    @classmethod
+    def of(cls, agency) -> "Comparison":
+        return cls(
+            agency=agency,
+            previous=agency.previous,
+            current=agency.current,
+            previous_grade=agency.previous_grade or "",
+            current_grade=agency.current_grade or "",
+        )
 
 
-def dashboard(results: PeriodResults) -> dict:
-    """Everything the statistics page shows: distribution per kind with charts, lost points,
-    late and missing submissions, and the comparison with the previous period."""
-    period = results.period
+def comparisons(period: Period, previous: Period):
+    """Every listed agency with its final score and grade now and in the previous period."""
+
+    def final(of_period, field):
+        return Subquery(
+            Submission.objects.filter(
+                period=of_period,
+                agency=OuterRef("pk"),
+                status=SubmissionStatus.FINALISED,
+                agency__kind_id=F("table__kind_id"),
+            ).values(field)[:1]
+        )
+
+    return listed_agencies(period).annotate(
+        current=final(period, "final_score"),
+        current_grade=final(period, "final_grade"),
+        previous=final(previous, "final_score"),
+        previous_grade=final(previous, "final_grade"),
+    )
+
+
+def dashboard(period: Period) -> dict:
+    """Everything the statistics page shows except the paginated comparison: distribution per
+    kind with charts, lost points, late and missing submissions (counted, the first ones named),
+    the previous period and both means."""
+    summary = period_summary(period)
     kinds = [
         {
             "kind": kind,
-            "counts": kind.grade_counts(),
+            "counts": kind.counts,
             "chart": charts.bar_chart(
-                kind.grade_counts(), title=f"Phân bố mức xếp loại — {kind.table.label}"
+                kind.counts, title=f"Phân bố mức xếp loại — {kind.table.label}"
             ),
-            "average": _average(r.final_score for r in kind.agencies if r.is_final),
+            "average": kind.average,
         }
-        for kind in results.kinds
+        for kind in summary.kinds
     ]
-    lost = lost_points(results)
-    late = [r for r in results.agencies if r.is_submitted and r.submission.is_late]
-    missing = [r for r in results.agencies if not r.is_submitted]
+    lost = lost_points(period)
+    late = late_submissions(period)
+    missing = missing_agencies(period)
     previous = previous_period(period)
-    comparisons, previous_average = [], None
-    if previous is not None:
-        before = load_period_results(previous, only_final=True)
-        before_by_code = {r.agency.code: r for r in before.agencies}
-        for result in results.agencies:
-            old = before_by_code.get(result.agency.code)
-            comparisons.append(
-                Comparison(
-                    agency=result.agency,
-                    previous=old.final_score if old else None,
-                    current=result.final_score,
-                    previous_grade=old.final_grade if old else "",
-                    current_grade=result.final_grade,
-                )
-            )
-        previous_average = _average(r.final_score for r in before.agencies if r.is_final)
+    counts = summary.grade_counts()
     return {
         "period": period,
         "kinds": kinds,
-        "counts": results.grade_counts(),
-        "chart": charts.bar_chart(results.grade_counts(), title="Phân bố mức xếp loại toàn tỉnh"),
+        "counts": counts,
+        "chart": charts.bar_chart(counts, title="Phân bố mức xếp loại toàn tỉnh"),
         "lost": lost,
         "lost_chart": charts.horizontal_bars(
             [(f"{row.kind_label} {row.criterion.code}", row.average_lost) for row in lost],
             title="Điểm bị mất bình quân theo tiêu chí",
         ),
-        "late": late,
-        "missing": missing,
+        "late": list(late[:LIST_LIMIT]),
+        "late_count": late.count(),
+        "missing": list(missing[:LIST_LIMIT]),
+        "missing_count": missing.count(),
         "previous": previous,
-        "comparisons": comparisons,
-        "average": _average(r.final_score for r in results.agencies if r.is_final),
-        "previous_average": previous_average,
+        "average": summary.average,
+        "previous_average": period_summary(previous).average if previous else None,
     }

@@ -12,10 +12,10 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import audit, scores
+from assessments import audit, results, scores
 from assessments.enums import MessageKind, PeriodStatus, Role, SubmissionStatus
 from assessments.models import Extension, ItemScore, Message, Period, Submission, User
-from assessments.notifications import agency_officers, department_staff, notify
+from assessments.notifications import agency_officers, department_staff, notify, notify_each
 from scoring import format_points
 
 S = SubmissionStatus
@@ -506,6 +506,7 @@ def finalise(submission: Submission, *, actor, expected_version=None) -> Submiss
                 "finalised_by",
             ],
         )
+        results.store_result(locked, result)
         agency_url, _review_url = _urls(locked)
         notify(
             agency_officers(locked.agency),
@@ -537,6 +538,7 @@ def reopen(submission: Submission, *, actor, reason: str, expected_version=None)
             reason=reason.strip(),
             fields=["final_score", "final_grade", "finalised_at"],
         )
+        results.forget_result(locked)
         agency_url, _review_url = _urls(locked)
         notify(
             agency_officers(locked.agency),
@@ -605,22 +607,27 @@ def change_period_status(period: Period, name: str, *, actor, reason: str = "") 
             new=PeriodStatus(target).label,
             reason=reason,
         )
+        if name in ("finalise_period", "publish_period"):
+            results.store_period_results(locked)
         if name == "publish_period":
-            # Every agency with a result learns it is now public, with the link to its scorecard.
+            # Every agency with a result learns it is now public, with the link to its scorecard,
+            # in a fixed number of queries however many agencies there are.
             officers = User.objects.filter(
                 is_active=True,
                 role=Role.OFFICER,
                 agency__submissions__period=locked,
                 agency__submissions__status=S.FINALISED,
             ).select_related("agency")
-            for officer in officers:
-                notify(
-                    [officer],
-                    title=f"Kết quả đánh giá năm {locked.year} đã được công bố",
-                    body=(
-                        f"Sở TT&TT đã công bố kết quả đánh giá ứng dụng CNTT năm {locked.year} "
-                        "trên trang công khai."
-                    ),
-                    url=reverse("public:scorecard", args=[locked.year, officer.agency.code]),
-                )
+            scorecard = reverse("public:scorecard", args=[locked.year, "AGENCY"])
+            notify_each(
+                (
+                    (officer, scorecard.replace("AGENCY", officer.agency.code))
+                    for officer in officers
+                ),
+                title=f"Kết quả đánh giá năm {locked.year} đã được công bố",
+                body=(
+                    f"Sở TT&TT đã công bố kết quả đánh giá ứng dụng CNTT năm {locked.year} "
+                    "trên trang công khai."
+                ),
+            )
     return locked

@@ -125,6 +125,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Autosave writes often; without a busy timeout a second tab gets "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
+# Persistent database connections (issue 13, owned by perf): a new PostgreSQL connection per
+# request made every autosave pay for a connect; by default a server keeps each worker's
+# connection for 60 s, checked before reuse. DATABASE_CONN_MAX_AGE=0 turns it off; SQLite keeps
+# the per-request connection.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "assessments.User"
 LOGIN_URL = "login"

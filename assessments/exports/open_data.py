@@ -9,7 +9,8 @@ import io
 import json
 
 from assessments.exports.base import Export, neutralise
-from assessments.results import PeriodResults
+from assessments.models import Period
+from assessments.results import PeriodResults, final_submissions
 
 # (key, Vietnamese description) — the order is the CSV column order.
 COLUMNS = [
@@ -32,50 +33,69 @@ COLUMNS = [
 COLUMN_KEYS = [key for key, _description in COLUMNS]
 
 
-def records(results: PeriodResults) -> list[dict]:
-    """One record per finalised agency, kinds in order, best score first within a kind."""
-    period = results.period
-    rows = []
-    for kind in results.kinds:
-        for result in kind.ranked():
-            submission = result.submission
-            rows.append(
-                {
-                    "nam": period.year,
-                    "ma_ky": period.code,
-                    "ma_co_quan": result.agency.code,
-                    "ten_co_quan": result.agency.name,
-                    "ma_loai": kind.kind.code,
-                    "phu_luc": kind.table.label,
-                    "diem_tu_danh_gia": f"{submission.self_score:.2f}"
-                    if submission.self_score is not None
-                    else "",
-                    "diem_chinh_thuc": f"{submission.final_score:.2f}",
-                    "xep_loai": submission.final_grade,
-                    "thu_hang_trong_loai": result.rank,
-                    "nop_muon": bool(submission.is_late),
-                    "ngay_chot": submission.finalised_at.date().isoformat()
-                    if submission.finalised_at
-                    else "",
-                }
-            )
-    return rows
+def records(period: Period):
+    """One record per finalised agency, kinds in order, best score first within a kind (stored
+    rank, ties by name), read from the database in chunks: memory does not grow with the period."""
+    rows = (
+        final_submissions(period)
+        .order_by("table__kind__order", "table_id", "result__rank", "agency__name", "pk")
+        .values_list(
+            "agency__code",
+            "agency__name",
+            "table__kind__code",
+            "table__label",
+            "self_score",
+            "final_score",
+            "final_grade",
+            "result__rank",
+            "is_late",
+            "finalised_at",
+        )
+    )
+    for code, name, kind, label, own, final, grade, rank, late, finalised in rows.iterator(
+        chunk_size=2000
+    ):
+        yield {
+            "nam": period.year,
+            "ma_ky": period.code,
+            "ma_co_quan": code,
+            "ten_co_quan": name,
+            "ma_loai": kind,
+            "phu_luc": label,
+            "diem_tu_danh_gia": f"{own:.2f}" if own is not None else "",
+            "diem_chinh_thuc": f"{final:.2f}",
+            "xep_loai": grade,
+            "thu_hang_trong_loai": rank,
+            "nop_muon": bool(late),
+            "ngay_chot": finalised.date().isoformat() if finalised else "",
+        }
 
 
-class OpenDataCsv(Export):
+def _period(source) -> Period:
+    """Exports take the period (or, as before, a period's loaded results)."""
+    return source.period if isinstance(source, PeriodResults) else source
+
+
+class _Streamed(Export):
+    def render(self) -> bytes:
+        return b"".join(self.stream())
+
+
+class OpenDataCsv(_Streamed):
     """UTF-8 with a byte-order mark (so Excel shows Vietnamese correctly), comma-separated."""
 
     content_type = "text/csv; charset=utf-8"
 
-    def __init__(self, results: PeriodResults):
-        self.results = results
-        self.filename = f"ket-qua-{results.period.code}.csv"
+    def __init__(self, source):
+        self.period = _period(source)
+        self.filename = f"ket-qua-{self.period.code}.csv"
 
-    def render(self) -> bytes:
+    def stream(self):
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
+        buffer.write("\ufeff")
         writer.writerow(COLUMN_KEYS)
-        for record in records(self.results):
+        for count, record in enumerate(records(self.period), start=1):
             values = []
             for key in COLUMN_KEYS:
                 value = record[key]
@@ -83,22 +103,32 @@ class OpenDataCsv(Export):
                     value = "true" if value else "false"
                 values.append(neutralise(value))
             writer.writerow(values)
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+            if count % 500 == 0:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode("utf-8")
 
 
-class OpenDataJson(Export):
+def _indented(value, depth: int) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + " " * depth)
+
+
+class OpenDataJson(_Streamed):
     """{"ky_danh_gia": {...}, "cot": [{"ten", "mo_ta"}], "ket_qua": [records]}. Points are strings
-    ("2.50") so no reader turns them into binary floats."""
+    ("2.50") so no reader turns them into binary floats. Streamed record by record, byte for byte
+    what `json.dumps(data, ensure_ascii=False, indent=2)` gives."""
 
     content_type = "application/json; charset=utf-8"
 
-    def __init__(self, results: PeriodResults):
-        self.results = results
-        self.filename = f"ket-qua-{results.period.code}.json"
+    def __init__(self, source):
+        self.period = _period(source)
+        self.filename = f"ket-qua-{self.period.code}.json"
 
-    def render(self) -> bytes:
-        period = self.results.period
-        data = {
+    def stream(self):
+        period = self.period
+        head = {
             "ky_danh_gia": {
                 "ma_ky": period.code,
                 "nam": period.year,
@@ -109,6 +139,15 @@ class OpenDataJson(Export):
                 "co_quan_danh_gia": period.evaluating_agency.name,
             },
             "cot": [{"ten": key, "mo_ta": description} for key, description in COLUMNS],
-            "ket_qua": records(self.results),
         }
-        return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+        text = json.dumps(head, ensure_ascii=False, indent=2)
+        parts = [text[: -len("\n}")] + ',\n  "ket_qua": [']
+        empty = True
+        for record in records(period):
+            parts.append(("\n    " if empty else ",\n    ") + _indented(record, 4))
+            empty = False
+            if len(parts) >= 500:
+                yield "".join(parts).encode("utf-8")
+                parts = []
+        parts.append("]\n}" if empty else "\n  ]\n}")
+        yield "".join(parts).encode("utf-8")

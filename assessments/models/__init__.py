@@ -3,6 +3,7 @@ from .audit import AuditEntry, IssuedDocument, Notification, ReminderLog
 from .criteria import CriteriaTable, Criterion
 from .people import User
 from .period import Extension, Period
+from .result import SubmissionResult
 from .submission import Assignment, Evidence, ItemScore, Message, Submission
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "Period",
     "ReminderLog",
     "Submission",
+    "SubmissionResult",
     "User",
 ]

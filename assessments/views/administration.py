@@ -34,6 +34,7 @@ from assessments.forms.administration import (
     WorkbookForm,
 )
 from assessments.models import Agency, AgencyKind, CriteriaTable, Extension, Period, User
+from assessments.paging import paginate
 from assessments.permissions import can_administer
 from assessments.workbooks import UnreadableWorkbook
 
@@ -43,7 +44,6 @@ PERIOD_ACTIONS = {
     "close_self_assessment": "Kết thúc tự đánh giá, chuyển sang thẩm định",
     "archive_period": "Đưa vào lưu trữ",
 }
-LIST_LIMIT = 200
 # How the period's audit rows read on its page.
 ACTION_LABELS = {
     "create_period": "Tạo kỳ đánh giá",
@@ -392,7 +392,7 @@ def agencies(request):
     return render(
         request,
         "assessments/administration/agencies.html",
-        {"agencies": rows[:LIST_LIMIT], "query": query, "limit": LIST_LIMIT},
+        {"agencies": paginate(request, rows), "query": query},
     )
 
 
@@ -472,7 +472,7 @@ def accounts_list(request):
     return render(
         request,
         "assessments/administration/accounts.html",
-        {"accounts": rows[:LIST_LIMIT], "query": query, "limit": LIST_LIMIT},
+        {"accounts": paginate(request, rows), "query": query},
     )
 
 

@@ -2,16 +2,19 @@
 criteria tables (public from the moment a period opens). Everything about a period's results
 answers 404 until the lead publishes it."""
 
-from django.http import Http404, HttpResponse
+from decimal import Decimal
+
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from assessments import charts
+from assessments import charts, results
 from assessments.enums import PERIOD_CRITERIA_PUBLIC, PeriodStatus, SubmissionStatus
 from assessments.exports.open_data import COLUMNS, OpenDataCsv, OpenDataJson
+from assessments.forms.public import RankingFilters
 from assessments.models import Period, Submission
-from assessments.results import load_period_results
+from assessments.paging import PER_PAGE, paginate
 from scoring import InvalidRule, describe_rule
 
 
@@ -34,30 +37,53 @@ def periods(request):
 
 @require_GET
 def period_results(request, year):
+    """Grade counts per kind and each kind's ranking, a page at a time: without `loai`, every
+    kind's first page; with `loai`, that kind only, paginated; `q` (name) and `muc` (grade) filter
+    the ranking without changing anyone's rank."""
     period = _published(year)
-    results = load_period_results(period, only_final=True)
-    kinds = [
-        {
-            "kind": kind,
-            "ranked": kind.ranked(),
-            "counts": kind.grade_counts(),
-            "chart": charts.bar_chart(
-                kind.grade_counts(), title=f"Số cơ quan, đơn vị theo mức — {kind.table.label}"
-            ),
-        }
-        for kind in results.kinds
-    ]
+    summary = results.period_summary(period)
+    filters = RankingFilters(request.GET, kinds=[kind.kind for kind in summary.kinds])
+    selected, query, grade = filters.kind, filters.value("q").strip(), filters.value("muc")
+    heads = {}
+    if selected is None:
+        # One query for every kind's first page; one row more tells whether a next page exists.
+        heads = results.ranking_heads(period, size=PER_PAGE + 1, query=query, grade=grade)
+    kinds = []
+    for kind in summary.kinds:
+        if selected is not None and kind.kind != selected:
+            continue
+        if selected is not None:
+            page = paginate(request, results.ranking(period, kind.table, query=query, grade=grade))
+            ranked, more = page, False
+        else:
+            page, head = None, heads.get(kind.table.pk, [])
+            ranked, more = head[:PER_PAGE], len(head) > PER_PAGE
+        kinds.append(
+            {
+                "kind": kind,
+                "ranked": ranked,
+                "page": page,
+                "more": more,
+                "counts": kind.counts,
+                "chart": charts.bar_chart(
+                    kind.counts, title=f"Số cơ quan, đơn vị theo mức — {kind.table.label}"
+                ),
+            }
+        )
     return render(
         request,
         "assessments/public/period_results.html",
         {
             "period": period,
             "kinds": kinds,
-            "counts": results.grade_counts(),
+            "summary": summary,
+            "filters": filters,
+            "selected": selected,
+            "counts": summary.grade_counts(),
             "chart": charts.bar_chart(
-                results.grade_counts(), title=f"Số cơ quan, đơn vị theo mức năm {period.year}"
+                summary.grade_counts(), title=f"Số cơ quan, đơn vị theo mức năm {period.year}"
             ),
-            "total": results.final_count,
+            "total": summary.final_count,
         },
     )
 
@@ -65,17 +91,18 @@ def period_results(request, year):
 @require_GET
 def scorecard(request, year, agency):
     period = _published(year)
-    results = load_period_results(period, only_final=True)
-    result = results.for_agency(agency)
-    if result is None:
+    found = results.agency_results(period, agency, only_final=True)
+    if found is None:
         raise Http404
-    kind = next(k for k in results.kinds if any(r is result for r in k.agencies))
-    kind.ranked()
-    groups = {c.code: final for c, _own, final in result.group_rows()}
+    kind, result = found
+    stored = result.submission.result.group_points if hasattr(result.submission, "result") else {}
+    computed = {c.code: final for c, _own, final in result.group_rows()}
     rows = [
         {
             "row": row,
-            "group_points": groups.get(row.criterion.code),
+            "group_points": Decimal(stored[row.criterion.code])
+            if row.criterion.code in stored
+            else computed.get(row.criterion.code),
         }
         for row in result.rows
     ]
@@ -100,6 +127,7 @@ def scorecard(request, year, agency):
             "period": period,
             "result": result,
             "kind": kind,
+            "kind_total": results.final_submissions(period).filter(table=kind.table).count(),
             "rows": rows,
             "history": history,
             "trend": trend,
@@ -107,8 +135,9 @@ def scorecard(request, year, agency):
     )
 
 
-def _attachment(export, *, inline=False) -> HttpResponse:
-    response = HttpResponse(export.render(), content_type=export.content_type)
+def _streamed(export, *, inline=False) -> StreamingHttpResponse:
+    """Open data row by row: memory stays the same whatever the number of agencies."""
+    response = StreamingHttpResponse(export.stream(), content_type=export.content_type)
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{export.filename}"'
     response["Access-Control-Allow-Origin"] = "*"
@@ -117,13 +146,12 @@ def _attachment(export, *, inline=False) -> HttpResponse:
 
 @require_GET
 def open_data_csv(request, year):
-    return _attachment(OpenDataCsv(load_period_results(_published(year), only_final=True)))
+    return _streamed(OpenDataCsv(_published(year)))
 
 
 @require_GET
 def open_data_json(request, year):
-    export = OpenDataJson(load_period_results(_published(year), only_final=True))
-    return _attachment(export, inline=True)
+    return _streamed(OpenDataJson(_published(year)), inline=True)
 
 
 @require_GET

@@ -5,6 +5,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -21,8 +22,10 @@ from assessments.exports.official_report import (
     issued_report,
 )
 from assessments.exports.result_sheet import ResultSheetPdf
+from assessments.forms.public import RankingFilters as ReportFilters
 from assessments.forms.reports import IssueReportForm, UnpublishForm
-from assessments.models import Period
+from assessments.models import Agency, Period
+from assessments.paging import paginate
 from assessments.permissions import can_export_reports
 from assessments.results import FINAL_PERIOD_STATUSES, load_period_results
 
@@ -64,13 +67,26 @@ def reports_home(request):
 @login_required
 def period_reports(request, code):
     period = _period_for(request.user, code)
-    results = load_period_results(period)
+    filters = ReportFilters(request.GET, kinds=period.tables.select_related("kind"))
+    agencies = statistics.listed_agencies(period)
+    total = agencies.count()
+    if filters.kind is not None:
+        agencies = agencies.filter(kind=filters.kind)
+    query = filters.value("q").strip()
+    if query:
+        agencies = agencies.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
+    page = paginate(request, agencies)
     return render(
         request,
         "assessments/reports/period.html",
         {
             "period": period,
-            "results": results,
+            # Only this page's agencies are loaded and scored.
+            "results": load_period_results(period, agencies=page, scored=False),
+            "page": page,
+            "filters": filters,
+            "total": total,
+            "final_count": statistics.final_count(period),
             "issued": issued_report(period),
             "issue_form": IssueReportForm(),
             "unpublish_form": UnpublishForm(),
@@ -170,9 +186,12 @@ def unpublish(request, code):
 
 
 def _agency_results(user, code, agency):
-    """The period's results and one agency's result in it; 404 when it has no submission."""
+    """One agency's results in the period (only its own items loaded); 404 when it has no
+    submission."""
     period = _period_for(user, code)
-    results = load_period_results(period)
+    results = load_period_results(
+        period, agencies=Agency.objects.filter(code=agency).select_related("kind")
+    )
     result = results.for_agency(agency)
     if result is None or result.submission is None:
         raise Http404
@@ -194,7 +213,11 @@ def dossier(request, code, agency):
 @login_required
 def dashboard(request, code):
     period = _period_for(request.user, code)
-    context = statistics.dashboard(load_period_results(period))
+    context = statistics.dashboard(period)
+    if context["previous"] is not None:
+        page = paginate(request, statistics.comparisons(period, context["previous"]))
+        context["comparison_page"] = page
+        context["comparisons"] = [statistics.Comparison.of(agency) for agency in page]
     return render(request, "assessments/reports/dashboard.html", context)
 
 

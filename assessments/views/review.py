@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -32,6 +33,7 @@ from assessments.models import (
     Submission,
     User,
 )
+from assessments.paging import Chain, paginate
 from assessments.permissions import get_submission_for_user
 from assessments.workflow import ConflictError, WorkflowError
 
@@ -106,21 +108,28 @@ class QueueFilters:
         return qs
 
 
-def queue_rows(period, filters: QueueFilters) -> list[Submission]:
-    """The period's submissions with everything the queue shows, in a fixed number of queries:
-    the extension by Subquery, the question count by annotate, items and group assignments
-    prefetched; the appraised score is computed by `scoring` from the prefetched items (a score
-    is never stored before finalisation, so it cannot be read from a column)."""
+def queue_queryset(period, filters: QueueFilters):
+    """The period's submissions as the queue lists them (filters applied), with the extension by
+    Subquery, the question count by annotate and group assignments prefetched."""
     extension = Extension.objects.filter(period=OuterRef("period"), agency=OuterRef("agency"))
     qs = filters.apply(Submission.objects.filter(period=period))
-    qs = (
+    return (
         qs.select_related("agency__kind", "reviewer", "table", "period")
         .annotate(
             extension_until=Subquery(extension.values("new_deadline")[:1]),
-            question_count=Count(
-                "messages",
-                filter=Q(messages__kind="question", messages__is_internal=False),
-                distinct=True,
+            # A subquery, not a join: a join would group every submission of the period
+            # before the page is cut.
+            question_count=Coalesce(
+                Subquery(
+                    Message.objects.filter(
+                        submission=OuterRef("pk"), kind="question", is_internal=False
+                    )
+                    .order_by()
+                    .values("submission")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
             ),
         )
         .prefetch_related(
@@ -129,20 +138,34 @@ def queue_rows(period, filters: QueueFilters) -> list[Submission]:
                 queryset=Assignment.objects.select_related("reviewer", "group").order_by(
                     "group__order"
                 ),
-            ),
-            Prefetch("items", queryset=ItemScore.objects.select_related("criterion")),
+            )
         )
-        .order_by("agency__kind__order", "agency__order", "agency__name")
+        .order_by("agency__kind__order", "agency__order", "agency__name", "pk")
     )
-    rows = list(qs)
+
+
+def with_appraised(period, rows: list[Submission]) -> list[Submission]:
+    """Set `appraised` on the rows under appraisal, scored by `scoring` from their items (a score
+    is never stored before finalisation, so it cannot be read from a column). Only those rows'
+    items are loaded, in one query."""
+    under_review = [row for row in rows if row.status in APPRAISED_STATUSES]
+    items: dict[int, list] = {}
+    if under_review:
+        for item in ItemScore.objects.filter(submission__in=under_review).select_related(
+            "criterion"
+        ):
+            items.setdefault(item.submission_id, []).append(item)
     criteria_by_table: dict[int, list] = {}
-    for criterion in Criterion.objects.filter(table__period=period).select_related("parent"):
-        criteria_by_table.setdefault(criterion.table_id, []).append(criterion)
+    if under_review:
+        for criterion in Criterion.objects.filter(
+            table_id__in={row.table_id for row in under_review}
+        ).select_related("parent"):
+            criteria_by_table.setdefault(criterion.table_id, []).append(criterion)
     for row in rows:
         row.appraised = None
         if row.status in APPRAISED_STATUSES:
             criteria = sorted(criteria_by_table.get(row.table_id, []), key=lambda c: c.order)
-            row.appraised = scores.appraised_result(row, criteria, list(row.items.all()))
+            row.appraised = scores.appraised_result(row, criteria, items.get(row.pk, []))
     return rows
 
 
@@ -151,9 +174,9 @@ def review_queue(request, code):
     _require_department(request.user)
     period = get_object_or_404(Period, code=code)
     filters = QueueFilters.from_request(request.GET)
-    rows = queue_rows(period, filters)
     counts = dict(
         Submission.objects.filter(period=period)
+        .order_by()
         .values_list("status")
         .annotate(n=Count("id"))
         .values_list("status", "n")
@@ -166,19 +189,28 @@ def review_queue(request, code):
     if filters.q:
         not_started = not_started.filter(name__icontains=filters.q)
     show_not_started = not (filters.status or filters.reviewer or filters.late)
+    lists = [queue_queryset(period, filters)]
+    if show_not_started:
+        lists.append(
+            not_started.select_related("kind").order_by("kind__order", "order", "name", "pk")
+        )
+    # Submissions first, then the agencies that have not started, one page at a time.
+    page = paginate(request, Chain(*lists))
+    rows = [row for row in page if isinstance(row, Submission)]
     return render(
         request,
         "assessments/review/queue.html",
         {
             "period": period,
-            "rows": rows,
+            "rows": with_appraised(period, rows),
+            "page": page,
             "filters": filters,
             "status_counts": [(value, label, counts.get(value, 0)) for value, label in S.choices],
             "total": sum(counts.values()),
             "kinds": AgencyKind.objects.filter(tables__period=period).order_by("order"),
             "reviewers": _reviewers(),
             "statuses": S.choices,
-            "not_started": list(not_started.select_related("kind")) if show_not_started else [],
+            "not_started": [row for row in page if isinstance(row, Agency)],
             "can_assign": request.user.role == Role.LEAD,
         },
     )

@@ -114,9 +114,11 @@ def test_the_queue_lists_agencies_that_have_not_started(client_for, period, revi
 
 
 def _queue_queries(django_assert_num_queries, client, period):
-    # session, user, period, submissions, assignments, items, criteria, counts, reviewers,
-    # the user's agency and unread notifications (base layout), not started, kinds
-    with django_assert_num_queries(13):
+    # session, user, period, counts, the page's length (submissions, not started), the page's
+    # submissions, their assignments, items and criteria of those under appraisal, the page's
+    # not-started agencies, reviewers, the user's agency and unread notifications (base layout),
+    # kinds
+    with django_assert_num_queries(15):
         assert _queue(client, period).status_code == 200
 
 
