@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from assessments import audit
 from assessments.criteria_io import dump_table, load_table
-from assessments.enums import PERIOD_OPEN_FOR_SUBMISSION, PeriodStatus, SubmissionStatus
+from assessments.enums import (
+    PERIOD_OPEN_FOR_SUBMISSION,
+    AuditAction,
+    PeriodStatus,
+    SubmissionStatus,
+)
 from assessments.models import Agency, Extension, Period, ReminderLog, Submission
 from assessments.notifications import agency_officers, notify
 
@@ -58,7 +63,7 @@ def create_period(*, actor, copy_from: Period | None = None, **values) -> Period
     audit.record(
         actor=actor,
         period=period,
-        action="create_period",
+        action=AuditAction.CREATE_PERIOD,
         target=period.code,
         new=period.title,
         reason=f"Sao chép từ kỳ “{copy_from}”" if copy_from else "",
@@ -69,7 +74,7 @@ def create_period(*, actor, copy_from: Period | None = None, **values) -> Period
             audit.record(
                 actor=actor,
                 period=period,
-                action="copy_table",
+                action=AuditAction.COPY_TABLE,
                 target=copied.label,
                 new=copied.title,
                 reason=f"Sao chép từ kỳ “{copy_from}”",
@@ -92,7 +97,7 @@ def update_period(period: Period, *, actor, **values) -> list[str]:
         audit.record(
             actor=actor,
             period=period,
-            action="update_period",
+            action=AuditAction.UPDATE_PERIOD,
             target=period.code,
             field=name,
             old=_shown(old),
@@ -149,7 +154,7 @@ def grant_extension(period: Period, agency: Agency, *, new_deadline: dt.date, re
     audit.record(
         actor=actor,
         period=period,
-        action="grant_extension",
+        action=AuditAction.GRANT_EXTENSION,
         target=agency.name,
         field="new_deadline",
         old=_shown(old),
@@ -174,7 +179,7 @@ def remove_extension(extension: Extension, *, actor, reason: str) -> None:
     audit.record(
         actor=actor,
         period=extension.period,
-        action="remove_extension",
+        action=AuditAction.REMOVE_EXTENSION,
         target=extension.agency.name,
         field="new_deadline",
         old=_shown(extension.new_deadline),
@@ -260,7 +265,11 @@ def _send(period: Period, row: dict, *, key: str, actor) -> bool:
             url=reverse("assessments:agency_period", args=[period.code]),
         )
         audit.record(
-            actor=actor, period=period, action="send_reminder", target=agency.name, new=key
+            actor=actor,
+            period=period,
+            action=AuditAction.SEND_REMINDER,
+            target=agency.name,
+            new=key,
         )
     return True
 

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse_lazy
 from django.views.decorators.http import require_POST
 
-from assessments import accounts, imports, periods, workflow
+from assessments import accounts, history, imports, periods, workflow
 from assessments.criteria_io import CriteriaImportError
 from assessments.enums import PeriodStatus
 from assessments.exports.agencies_xlsx import AccountsExport, AgenciesExport
@@ -43,18 +43,6 @@ PERIOD_ACTIONS = {
     "archive_period": "Đưa vào lưu trữ",
 }
 LIST_LIMIT = 200
-# How the period's audit rows read on its page.
-ACTION_LABELS = {
-    "create_period": "Tạo kỳ đánh giá",
-    "copy_table": "Sao chép bảng tiêu chí",
-    "update_period": "Sửa thông tin kỳ",
-    "import_table": "Nhập bảng tiêu chí từ Excel",
-    "replace_table": "Thay thế bảng tiêu chí từ Excel",
-    "grant_extension": "Gia hạn",
-    "remove_extension": "Hủy gia hạn",
-    "send_reminder": "Gửi nhắc việc",
-    **{name: label for name, label in PERIOD_ACTIONS.items()},
-}
 
 
 def admin_required(view):
@@ -163,12 +151,7 @@ def period_detail(request, code):
         "tables": tables,
         "actions": sources,
         "upload_form": CriteriaUploadForm(),
-        "audit_entries": [
-            (entry, ACTION_LABELS.get(entry.action, entry.action))
-            for entry in period.audit_entries.filter(submission__isnull=True)
-            .select_related("actor")
-            .order_by("-at", "-id")[:30]
-        ],
+        "audit_entries": history.period_log(period),
     }
     return render(request, "assessments/administration/period_detail.html", context)
 
