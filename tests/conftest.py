@@ -16,9 +16,20 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The reference agency kinds and agencies are loaded once per session, outside any test's
+    transaction: every test rolls back to them."""
+    with django_db_blocker.unblock():
+        load_reference_agencies()
+
+
 @pytest.fixture
 def reference(db):
-    load_reference_agencies()
+    """The reference agencies. A transactional (browser) test empties the database when it
+    ends; the next test that needs them loads them again."""
+    if not Agency.objects.filter(code="so-thong-tin-truyen-thong").exists():
+        load_reference_agencies()
 
 
 @pytest.fixture
