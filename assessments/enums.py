@@ -137,4 +137,3 @@ class AuditAction(models.TextChoices):
     CREATE_ACCOUNT = "create_account", _("Tạo tài khoản")
     UPDATE_ACCOUNT = "update_account", _("Sửa tài khoản")
     SEND_PASSWORD_LINK = "send_password_link", _("Gửi liên kết đặt mật khẩu")
-
