@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments import accounts, history, imports, periods, workflow
@@ -29,6 +30,7 @@ from assessments.forms.administration import (
     ExtensionForm,
     NewPeriodForm,
     PeriodForm,
+    PeriodStatusForm,
     PortalSetPasswordForm,
     ReasonForm,
     WorkbookForm,
@@ -152,6 +154,13 @@ def period_detail(request, code):
         "actions": sources,
         "upload_form": CriteriaUploadForm(),
         "audit_entries": history.period_log(period),
+        "deadline_passed": timezone.now() >= period.deadline_ends_at,
+        # Before opening, the administrator reads what a copied table still says of past years.
+        "other_year_texts": (
+            periods.texts_naming_other_years(period)
+            if period.status == PeriodStatus.PREPARING
+            else []
+        ),
     }
     return render(request, "assessments/administration/period_detail.html", context)
 
@@ -178,14 +187,22 @@ def period_edit(request, code):
 @require_POST
 def period_status(request, code):
     period = get_object_or_404(Period, code=code)
-    name = request.POST.get("action", "")
-    if name not in PERIOD_ACTIONS:
+    form = PeriodStatusForm(request.POST, actions=PERIOD_ACTIONS)
+    if not form.is_valid():
         raise Http404
+    name = form.cleaned_data["action"]
     try:
-        period = workflow.change_period_status(
-            period, name, actor=request.user, reason=request.POST.get("reason", "")
-        )
-    except workflow.WorkflowError as error:
+        if name == "open_period":
+            period = periods.open_period(
+                period,
+                actor=request.user,
+                confirm_past_deadline=form.cleaned_data["confirm_past_deadline"],
+            )
+        else:
+            period = workflow.change_period_status(
+                period, name, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+    except (workflow.WorkflowError, periods.AdministrationError) as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -307,7 +324,9 @@ def reminders(request, code):
             if skipped:
                 names = ", ".join(str(agency) for agency in skipped)
                 messages.warning(
-                    request, f"Không gửi lại cho (đã nhắc hôm nay hoặc đã nộp): {names}."
+                    request,
+                    "Không gửi cho (đã nhắc hôm nay, đã nộp, hoặc đã quá hạn mà không được "
+                    f"gia hạn): {names}.",
                 )
         return redirect("assessments:admin_reminders", period.code)
     rows = periods.agency_progress(period)
