@@ -15,6 +15,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from assessments import audit
+from assessments.enums import AuditAction
 from assessments.models import Agency, AgencyKind, User
 
 AGENCY_FIELDS = ("code", "name", "short_name", "kind", "email", "order", "is_active")
@@ -55,7 +56,7 @@ def _save_changes(obj, values: dict, *, actor, action: str, target: str) -> list
 @transaction.atomic
 def save_agency_kind(kind: AgencyKind, *, actor, **values) -> list[str]:
     """Create (kind without pk) or change an agency kind; audit rows. Returns changed fields."""
-    action = "create_agency_kind" if kind.pk is None else "update_agency_kind"
+    action = AuditAction.CREATE_AGENCY_KIND if kind.pk is None else AuditAction.UPDATE_AGENCY_KIND
     return _save_changes(
         kind, values, actor=actor, action=action, target=values.get("name", kind.name)
     )
@@ -66,7 +67,7 @@ def save_agency(agency: Agency, *, actor, **values) -> list[str]:
     """Create (agency without pk) or change an agency; deactivating is a change like any other
     (an agency is never deleted: its submissions and results stay). Audit rows. Returns the
     changed fields."""
-    action = "create_agency" if agency.pk is None else "update_agency"
+    action = AuditAction.CREATE_AGENCY if agency.pk is None else AuditAction.UPDATE_AGENCY
     return _save_changes(
         agency, values, actor=actor, action=action, target=values.get("name", agency.name)
     )
@@ -101,7 +102,9 @@ def send_password_link(user: User, *, actor) -> None:
             fail_silently=True,
         )
     )
-    audit.record(actor=actor, action="send_password_link", target=user.username, new=user.email)
+    audit.record(
+        actor=actor, action=AuditAction.SEND_PASSWORD_LINK, target=user.username, new=user.email
+    )
 
 
 @transaction.atomic
@@ -113,7 +116,10 @@ def create_account(*, actor, **values) -> User:
     user.full_clean(exclude=["password"])
     user.save()
     audit.record(
-        actor=actor, action="create_account", target=user.username, new=user.get_role_display()
+        actor=actor,
+        action=AuditAction.CREATE_ACCOUNT,
+        target=user.username,
+        new=user.get_role_display(),
     )
     send_password_link(user, actor=actor)
     return user
@@ -123,4 +129,6 @@ def create_account(*, actor, **values) -> User:
 def update_account(user: User, *, actor, **values) -> list[str]:
     """Change an account's details, role, agency or active flag; one audit row per field."""
     values = {key: value for key, value in values.items() if key in USER_FIELDS}
-    return _save_changes(user, values, actor=actor, action="update_account", target=user.username)
+    return _save_changes(
+        user, values, actor=actor, action=AuditAction.UPDATE_ACCOUNT, target=user.username
+    )

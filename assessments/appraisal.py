@@ -15,7 +15,7 @@ from django.db import transaction
 
 from assessments import audit, permissions
 from assessments.display import describe_inputs
-from assessments.enums import AgencyResponse, MessageKind, Role, SubmissionStatus
+from assessments.enums import AgencyResponse, AuditAction, MessageKind, Role, SubmissionStatus
 from assessments.models import Assignment, ItemScore, Message, Submission, User
 from assessments.workflow import CONFLICT_MESSAGE, ConflictError, WorkflowError
 from scoring import InvalidInput, format_points, parse_decimal, score_item
@@ -185,7 +185,12 @@ def correct_inputs(
         locked.reviewer_not_applicable = None if not locked.not_applicable else False
         locked.reviewer_reason = reason
         return _save_review(
-            submission, locked, before, actor=actor, action="correct_inputs", reason=reason
+            submission,
+            locked,
+            before,
+            actor=actor,
+            action=AuditAction.CORRECT_INPUTS,
+            reason=reason,
         )
 
 
@@ -224,7 +229,12 @@ def override_points(
         locked.reviewer_not_applicable = None if not locked.not_applicable else False
         locked.reviewer_reason = reason
         return _save_review(
-            submission, locked, before, actor=actor, action="override_points", reason=reason
+            submission,
+            locked,
+            before,
+            actor=actor,
+            action=AuditAction.OVERRIDE_POINTS,
+            reason=reason,
         )
 
 
@@ -251,7 +261,12 @@ def mark_not_applicable(item: ItemScore, *, actor, reason: str, expected_version
         locked.reviewer_not_applicable = True
         locked.reviewer_reason = reason
         return _save_review(
-            submission, locked, before, actor=actor, action="mark_not_applicable", reason=reason
+            submission,
+            locked,
+            before,
+            actor=actor,
+            action=AuditAction.MARK_NOT_APPLICABLE,
+            reason=reason,
         )
 
 
@@ -268,7 +283,12 @@ def keep_agency_result(item: ItemScore, *, actor, expected_version=None) -> Item
         locked.reviewer_not_applicable = None
         locked.reviewer_reason = ""
         return _save_review(
-            submission, locked, before, actor=actor, action="keep_agency_result", reason=""
+            submission,
+            locked,
+            before,
+            actor=actor,
+            action=AuditAction.KEEP_AGENCY_RESULT,
+            reason="",
         )
 
 
@@ -309,7 +329,7 @@ def ask_question(submission: Submission, *, actor, body: str, item=None) -> Mess
             actor=actor,
             submission=locked,
             period=locked.period,
-            action="ask_question",
+            action=AuditAction.ASK_QUESTION,
             target=item.criterion.code if item is not None else "",
             new=body,
         )
@@ -390,7 +410,7 @@ def respond_to_item(
                 actor=actor,
                 submission=submission,
                 period=submission.period,
-                action="respond",
+                action=AuditAction.RESPOND,
                 target=code,
                 field="agency_response",
                 old=labels.get(before[0], ""),
@@ -401,7 +421,7 @@ def respond_to_item(
                 actor=actor,
                 submission=submission,
                 period=submission.period,
-                action="respond",
+                action=AuditAction.RESPOND,
                 target=code,
                 field="agency_response_text",
                 old=before[1],
@@ -468,7 +488,7 @@ def assign_reviewer(submission: Submission, *, actor, reviewer: User | None, gro
             actor=actor,
             submission=locked,
             period=locked.period,
-            action="assign_reviewer",
+            action=AuditAction.ASSIGN_REVIEWER,
             target=target,
             field="reviewer",
             old=str(old) if old else "",

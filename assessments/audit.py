@@ -1,5 +1,6 @@
 """Writing the audit trail. Callers are domain functions, inside their transaction."""
 
+from assessments.enums import AuditAction
 from assessments.models import AuditEntry
 
 
@@ -14,7 +15,7 @@ def _text(value) -> str:
 def record(
     *,
     actor,
-    action: str,
+    action: AuditAction | str,
     submission=None,
     period=None,
     target: str = "",
@@ -24,7 +25,11 @@ def record(
     reason: str = "",
     is_internal: bool = False,
 ) -> AuditEntry:
-    """Append one audit row. Values are stored as text exactly as a person should read them."""
+    """Append one audit row. Values are stored as text exactly as a person should read them.
+
+    `action` is an AuditAction (a transition's name is accepted: they share the names); any
+    other value raises ValueError, so no history ever shows a code nobody can read."""
+    action = AuditAction(action)
     if submission is not None and period is None:
         period = submission.period_id and submission.period
     return AuditEntry.objects.create(

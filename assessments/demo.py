@@ -1,5 +1,6 @@
 """Reference data and demo content, idempotent: running it twice keeps what exists."""
 
+import contextlib
 import datetime as dt
 import os
 
@@ -142,6 +143,50 @@ def seed_reference() -> Period:
     return ensure_period_2022()
 
 
+# --- The replayed year's clock -----------------------------------------------------------------
+# A replay of 2022 must read as 2022 everywhere a date is shown: submission, appraisal, messages,
+# history, finalisation, publication (result sheets, public pages, open data). Every domain
+# function and every auto_now field asks django.utils.timezone.now(); during the replay that
+# answers the replayed instant, moved forward step by step. Only seed_demo replays, in its own
+# single-threaded process.
+
+
+class ReplayClock:
+    def __init__(self, start: dt.datetime):
+        self.instant = start
+
+    def __call__(self) -> dt.datetime:
+        return self.instant
+
+    def at(self, instant: dt.datetime) -> None:
+        self.instant = instant
+
+
+@contextlib.contextmanager
+def replay_clock(start: dt.datetime):
+    real_now = timezone.now
+    clock = ReplayClock(start)
+    timezone.now = clock
+    try:
+        yield clock
+    finally:
+        timezone.now = real_now
+
+
+def _local(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2022, month, day, hour, minute, tzinfo=LOCAL_TZ)
+
+
+# The 2022 calendar of the replay (the last extended deadline is 4/11/2022).
+REVIEW_STARTS = _local(11, 5, 8)
+RETURNED_ON = _local(11, 7, 9)
+ANSWERED_ON = _local(11, 9, 10)
+AGREED_ON = _local(11, 11, 14)
+FINALISED_ON = _local(11, 14, 9)
+PERIOD_FINALISED_ON = _local(11, 15, 16)
+PUBLISHED_ON = _local(11, 25, 8, 30)
+
+
 # --- 2022 results ------------------------------------------------------------------------------
 # The demo replays the 2022 cycle through the same domain functions a person triggers: officers
 # fill and submit, the reviewer appraises and asks for explanations, the lead finalises and
@@ -237,7 +282,7 @@ def _adjusted_inputs(item) -> dict:
     return inputs
 
 
-def _demo_submission(period, agency, *, reviewer, lead, index: int) -> None:
+def _demo_submission(period, agency, *, reviewer, lead, index: int, clock: ReplayClock) -> None:
     import random
 
     from assessments import appraisal, selfassessment, services, workflow
@@ -246,6 +291,8 @@ def _demo_submission(period, agency, *, reviewer, lead, index: int) -> None:
     # Deterministic demo data, not security: a seeded generator per agency.
     rng = random.Random(f"{period.code}:{agency.code}")  # noqa: S311
     quality = rng.uniform(0.35, 1.0)
+    step = dt.timedelta(minutes=index)
+    clock.at(_local(10, 10, 8) + step)
     officer = _officer_for(agency)
     submission = services.get_or_create_submission(agency, period)
     items = list(submission.items.select_related("criterion").order_by("criterion__order"))
@@ -302,10 +349,12 @@ def _demo_submission(period, agency, *, reviewer, lead, index: int) -> None:
         submitted_at = dt.datetime(
             2022, 10, rng.randint(18, 30), rng.randint(8, 16), tzinfo=LOCAL_TZ
         )
+    clock.at(submitted_at)
     submission = workflow.submit(submission, actor=officer, now=submitted_at)
 
     # Sở TT&TT never appraises itself through a reviewer of its own staff: the lead does.
     appraiser = lead if agency.pk == period.evaluating_agency_id else reviewer
+    clock.at(REVIEW_STARTS + step)
     submission = workflow.start_review(submission, actor=appraiser)
     items = list(submission.items.select_related("criterion").order_by("criterion__order"))
     ratio_items = [
@@ -327,6 +376,7 @@ def _demo_submission(period, agency, *, reviewer, lead, index: int) -> None:
             )
             adjusted.append(item)
     if adjusted and index % 2 == 0:
+        clock.at(RETURNED_ON + step)
         submission = workflow.return_for_explanation(
             submission,
             actor=appraiser,
@@ -336,6 +386,7 @@ def _demo_submission(period, agency, *, reviewer, lead, index: int) -> None:
             ),
             reply_by=dt.date(2022, 11, 10),
         )
+        clock.at(ANSWERED_ON + step)
         for item in adjusted:
             appraisal.respond_to_item(
                 item,
@@ -348,7 +399,9 @@ def _demo_submission(period, agency, *, reviewer, lead, index: int) -> None:
             actor=officer,
             message="Đơn vị đã rà soát và thống nhất số liệu điều chỉnh của Sở TT&TT.",
         )
+    clock.at(AGREED_ON + step)
     submission = workflow.accept(submission, actor=appraiser)
+    clock.at(FINALISED_ON + step)
     workflow.finalise(submission, actor=lead)
 
 
@@ -367,15 +420,17 @@ def ensure_results_2022(period: Period) -> bool:
         return False
     reviewer = User.objects.get(username="thamdinh")
     lead = User.objects.get(username="lanhdao")
-    started = timezone.now()
+    last_notice = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     # A replay of a past year: its e-mails would go to nobody, so they are not sent at all.
     dummy_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
-    with dummy_mail, transaction.atomic():
+    with dummy_mail, transaction.atomic(), replay_clock(_local(10, 1, 8)) as clock:
         agencies = Agency.objects.filter(is_active=True).select_related("kind")
         for index, agency in enumerate(agencies):
-            _demo_submission(period, agency, reviewer=reviewer, lead=lead, index=index)
+            _demo_submission(period, agency, reviewer=reviewer, lead=lead, index=index, clock=clock)
+        clock.at(PERIOD_FINALISED_ON)
         period = workflow.change_period_status(period, "finalise_period", actor=lead)
+        clock.at(PUBLISHED_ON)
         workflow.change_period_status(period, "publish_period", actor=lead)
         # Notices about a replayed year are history, not news for the demo users.
-        Notification.objects.filter(created_at__gte=started).update(read_at=timezone.now())
+        Notification.objects.filter(pk__gt=last_notice).update(read_at=timezone.now())
     return True

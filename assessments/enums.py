@@ -78,3 +78,62 @@ class MessageKind(models.TextChoices):
 
 class DocumentKind(models.TextChoices):
     CONSOLIDATED_REPORT = "consolidated_report", _("Báo cáo kết quả đánh giá gửi UBND tỉnh")
+
+
+class AuditAction(models.TextChoices):
+    """Every kind of audit row, one name each (verb_object), with how a person reads it in a
+    history or a log. Stored values are these names; never write an action that is not here."""
+
+    # A submission's status (workflow.TRANSITIONS uses the same names).
+    SUBMIT = "submit", _("Nộp hồ sơ")
+    WITHDRAW = "withdraw", _("Rút hồ sơ để sửa")
+    START_REVIEW = "start_review", _("Bắt đầu thẩm định")
+    RETURN_FOR_EXPLANATION = "return_for_explanation", _("Yêu cầu giải trình")
+    ANSWER = "answer", _("Gửi giải trình")
+    CONFIRM_RESULT = "confirm_result", _("Đơn vị thống nhất kết quả")
+    ACCEPT = "accept", _("Chấp nhận, thống nhất kết quả")
+    RECORD_DECISION = "record_decision", _("Lãnh đạo quyết định kết quả")
+    FINALISE = "finalise", _("Chốt kết quả")
+    REOPEN = "reopen", _("Mở lại để thẩm định")
+    # The self-assessment and its evidence.
+    UPDATE_SELF_ASSESSMENT = "update_self_assessment", _("Cập nhật phiếu tự đánh giá")
+    ADD_EVIDENCE = "add_evidence", _("Thêm tài liệu kiểm chứng")
+    UPDATE_EVIDENCE = "update_evidence", _("Sửa tài liệu kiểm chứng")
+    REMOVE_EVIDENCE = "remove_evidence", _("Xóa tài liệu kiểm chứng")
+    LINK_EVIDENCE = "link_evidence", _("Dùng tài liệu cho tiêu chí")
+    UNLINK_EVIDENCE = "unlink_evidence", _("Bỏ tài liệu khỏi tiêu chí")
+    # The appraisal and the exchange.
+    ASSIGN_REVIEWER = "assign_reviewer", _("Phân công thẩm định")
+    CORRECT_INPUTS = "correct_inputs", _("Sửa số liệu thẩm định")
+    OVERRIDE_POINTS = "override_points", _("Điều chỉnh trực tiếp điểm")
+    MARK_NOT_APPLICABLE = "mark_not_applicable", _("Xác định không áp dụng")
+    KEEP_AGENCY_RESULT = "keep_agency_result", _("Giữ nguyên kết quả tự đánh giá")
+    ASK_QUESTION = "ask_question", _("Đặt câu hỏi")
+    RESPOND = "respond", _("Trả lời tiêu chí")
+    # A period (workflow.PERIOD_TRANSITIONS uses the same names) and its set-up.
+    CREATE_PERIOD = "create_period", _("Tạo kỳ đánh giá")
+    UPDATE_PERIOD = "update_period", _("Sửa thông tin kỳ")
+    COPY_TABLE = "copy_table", _("Sao chép bảng tiêu chí")
+    IMPORT_TABLE = "import_table", _("Nhập bảng tiêu chí từ Excel")
+    REPLACE_TABLE = "replace_table", _("Thay thế bảng tiêu chí từ Excel")
+    OPEN_PERIOD = "open_period", _("Mở cho các cơ quan tự đánh giá")
+    CLOSE_SELF_ASSESSMENT = (
+        "close_self_assessment",
+        _("Kết thúc tự đánh giá, chuyển sang thẩm định"),
+    )
+    FINALISE_PERIOD = "finalise_period", _("Chốt kết quả kỳ đánh giá")
+    ISSUE_REPORT = "issue_report", _("Ban hành báo cáo kết quả đánh giá")
+    PUBLISH_PERIOD = "publish_period", _("Công bố kết quả")
+    UNPUBLISH_PERIOD = "unpublish_period", _("Hủy công bố kết quả")
+    ARCHIVE_PERIOD = "archive_period", _("Đưa vào lưu trữ")
+    GRANT_EXTENSION = "grant_extension", _("Gia hạn")
+    REMOVE_EXTENSION = "remove_extension", _("Hủy gia hạn")
+    SEND_REMINDER = "send_reminder", _("Gửi nhắc việc")
+    # Agencies and accounts.
+    CREATE_AGENCY_KIND = "create_agency_kind", _("Thêm loại cơ quan, đơn vị")
+    UPDATE_AGENCY_KIND = "update_agency_kind", _("Sửa loại cơ quan, đơn vị")
+    CREATE_AGENCY = "create_agency", _("Thêm cơ quan, đơn vị")
+    UPDATE_AGENCY = "update_agency", _("Sửa thông tin cơ quan, đơn vị")
+    CREATE_ACCOUNT = "create_account", _("Tạo tài khoản")
+    UPDATE_ACCOUNT = "update_account", _("Sửa tài khoản")
+    SEND_PASSWORD_LINK = "send_password_link", _("Gửi liên kết đặt mật khẩu")

@@ -4,36 +4,11 @@ filtered to what the reader may see."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from assessments import permissions
-from assessments.enums import MessageKind, SubmissionStatus
-from assessments.models import AuditEntry, Message
+from django.core.exceptions import FieldDoesNotExist
 
-ACTION_LABELS = {
-    "submit": "Nộp hồ sơ",
-    "withdraw": "Rút hồ sơ để sửa",
-    "start_review": "Bắt đầu thẩm định",
-    "return_for_explanation": "Yêu cầu giải trình",
-    "answer": "Gửi giải trình",
-    "confirm_result": "Đơn vị thống nhất kết quả",
-    "accept": "Chấp nhận, thống nhất kết quả",
-    "record_decision": "Lãnh đạo quyết định kết quả",
-    "finalise": "Chốt kết quả",
-    "reopen": "Mở lại để thẩm định",
-    "correct_inputs": "Sửa số liệu thẩm định",
-    "override_points": "Điều chỉnh trực tiếp điểm",
-    "mark_not_applicable": "Xác định không áp dụng",
-    "keep_agency_result": "Giữ nguyên kết quả tự đánh giá",
-    "ask_question": "Đặt câu hỏi",
-    "respond": "Trả lời tiêu chí",
-    "add_evidence": "Bổ sung tài liệu kiểm chứng",
-    "assign_reviewer": "Phân công thẩm định",
-    "self_assessment.update": "Cập nhật phiếu tự đánh giá",
-    "evidence.add": "Thêm tài liệu kiểm chứng",
-    "evidence.update": "Sửa tài liệu kiểm chứng",
-    "evidence.remove": "Xóa tài liệu kiểm chứng",
-    "evidence.link": "Dùng tài liệu cho tiêu chí",
-    "evidence.unlink": "Bỏ tài liệu khỏi tiêu chí",
-}
+from assessments import permissions
+from assessments.enums import AuditAction, MessageKind, SubmissionStatus
+from assessments.models import AuditEntry, Message, Period
 
 FIELD_LABELS = {
     "status": "Trạng thái",
@@ -51,7 +26,30 @@ FIELD_LABELS = {
     "explanation": "Giải trình cách tính điểm",
     "not_applicable": "Không áp dụng",
     "not_applicable_reason": "Lý do không áp dụng",
+    "new_deadline": "Hạn mới",
 }
+
+
+def action_label(action: str) -> str:
+    """How a person reads an audit action (the code itself only for a value no longer known)."""
+    try:
+        return str(AuditAction(action).label)
+    except ValueError:
+        return action
+
+
+def field_label(name: str) -> str:
+    """How a person reads the changed field of an audit row: the submission's fields above, a
+    period's by their verbose name."""
+    if not name:
+        return ""
+    if name in FIELD_LABELS:
+        return FIELD_LABELS[name]
+    try:
+        label = str(Period._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+    return label[:1].upper() + label[1:]
 
 
 @dataclass(frozen=True)
@@ -73,10 +71,20 @@ class HistoryEntry:
 # appraisal, or reopened), edits made after the last of them are the reviewer's work in progress
 # and stay inside the Department until sent, as on the exchange page.
 APPRAISAL_SENDING_ACTIONS = frozenset(
-    {"return_for_explanation", "accept", "record_decision", "finalise"}
+    {
+        AuditAction.RETURN_FOR_EXPLANATION,
+        AuditAction.ACCEPT,
+        AuditAction.RECORD_DECISION,
+        AuditAction.FINALISE,
+    }
 )
 APPRAISAL_EDIT_ACTIONS = frozenset(
-    {"correct_inputs", "override_points", "mark_not_applicable", "keep_agency_result"}
+    {
+        AuditAction.CORRECT_INPUTS,
+        AuditAction.OVERRIDE_POINTS,
+        AuditAction.MARK_NOT_APPLICABLE,
+        AuditAction.KEEP_AGENCY_RESULT,
+    }
 )
 
 
@@ -110,9 +118,9 @@ def history_for(user, submission) -> list[HistoryEntry]:
         HistoryEntry(
             at=entry.at,
             actor=entry.actor,
-            title=ACTION_LABELS.get(entry.action, entry.action),
+            title=action_label(entry.action),
             target=entry.target,
-            field=FIELD_LABELS.get(entry.field, entry.field),
+            field=field_label(entry.field),
             old=entry.old_value,
             new=entry.new_value,
             # The new reason is the value itself there; saying it twice reads badly.
@@ -121,7 +129,7 @@ def history_for(user, submission) -> list[HistoryEntry]:
         )
         for entry in entries
         # Questions are shown from their message (with the round), not twice.
-        if entry.action != "ask_question"
+        if entry.action != AuditAction.ASK_QUESTION
     ]
     # return_for_explanation, answer and record_decision keep their text both as the status
     # change's reason and as a submission-level message; show it once, with the status change.
@@ -142,3 +150,26 @@ def history_for(user, submission) -> list[HistoryEntry]:
         if message.item_id is not None or message.body not in transition_texts
     ]
     return sorted(result, key=lambda entry: entry.at)
+
+
+def period_log(period, *, limit: int = 30) -> list[HistoryEntry]:
+    """The period's own audit rows (set-up, status, reports, reminders), newest first, read in
+    Vietnamese with the same labels as a dossier's history."""
+    entries = (
+        period.audit_entries.filter(submission__isnull=True)
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
+    return [
+        HistoryEntry(
+            at=entry.at,
+            actor=entry.actor,
+            title=action_label(entry.action),
+            target=entry.target,
+            field=field_label(entry.field),
+            old=entry.old_value,
+            new=entry.new_value,
+            reason=entry.reason,
+        )
+        for entry in entries
+    ]

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from assessments import accounts, audit
 from assessments.criteria_io import CriteriaImportError, load_table
-from assessments.enums import Role
+from assessments.enums import AuditAction, Role
 from assessments.exports.base import FORMULA_PREFIXES
 from assessments.models import Agency, AgencyKind, User
 from assessments.models.criteria import RuleChoice
@@ -419,7 +419,7 @@ def import_criteria_workbook(content: bytes, period, kind, *, actor, filename: s
     audit.record(
         actor=actor,
         period=period,
-        action="replace_table" if replaced else "import_table",
+        action=AuditAction.REPLACE_TABLE if replaced else AuditAction.IMPORT_TABLE,
         target=table.label,
         new=f"{table.criteria.count()} dòng",
         reason=f"Nhập từ tệp {filename}" if filename else "",

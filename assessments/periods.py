@@ -2,15 +2,22 @@
 extensions and reminders. Every change writes an audit row in the same transaction."""
 
 import datetime as dt
+import json
+import re
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import audit
+from assessments import audit, workflow
 from assessments.criteria_io import dump_table, load_table
-from assessments.enums import PERIOD_OPEN_FOR_SUBMISSION, PeriodStatus, SubmissionStatus
-from assessments.models import Agency, Extension, Period, ReminderLog, Submission
+from assessments.enums import (
+    PERIOD_OPEN_FOR_SUBMISSION,
+    AuditAction,
+    PeriodStatus,
+    SubmissionStatus,
+)
+from assessments.models import Agency, Criterion, Extension, Period, ReminderLog, Submission
 from assessments.notifications import agency_officers, notify
 
 # Settings an administrator edits on a period; status is never one of them (workflow only).
@@ -58,7 +65,7 @@ def create_period(*, actor, copy_from: Period | None = None, **values) -> Period
     audit.record(
         actor=actor,
         period=period,
-        action="create_period",
+        action=AuditAction.CREATE_PERIOD,
         target=period.code,
         new=period.title,
         reason=f"Sao chép từ kỳ “{copy_from}”" if copy_from else "",
@@ -66,15 +73,114 @@ def create_period(*, actor, copy_from: Period | None = None, **values) -> Period
     if copy_from is not None:
         for table in copy_from.tables.select_related("kind"):
             copied = load_table(dump_table(table), period, table.kind)
+            updated = _update_year(copied, copy_from.year, period.year)
+            reason = f"Sao chép từ kỳ “{copy_from}”"
+            if updated:
+                reason += (
+                    f"; đổi “năm {copy_from.year}” thành “năm {period.year}” ở {updated} nội dung"
+                )
             audit.record(
                 actor=actor,
                 period=period,
-                action="copy_table",
+                action=AuditAction.COPY_TABLE,
                 target=copied.label,
                 new=copied.title,
-                reason=f"Sao chép từ kỳ “{copy_from}”",
+                reason=reason,
             )
     return period
+
+
+# Texts of a criterion a person reads, in the order the list of leftovers shows them.
+CRITERION_TEXTS = {
+    "title": "nội dung",
+    "guidance": "hướng dẫn chấm",
+    "evidence_expected": "tài liệu kiểm chứng",
+}
+
+
+def _update_year(table, old_year: int, new_year: int) -> int:
+    """In a copied table, “năm <old year>” becomes “năm <new year>” in the table's title and
+    its criteria's texts. Nothing else is touched: “16/2022/QĐ-UBND” or “ngày 22/8/2022” name a
+    document or a day and must be read by a person (see texts_naming_other_years). Returns
+    the number of texts changed."""
+    if old_year == new_year:
+        return 0
+    pattern = re.compile(rf"\bnăm {old_year}\b")
+    replacement = f"năm {new_year}"
+    changed = 0
+    new_title = pattern.sub(replacement, table.title)
+    if new_title != table.title:
+        table.title = new_title
+        table.save(update_fields=["title"])
+        changed += 1
+    for criterion in table.criteria.all():
+        fields = []
+        for name in CRITERION_TEXTS:
+            new = pattern.sub(replacement, getattr(criterion, name))
+            if new != getattr(criterion, name):
+                setattr(criterion, name, new)
+                fields.append(name)
+        if fields:
+            criterion.save(update_fields=fields)
+            changed += len(fields)
+    return changed
+
+
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    left, right = max(0, start - 40), min(len(text), end + 40)
+    return ("…" if left else "") + text[left:right].strip() + ("…" if right < len(text) else "")
+
+
+def texts_naming_other_years(period: Period) -> list[dict]:
+    """Every text of the period's criteria tables that names a year other than the period's
+    (a copied table's dates, decision numbers, plans of last year), for the administrator to
+    read before opening the period: [{"where", "excerpt"}], in table and criterion order."""
+    found = []
+    year = str(period.year)
+
+    def scan(where: str, text: str) -> None:
+        for match in YEAR.finditer(text):
+            # A number far from the period's year (“Công văn 2083/STTTT”) is not a year.
+            if match.group() != year and abs(int(match.group()) - period.year) <= 30:
+                found.append({"where": where, "excerpt": _excerpt(text, *match.span())})
+                return  # one line per text is enough to send the reader there
+
+    for table in period.tables.select_related("kind").order_by("kind__order"):
+        scan(f"{table.label}: tên bảng", table.title)
+        scan(f"{table.label}: nguồn", table.source)
+    criteria = (
+        Criterion.objects.filter(table__period=period)
+        .select_related("table")
+        .order_by("table__kind__order", "order")
+    )
+    for criterion in criteria:
+        where = f"{criterion.table.label}, tiêu chí {criterion.code}"
+        for name, label in CRITERION_TEXTS.items():
+            scan(f"{where}: {label}", getattr(criterion, name))
+        if criterion.params:
+            scan(
+                f"{where}: tham số chấm điểm",
+                json.dumps(criterion.params, ensure_ascii=False),
+            )
+    return found
+
+
+def open_period(period: Period, *, actor, confirm_past_deadline: bool = False) -> Period:
+    """Open the period for self-assessment (workflow.change_period_status “open_period”).
+
+    Rule: when the common self-assessment deadline has already passed, the administrator must
+    confirm explicitly; otherwise agencies would find a period they can no longer submit to."""
+    if timezone.now() >= period.deadline_ends_at and not confirm_past_deadline:
+        raise AdministrationError(
+            f"Hạn gửi kết quả tự đánh giá của kỳ (hết ngày "
+            f"{period.self_assessment_deadline:%d/%m/%Y}) đã qua: các cơ quan sẽ không nộp "
+            "được hồ sơ. Hãy sửa thời hạn của kỳ, hoặc đánh dấu “Vẫn mở kỳ dù hạn đã qua” "
+            "để xác nhận."
+        )
+    return workflow.change_period_status(period, "open_period", actor=actor)
 
 
 @transaction.atomic
@@ -92,7 +198,7 @@ def update_period(period: Period, *, actor, **values) -> list[str]:
         audit.record(
             actor=actor,
             period=period,
-            action="update_period",
+            action=AuditAction.UPDATE_PERIOD,
             target=period.code,
             field=name,
             old=_shown(old),
@@ -149,7 +255,7 @@ def grant_extension(period: Period, agency: Agency, *, new_deadline: dt.date, re
     audit.record(
         actor=actor,
         period=period,
-        action="grant_extension",
+        action=AuditAction.GRANT_EXTENSION,
         target=agency.name,
         field="new_deadline",
         old=_shown(old),
@@ -174,7 +280,7 @@ def remove_extension(extension: Extension, *, actor, reason: str) -> None:
     audit.record(
         actor=actor,
         period=extension.period,
-        action="remove_extension",
+        action=AuditAction.REMOVE_EXTENSION,
         target=extension.agency.name,
         field="new_deadline",
         old=_shown(extension.new_deadline),
@@ -205,9 +311,11 @@ def expected_agencies(period: Period):
     )
 
 
-def agency_progress(period: Period) -> list[dict]:
+def agency_progress(period: Period, *, today: dt.date | None = None) -> list[dict]:
     """One row per expected agency: its submission (if any), its extension (if any), its
-    deadline, and the bucket not_started / draft / submitted. Three queries, whatever the size."""
+    deadline, the bucket not_started / draft / submitted, and whether a reminder may still be
+    sent (reminder_due). Three queries, whatever the size."""
+    today = today or timezone.localdate()
     agencies = list(expected_agencies(period))
     submissions = {
         s.agency_id: s for s in Submission.objects.filter(period=period).only("agency", "status")
@@ -223,6 +331,7 @@ def agency_progress(period: Period) -> list[dict]:
         else:
             state = SUBMITTED
         extension = extensions.get(agency.pk)
+        deadline = effective_deadline(period, extension)
         rows.append(
             {
                 "agency": agency,
@@ -230,7 +339,9 @@ def agency_progress(period: Period) -> list[dict]:
                 "state": state,
                 "state_label": PROGRESS_LABELS[state],
                 "extension": extension,
-                "deadline": effective_deadline(period, extension),
+                "deadline": deadline,
+                "is_overdue": state != SUBMITTED and deadline < today,
+                "reminder_due": state != SUBMITTED and deadline >= today,
             }
         )
     return rows
@@ -260,15 +371,21 @@ def _send(period: Period, row: dict, *, key: str, actor) -> bool:
             url=reverse("assessments:agency_period", args=[period.code]),
         )
         audit.record(
-            actor=actor, period=period, action="send_reminder", target=agency.name, new=key
+            actor=actor,
+            period=period,
+            action=AuditAction.SEND_REMINDER,
+            target=agency.name,
+            new=key,
         )
     return True
 
 
 def send_reminders(period: Period, agency_ids, *, actor, today: dt.date | None = None) -> tuple:
     """Remind the chosen agencies that have not submitted (one manual reminder per agency per
-    day), only while the period is open for submission. Returns (sent, skipped) agency lists: skipped were already reminded today or have
-    already submitted."""
+    day), only while the period is open for submission and only before the agency's own deadline
+    (its extension's, if any): after it, a reminder would ask for what can no longer be done.
+    Returns (sent, skipped) agency lists: skipped were already reminded today, have already
+    submitted, or are past their deadline without an extension that covers today."""
     if period.status not in PERIOD_OPEN_FOR_SUBMISSION:
         raise AdministrationError(
             "Kỳ đánh giá không mở cho các cơ quan tự đánh giá; không gửi nhắc việc."
@@ -276,10 +393,10 @@ def send_reminders(period: Period, agency_ids, *, actor, today: dt.date | None =
     today = today or timezone.localdate()
     wanted = {int(pk) for pk in agency_ids}
     sent, skipped = [], []
-    for row in agency_progress(period):
+    for row in agency_progress(period, today=today):
         if row["agency"].pk not in wanted:
             continue
-        if row["state"] == SUBMITTED:
+        if not row["reminder_due"]:
             skipped.append(row["agency"])
             continue
         key = f"thu-cong-{today:%Y%m%d}"
@@ -296,8 +413,8 @@ def send_due_reminders(period: Period, days_before, *, today: dt.date | None = N
     if period.status != PeriodStatus.SELF_ASSESSMENT:
         return []
     sent = []
-    for row in agency_progress(period):
-        if row["state"] == SUBMITTED:
+    for row in agency_progress(period, today=today):
+        if not row["reminder_due"]:
             continue
         days = (row["deadline"] - today).days
         if days in set(days_before):

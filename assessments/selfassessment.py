@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from assessments import audit, scores
 from assessments.display import describe_inputs
+from assessments.enums import AuditAction
 from assessments.models import Evidence, ItemScore, Submission
 from assessments.permissions import can_answer, can_edit_self_assessment
 from assessments.uploads import check_upload
@@ -133,7 +134,7 @@ def _audit_item(actor, submission, item, name, old, new):
     audit.record(
         actor=actor,
         submission=submission,
-        action="self_assessment.update",
+        action=AuditAction.UPDATE_SELF_ASSESSMENT,
         target=item.criterion.code,
         field=name,
         old=old,
@@ -278,7 +279,7 @@ def add_evidence(submission, *, actor, items, upload=None, **fields) -> Evidence
         audit.record(
             actor=actor,
             submission=submission,
-            action="evidence.add",
+            action=AuditAction.ADD_EVIDENCE,
             target=", ".join(item.criterion.code for item in items),
             field="evidence",
             new=str(evidence),
@@ -308,7 +309,7 @@ def update_evidence(evidence: Evidence, *, actor, **fields) -> list[str]:
                 audit.record(
                     actor=actor,
                     submission=submission,
-                    action="evidence.update",
+                    action=AuditAction.UPDATE_EVIDENCE,
                     target=codes,
                     field=EVIDENCE_LABELS[name],
                     old=_evidence_text(name, old),
@@ -338,7 +339,7 @@ def remove_evidence(evidence: Evidence, *, actor) -> None:
         audit.record(
             actor=actor,
             submission=submission,
-            action="evidence.remove",
+            action=AuditAction.REMOVE_EVIDENCE,
             target=", ".join(evidence.items.values_list("criterion__code", flat=True)),
             field="evidence",
             old=str(evidence),
@@ -364,7 +365,7 @@ def link_evidence(evidence: Evidence, item: ItemScore, *, actor) -> bool:
         audit.record(
             actor=actor,
             submission=submission,
-            action="evidence.link",
+            action=AuditAction.LINK_EVIDENCE,
             target=item.criterion.code,
             field="evidence",
             new=str(evidence),
@@ -386,7 +387,7 @@ def unlink_evidence(evidence: Evidence, item: ItemScore, *, actor) -> None:
         audit.record(
             actor=actor,
             submission=submission,
-            action="evidence.unlink",
+            action=AuditAction.UNLINK_EVIDENCE,
             target=item.criterion.code,
             field="evidence",
             old=str(evidence),

@@ -16,9 +16,20 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The reference agency kinds and agencies are loaded once per session, outside any test's
+    transaction: every test rolls back to them."""
+    with django_db_blocker.unblock():
+        load_reference_agencies()
+
+
 @pytest.fixture
 def reference(db):
-    load_reference_agencies()
+    """The reference agencies. A transactional (browser) test empties the database when it
+    ends; the next test that needs them loads them again."""
+    if not Agency.objects.filter(code="so-thong-tin-truyen-thong").exists():
+        load_reference_agencies()
 
 
 @pytest.fixture
@@ -41,40 +52,65 @@ def period(reference):
     return make_period()
 
 
+# The named people: fixture name → (username, role, agency code, extra fields).
+NAMED_USERS = {
+    "officer_a": (
+        "canbo_a",
+        Role.OFFICER,
+        "so-tai-chinh",
+        {"first_name": "Lan", "last_name": "Nguyễn Thị"},
+    ),
+    "officer_b": ("canbo_b", Role.OFFICER, "huyen-trang-bom", {}),
+    "reviewer": ("thamdinh", Role.REVIEWER, "so-thong-tin-truyen-thong", {}),
+    "second_reviewer": ("thamdinh2", Role.REVIEWER, "so-thong-tin-truyen-thong", {}),
+    "lead": ("lanhdao", Role.LEAD, "so-thong-tin-truyen-thong", {}),
+    "administrator": ("quantri", Role.ADMIN, None, {}),
+    # The Department's own officer: Sở TT&TT self-assesses like every other agency.
+    "department_officer": ("canbo_stttt", Role.OFFICER, "so-thong-tin-truyen-thong", {}),
+}
+
+
+def make_named_user(name: str):
+    """Create one of NAMED_USERS (for fixtures of a wider scope than a test)."""
+    username, role, agency_code, extra = NAMED_USERS[name]
+    agency = Agency.objects.get(code=agency_code) if agency_code else None
+    return make_user(username, role=role, agency=agency, **extra)
+
+
 @pytest.fixture
 def officer_a(agency_a):
-    return make_user("canbo_a", agency=agency_a, first_name="Lan", last_name="Nguyễn Thị")
+    return make_named_user("officer_a")
 
 
 @pytest.fixture
 def officer_b(agency_b):
-    return make_user("canbo_b", agency=agency_b)
+    return make_named_user("officer_b")
 
 
 @pytest.fixture
 def reviewer(department):
-    return make_user("thamdinh", role=Role.REVIEWER, agency=department)
+    return make_named_user("reviewer")
 
 
 @pytest.fixture
 def second_reviewer(department):
-    return make_user("thamdinh2", role=Role.REVIEWER, agency=department)
+    return make_named_user("second_reviewer")
 
 
 @pytest.fixture
 def lead(department):
-    return make_user("lanhdao", role=Role.LEAD, agency=department)
+    return make_named_user("lead")
 
 
 @pytest.fixture
 def administrator(reference):
-    return make_user("quantri", role=Role.ADMIN)
+    return make_named_user("administrator")
 
 
 @pytest.fixture
 def department_officer(department):
     """The Department's own officer: Sở TT&TT self-assesses like every other agency."""
-    return make_user("canbo_stttt", agency=department)
+    return make_named_user("department_officer")
 
 
 def login(user) -> Client:

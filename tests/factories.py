@@ -1,5 +1,6 @@
 """Test data built through the same code the product uses (fixtures loader, services, workflow)."""
 
+import copy
 import datetime as dt
 from decimal import Decimal
 
@@ -8,7 +9,15 @@ from django.utils import timezone
 from assessments.criteria_io import load_fixture_table
 from assessments.demo import FIXTURE_TABLES
 from assessments.enums import PeriodStatus, Role
-from assessments.models import Agency, AgencyKind, Evidence, Period, User
+from assessments.models import (
+    Agency,
+    AgencyKind,
+    CriteriaTable,
+    Criterion,
+    Evidence,
+    Period,
+    User,
+)
 from assessments.services import get_or_create_submission
 
 PASSWORD = "Mat-khau-thu-nghiem-2022"
@@ -39,9 +48,70 @@ def make_period(
         status=status,
     )
     if tables:
-        for name in FIXTURE_TABLES:
-            load_fixture_table(name, period)
+        add_reference_tables(period)
     return period
+
+
+# The three 2022 tables as the product's loader stored them the first time in this session:
+# [(table field values, [criterion field values, …]), …]. Later periods get copies in four
+# bulk inserts instead of ~90 validated single inserts (tests/test_factories.py proves the copy
+# equals a fresh load).
+_REFERENCE_TABLES: list = []
+
+
+def _values(obj, *, skip) -> dict:
+    return {
+        field.attname: copy.deepcopy(getattr(obj, field.attname))
+        for field in obj._meta.concrete_fields
+        if field.attname not in skip
+    }
+
+
+def add_reference_tables(period) -> list:
+    """Give the period the three 2022 criteria tables (Phụ lục 1–3)."""
+    if not _REFERENCE_TABLES:
+        for name in FIXTURE_TABLES:
+            table = load_fixture_table(name, period)
+            criteria = table.criteria.order_by("order")
+            _REFERENCE_TABLES.append(
+                (
+                    {
+                        **_values(table, skip={"id", "period_id", "kind_id", "created_at"}),
+                        "kind_code": table.kind.code,
+                    },
+                    [_values(c, skip={"table_id"}) for c in criteria],
+                )
+            )
+        return list(period.tables.all())
+    tables = []
+    kinds = {kind.code: kind for kind in AgencyKind.objects.all()}
+    for table_values, rows in _REFERENCE_TABLES:
+        values = dict(table_values)
+        table = CriteriaTable.objects.create(
+            period=period, kind=kinds[values.pop("kind_code")], **values
+        )
+        new_ids: dict[int, int] = {}
+        pending = list(rows)
+        while pending:  # parents before their children, one insert per level
+            level = [
+                row for row in pending if row["parent_id"] is None or row["parent_id"] in new_ids
+            ]
+            if not level:
+                raise ValueError("Bảng tiêu chí mẫu có tiêu chí cha không tồn tại.")
+            pending = [row for row in pending if row not in level]
+            created = Criterion.objects.bulk_create(
+                Criterion(
+                    **{
+                        **{k: copy.deepcopy(v) for k, v in row.items() if k != "id"},
+                        "table_id": table.pk,
+                        "parent_id": new_ids.get(row["parent_id"]),
+                    }
+                )
+                for row in level
+            )
+            new_ids.update({row["id"]: obj.pk for row, obj in zip(level, created, strict=True)})
+        tables.append(table)
+    return tables
 
 
 def make_user(username, *, role=Role.OFFICER, agency=None, **extra) -> User:

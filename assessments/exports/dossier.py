@@ -85,9 +85,25 @@ def _agency_files(period, result: AgencyResult, loaded: _Loaded, folder: str):
     names = unique_names(
         [safe_filename(e.original_filename or PurePath(e.file.name).name) for e in files]
     )
+    missing = []
     for entry, name in zip(files, names, strict=True):
-        with entry.file.open("rb") as handle:
-            yield f"{folder}Tài liệu kiểm chứng/{name}", handle.read()
+        try:
+            with entry.file.open("rb") as handle:
+                data = handle.read()
+        except OSError:
+            # A file lost on disk (a restore without media, a disk fault) must not cost the
+            # auditor the whole dossier: the ZIP says which document is missing instead.
+            missing.append(f"- {name} ({entry.citation})")
+            continue
+        yield f"{folder}Tài liệu kiểm chứng/{name}", data
+    if missing:
+        note = (
+            "Các tệp tài liệu kiểm chứng sau không còn trên máy chủ nên không có trong hồ sơ này; "
+            "đề nghị liên hệ quản trị hệ thống để khôi phục từ bản sao lưu:\n"
+            + "\n".join(missing)
+            + "\n"
+        )
+        yield f"{folder}Tài liệu kiểm chứng/TỆP BỊ THIẾU.txt", note.encode("utf-8")
 
 
 def _zip(entries) -> bytes:

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from assessments import audit, charts
-from assessments.enums import DocumentKind, PeriodStatus
+from assessments.enums import AuditAction, DocumentKind, PeriodStatus
 from assessments.exports.base import PDF_CONTENT_TYPE, Export
 from assessments.exports.documents import DocumentHeader, date_text
 from assessments.exports.pdf import render_pdf
@@ -148,7 +148,7 @@ def issue_official_report(
             audit.record(
                 actor=actor,
                 period=period,
-                action="issue_report",
+                action=AuditAction.ISSUE_REPORT,
                 target=number.strip(),
                 field="sha256",
                 new=document.sha256,

@@ -189,6 +189,20 @@ class ReasonForm(RefuseControlCharacters, forms.Form):
     reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class PeriodStatusForm(forms.Form):
+    """A period move made on the period's page (the actions offered there)."""
+
+    action = forms.ChoiceField(choices=())
+    reason = forms.CharField(required=False)
+    confirm_past_deadline = forms.BooleanField(
+        label="Vẫn mở kỳ dù hạn tự đánh giá đã qua", required=False
+    )
+
+    def __init__(self, *args, actions: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = list(actions.items())
+
+
 class PortalSetPasswordForm(SetPasswordForm):
     """Django's form (password validators included) with Vietnamese labels."""
 

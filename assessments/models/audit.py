@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.enums import DocumentKind
+from assessments.enums import AuditAction, DocumentKind
 
 
 class AuditEntry(models.Model):
@@ -36,7 +36,7 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("lúc"), auto_now_add=True, db_index=True)
-    action = models.CharField(_("thao tác"), max_length=60)
+    action = models.CharField(_("thao tác"), max_length=60, choices=AuditAction.choices)
     target = models.CharField(
         _("đối tượng"), max_length=120, blank=True, help_text=_("Ví dụ: mã tiêu chí “II.1”.")
     )
@@ -53,7 +53,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["submission", "at"], name="audit_submission_at")]
 
     def __str__(self):
-        return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.target}"
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_action_display()} {self.target}"
 
 
 class Notification(models.Model):

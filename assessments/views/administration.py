@@ -14,9 +14,10 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assessments import accounts, imports, periods, workflow
+from assessments import accounts, history, imports, periods, workflow
 from assessments.criteria_io import CriteriaImportError
 from assessments.enums import PeriodStatus
 from assessments.exports.agencies_xlsx import AccountsExport, AgenciesExport
@@ -29,6 +30,7 @@ from assessments.forms.administration import (
     ExtensionForm,
     NewPeriodForm,
     PeriodForm,
+    PeriodStatusForm,
     PortalSetPasswordForm,
     ReasonForm,
     WorkbookForm,
@@ -44,18 +46,7 @@ PERIOD_ACTIONS = {
     "close_self_assessment": "Kết thúc tự đánh giá, chuyển sang thẩm định",
     "archive_period": "Đưa vào lưu trữ",
 }
-# How the period's audit rows read on its page.
-ACTION_LABELS = {
-    "create_period": "Tạo kỳ đánh giá",
-    "copy_table": "Sao chép bảng tiêu chí",
-    "update_period": "Sửa thông tin kỳ",
-    "import_table": "Nhập bảng tiêu chí từ Excel",
-    "replace_table": "Thay thế bảng tiêu chí từ Excel",
-    "grant_extension": "Gia hạn",
-    "remove_extension": "Hủy gia hạn",
-    "send_reminder": "Gửi nhắc việc",
-    **{name: label for name, label in PERIOD_ACTIONS.items()},
-}
+LIST_LIMIT = 200
 
 
 def admin_required(view):
@@ -164,12 +155,14 @@ def period_detail(request, code):
         "tables": tables,
         "actions": sources,
         "upload_form": CriteriaUploadForm(),
-        "audit_entries": [
-            (entry, ACTION_LABELS.get(entry.action, entry.action))
-            for entry in period.audit_entries.filter(submission__isnull=True)
-            .select_related("actor")
-            .order_by("-at", "-id")[:30]
-        ],
+        "audit_entries": history.period_log(period),
+        "deadline_passed": timezone.now() >= period.deadline_ends_at,
+        # Before opening, the administrator reads what a copied table still says of past years.
+        "other_year_texts": (
+            periods.texts_naming_other_years(period)
+            if period.status == PeriodStatus.PREPARING
+            else []
+        ),
     }
     return render(request, "assessments/administration/period_detail.html", context)
 
@@ -196,14 +189,22 @@ def period_edit(request, code):
 @require_POST
 def period_status(request, code):
     period = get_object_or_404(Period, code=code)
-    name = request.POST.get("action", "")
-    if name not in PERIOD_ACTIONS:
+    form = PeriodStatusForm(request.POST, actions=PERIOD_ACTIONS)
+    if not form.is_valid():
         raise Http404
+    name = form.cleaned_data["action"]
     try:
-        period = workflow.change_period_status(
-            period, name, actor=request.user, reason=request.POST.get("reason", "")
-        )
-    except workflow.WorkflowError as error:
+        if name == "open_period":
+            period = periods.open_period(
+                period,
+                actor=request.user,
+                confirm_past_deadline=form.cleaned_data["confirm_past_deadline"],
+            )
+        else:
+            period = workflow.change_period_status(
+                period, name, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+    except (workflow.WorkflowError, periods.AdministrationError) as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -327,7 +328,9 @@ def reminders(request, code):
             if skipped:
                 names = ", ".join(str(agency) for agency in skipped)
                 messages.warning(
-                    request, f"Không gửi lại cho (đã nhắc hôm nay hoặc đã nộp): {names}."
+                    request,
+                    "Không gửi cho (đã nhắc hôm nay, đã nộp, hoặc đã quá hạn mà không được "
+                    f"gia hạn): {names}.",
                 )
         return redirect("assessments:admin_reminders", period.code)
     rows = periods.agency_progress(period)

@@ -14,11 +14,11 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from assessments import appraisal, permissions, scores, workflow
 from assessments.enums import PeriodStatus, Role, SubmissionStatus
+from assessments.forms.review import ReturnForExplanationForm
 from assessments.history import history_for
 from assessments.models import (
     Agency,
@@ -474,13 +474,22 @@ def appraisal_action(request, pk, action):
     common = {"actor": request.user, "expected_version": data.get("expected_version")}
     try:
         if action == "return_for_explanation":
-            reply_by = None
-            if data.get("reply_by"):
-                reply_by = parse_date(data["reply_by"])
-                if reply_by is None:
-                    raise WorkflowError("Hạn trả lời không hợp lệ (định dạng ngày/tháng/năm).")
+            form = ReturnForExplanationForm(data)
+            if not form.is_valid():
+                # The date's error is shown under the date field, what was typed kept.
+                context = appraisal_context(
+                    request,
+                    submission,
+                    action_data={
+                        action: {**data.dict(), "reply_by_error": form.errors["reply_by"][0]}
+                    },
+                )
+                return render(request, "assessments/review/appraisal.html", context)
             workflow.return_for_explanation(
-                submission, message=data.get("message", ""), reply_by=reply_by, **common
+                submission,
+                message=form.cleaned_data["message"],
+                reply_by=form.cleaned_data["reply_by"],
+                **common,
             )
         elif action == "accept":
             workflow.accept(submission, message=data.get("message", "").strip(), **common)

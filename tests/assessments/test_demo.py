@@ -1,16 +1,51 @@
+"""seed_demo: reference data, demo accounts, the practice period and a replay of the 2022 cycle.
+
+The demo is seeded once for the whole module (the replay submits, appraises and finalises 39
+dossiers) and rolled back when the module ends; each test runs in its own savepoint on top."""
+
+import datetime as dt
+import json
 from collections import Counter
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
 
 from assessments.enums import PeriodStatus, SubmissionStatus
-from assessments.models import AuditEntry, ItemScore, Message, Period, Submission
+from assessments.models import (
+    Agency,
+    AuditEntry,
+    CriteriaTable,
+    Evidence,
+    ItemScore,
+    Message,
+    Notification,
+    Period,
+    Submission,
+    User,
+)
+from assessments.models.period import LOCAL_TZ
 
 
-@override_settings(DEBUG=True)
-def test_seed_demo_gives_2022_complete_published_results_once(db):
-    call_command("seed_demo")
-    period = Period.objects.get(code="2022")
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(DEBUG=True):
+            call_command("seed_demo")
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded(demo, db):
+    return Period.objects.get(code="2022")
+
+
+def test_seed_demo_gives_2022_complete_published_results(seeded):
+    period = seeded
     assert period.status == PeriodStatus.PUBLISHED
     submissions = Submission.objects.filter(period=period).select_related("agency__kind")
     assert submissions.count() == 39
@@ -23,7 +58,99 @@ def test_seed_demo_gives_2022_complete_published_results_once(db):
     own = submissions.get(agency__code="so-thong-tin-truyen-thong")
     starter = AuditEntry.objects.get(submission=own, action="start_review").actor
     assert starter.username == "lanhdao"
+
+
+@override_settings(DEBUG=True)
+def test_a_second_seed_changes_nothing_and_keeps_changed_passwords(seeded, capsys):
     counts = (AuditEntry.objects.count(), Message.objects.count())
+    user = User.objects.get(username="donvi1")
+    user.set_password("Mat-khau-moi-2022")
+    user.save()
+
     call_command("seed_demo")
+
+    out = capsys.readouterr().out
+    assert "donvi1" in out
     assert (AuditEntry.objects.count(), Message.objects.count()) == counts
-    assert Submission.objects.filter(period=period).count() == 39
+    assert Submission.objects.filter(period=seeded).count() == 39
+    assert Agency.objects.count() == 39
+    assert Period.objects.count() == 2
+    assert CriteriaTable.objects.count() == 6
+    assert User.objects.get(username="donvi1").check_password("Mat-khau-moi-2022")
+    demo_users = User.objects.exclude(username__startswith="canbo-")
+    assert {u.username: u.agency.name if u.agency else None for u in demo_users} == {
+        "donvi1": "Sở Tài chính",
+        "donvi2": "UBND huyện Trảng Bom",
+        "donvi3": "Đài Phát thanh – Truyền hình Đồng Nai",
+        "thamdinh": "Sở Thông tin và Truyền thông",
+        "lanhdao": "Sở Thông tin và Truyền thông",
+        "quantri": None,
+    }
+    # The other agencies' officers who submitted the demo 2022 results cannot log in.
+    officers = User.objects.filter(username__startswith="canbo-")
+    assert officers.count() == 36
+    assert not any(user.has_usable_password() for user in officers)
+    practice = Period.objects.get(code="thuc-hanh")
+    assert practice.status == "self_assessment"
+
+
+@override_settings(DEBUG=False)
+def test_seed_demo_refuses_demo_accounts_when_debug_is_off(seeded):
+    User.objects.filter(username="quantri").delete()
+    with pytest.raises(CommandError) as caught:
+        call_command("seed_demo")
+    assert "DEBUG đang tắt" in str(caught.value)
+    assert not User.objects.filter(username="quantri").exists()
+    call_command("seed_demo", "--force")
+    assert User.objects.filter(username="quantri").exists()
+
+
+# The replay of 2022 is dated 2022 ------------------------------------------------------------
+
+
+def _years(values) -> set[int]:
+    return {timezone.localtime(value).year for value in values}
+
+
+def test_every_date_of_the_2022_replay_is_in_2022(seeded):
+    submissions = Submission.objects.filter(period=seeded)
+
+    assert timezone.localtime(seeded.published_at) == dt.datetime(
+        2022, 11, 25, 8, 30, tzinfo=LOCAL_TZ
+    )
+    assert _years(submissions.values_list("submitted_at", flat=True)) == {2022}
+    assert _years(submissions.values_list("finalised_at", flat=True)) == {2022}
+    assert _years(submissions.values_list("created_at", flat=True)) == {2022}
+    assert _years(AuditEntry.objects.filter(period=seeded).values_list("at", flat=True)) == {2022}
+    assert _years(
+        Message.objects.filter(submission__period=seeded).values_list("created_at", flat=True)
+    ) == {2022}
+    assert _years(
+        Evidence.objects.filter(submission__period=seeded).values_list("created_at", flat=True)
+    ) == {2022}
+    assert _years(
+        Notification.objects.filter(submission__period=seeded).values_list("created_at", flat=True)
+    ) == {2022}
+
+
+def test_the_replay_runs_in_the_order_of_the_2022_calendar(seeded):
+    own = Submission.objects.get(period=seeded, agency__code="so-tai-chinh")
+    moves = list(
+        AuditEntry.objects.filter(submission=own, field="status").values_list("action", "at")
+    )
+
+    assert [action for action, _at in moves] == ["submit", "start_review", "accept", "finalise"]
+    assert [at for _action, at in moves] == sorted(at for _action, at in moves)
+    assert timezone.localtime(own.finalised_at).date() == dt.date(2022, 11, 14)
+    assert timezone.localtime(moves[0][1]) == timezone.localtime(own.submitted_at)
+
+
+def test_the_public_pages_and_open_data_show_2022_dates(seeded, client):
+    results = client.get(reverse("public:period_results", args=[2022])).content.decode()
+    data = json.loads(client.get(reverse("public:open_data_json", args=[2022])).content)
+    today = f"{timezone.localdate():%d/%m/%Y}"
+
+    assert "công bố ngày 25/11/2022" in results
+    assert today not in results
+    assert data["ky_danh_gia"]["ngay_cong_bo"] == "2022-11-25"
+    assert {row["ngay_chot"][:4] for row in data["ket_qua"]} == {"2022"}

@@ -5,6 +5,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -114,8 +115,9 @@ def test_matrix_sheet_has_final_and_self_points_per_criterion(three):
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_exports_read_the_database_in_a_fixed_number_of_queries(
-    count, period, reviewer, lead, django_assert_num_queries
+    count, period, reviewer, lead, django_assert_num_queries, settings
 ):
+    settings.PDF_LAYOUT = False  # queries are counted, not pages laid out
     period, _agencies = build_results(period, count=count, reviewer=reviewer, lead=lead)
     fresh = Period.objects.get(pk=period.pk)
     with django_assert_num_queries(6):
@@ -238,6 +240,34 @@ def test_agency_dossier_zip_lists_pdfs_and_evidence_with_readable_unique_names(t
     assert "Đề nghị đơn vị cho ý kiến về tiêu chí II.2." in thread
     assert "Đồng ý: Đơn vị thống nhất số liệu điều chỉnh." in thread
     assert "Số 45/KH-STC" in pdf_text(archive.read("1 - Báo cáo tự đánh giá.pdf"))
+
+
+def test_a_dossier_with_an_evidence_file_missing_on_disk_names_it_in_a_note(
+    three, lead, client_for, settings
+):
+    settings.PDF_LAYOUT = False  # the archive's list is under test, not the PDFs' pages
+    period, _agencies = three
+    submission = Submission.objects.get(period=period, agency__code="huyen-trang-bom")
+    kept = attach_file(submission, "Kế hoạch.pdf", b"%PDF-1 ke hoach")
+    lost = attach_file(submission, "Báo cáo.pdf", b"%PDF-1 bao cao")
+    lost.file.storage.delete(lost.file.name)
+
+    response = client_for(lead).get(
+        reverse("assessments:dossier", args=[period.code, "huyen-trang-bom"])
+    )
+
+    assert kept.file.storage.exists(kept.file.name)
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert archive.namelist()[3:] == [
+        "Tài liệu kiểm chứng/01 - Kế hoạch.pdf",
+        "Tài liệu kiểm chứng/TỆP BỊ THIẾU.txt",
+    ]
+    assert archive.read("Tài liệu kiểm chứng/TỆP BỊ THIẾU.txt").decode() == (
+        "Các tệp tài liệu kiểm chứng sau không còn trên máy chủ nên không có trong hồ sơ này; "
+        "đề nghị liên hệ quản trị hệ thống để khôi phục từ bản sao lưu:\n"
+        "- 02 - Báo cáo.pdf (ngày 01/05/2022 — Tệp đính kèm)\n"
+    )
 
 
 def test_period_dossier_has_a_folder_per_agency(period, reviewer, lead):

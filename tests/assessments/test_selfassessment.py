@@ -106,8 +106,8 @@ def test_save_item_recomputes_points_bumps_versions_and_audits(draft, officer_b)
     assert list(
         AuditEntry.objects.values_list("action", "target", "field", "old_value", "new_value")
     ) == [
-        ("self_assessment.update", "II.2", "inputs", "Chưa trả lời", "9/10 (90 %)"),
-        ("self_assessment.update", "II.2", "explanation", "", "Số liệu phần mềm"),
+        ("update_self_assessment", "II.2", "inputs", "Chưa trả lời", "9/10 (90 %)"),
+        ("update_self_assessment", "II.2", "explanation", "", "Số liệu phần mềm"),
     ]
 
 
@@ -176,7 +176,7 @@ def test_add_evidence_stores_file_under_random_name_with_hash(draft, officer_b):
         assert stored.read() == PDF
     assert evidence.sha256 == hashlib.sha256(PDF).hexdigest()
     assert sorted(evidence.items.values_list("criterion__code", flat=True)) == ["I.1", "I.2"]
-    assert AuditEntry.objects.get(action="evidence.add").target == "I.1, I.2"
+    assert AuditEntry.objects.get(action="add_evidence").target == "I.1, I.2"
 
 
 def test_add_evidence_refuses_a_disguised_file_and_stores_nothing(draft, officer_b):

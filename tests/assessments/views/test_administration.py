@@ -3,6 +3,7 @@ domain functions, leaves an audit row, and every mistake gets a Vietnamese messa
 
 import datetime as dt
 import io
+import json
 import re
 from decimal import Decimal
 
@@ -79,8 +80,20 @@ def test_a_new_year_copies_the_previous_periods_tables(admin_client, period, adm
     assert response.status_code == 302
     assert response["Location"] == reverse("assessments:admin_period", args=["2023"])
     assert new.status == PeriodStatus.PREPARING
-    old_tables = {t.kind.code: dump_table(t) for t in period.tables.all()}
+    old_tables = {
+        t.kind.code: json.loads(
+            json.dumps(dump_table(t), ensure_ascii=False).replace("năm 2022", "năm 2023")
+        )
+        for t in period.tables.all()
+    }
     assert {t.kind.code: dump_table(t) for t in new.tables.all()} == old_tables
+    # The copy's page lists what still names 2022 (dates, document numbers) to be read.
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Nội dung bảng tiêu chí còn nhắc năm khác năm 2023" in page
+    assert (
+        "<strong>Phụ lục 1, tiêu chí I.1: tham số chấm điểm</strong>: …-3&quot;, &quot;label&quot;: "
+        "&quot;Ban hành trước ngày 31/3/2022&quot;"
+    ) in page
     assert list(AuditEntry.objects.filter(period=new).values_list("action", "target", "actor")) == [
         ("create_period", "2023", administrator.pk),
         ("copy_table", "Phụ lục 1", administrator.pk),
@@ -157,6 +170,69 @@ def test_a_period_is_opened_through_the_workflow(admin_client, reference, admini
         "Không thể chuyển kỳ đánh giá khi đang ở trạng thái “Đang tự đánh giá”."
     ]
     assert admin_client.post(url, {"action": "publish_period"}).status_code == 404
+
+
+def test_a_period_past_its_deadline_opens_only_with_the_confirmation_box(
+    admin_client, reference, administrator
+):
+    from tests.factories import make_period
+
+    period = make_period(
+        code="2023",
+        year=2023,
+        status=PeriodStatus.PREPARING,
+        deadline=dt.date.today() - dt.timedelta(days=3),
+        tables=False,
+    )
+    page = admin_client.get(reverse("assessments:admin_period", args=[period.code]))
+    url = reverse("assessments:admin_period_status", args=[period.code])
+
+    refused = admin_client.post(url, {"action": "open_period"}, follow=True)
+    period.refresh_from_db()
+    assert period.status == PeriodStatus.PREPARING
+    assert [str(m) for m in refused.context["messages"]] == [
+        f"Hạn gửi kết quả tự đánh giá của kỳ (hết ngày {period.self_assessment_deadline:%d/%m/%Y}) "
+        "đã qua: các cơ quan sẽ không nộp được hồ sơ. Hãy sửa thời hạn của kỳ, hoặc đánh dấu "
+        "“Vẫn mở kỳ dù hạn đã qua” để xác nhận."
+    ]
+    assert 'name="confirm_past_deadline"' in page.content.decode()
+
+    admin_client.post(url, {"action": "open_period", "confirm_past_deadline": "on"})
+    period.refresh_from_db()
+    assert period.status == PeriodStatus.SELF_ASSESSMENT
+
+
+def test_the_reminder_page_offers_no_reminder_to_an_agency_past_its_deadline(
+    admin_client, period, agency_a, agency_b, administrator
+):
+    periods.grant_extension(
+        period,
+        agency_a,
+        new_deadline=period.self_assessment_deadline + dt.timedelta(days=5),
+        reason="Thay đổi cán bộ đầu mối",
+        actor=administrator,
+    )
+    url = reverse("assessments:admin_reminders", args=[period.code])
+    # The common deadline passed yesterday; agency_a's extension runs five days more.
+    Period.objects.filter(pk=period.pk).update(
+        window_start=dt.date.today() - dt.timedelta(days=300),
+        window_end=dt.date.today() - dt.timedelta(days=5),
+        self_assessment_deadline=dt.date.today() - dt.timedelta(days=1),
+    )
+    Extension.objects.filter(agency=agency_a).update(
+        new_deadline=dt.date.today() + dt.timedelta(days=4)
+    )
+
+    page = admin_client.get(url).content.decode()
+    response = admin_client.post(url, {"agency": [agency_a.pk, agency_b.pk]}, follow=True)
+
+    assert f'id="nhac-{agency_a.pk}"' in page
+    assert f'id="nhac-{agency_b.pk}"' not in page
+    assert [str(m) for m in response.context["messages"]] == [
+        "Đã gửi nhắc việc tới 1 cơ quan, đơn vị.",
+        "Không gửi cho (đã nhắc hôm nay, đã nộp, hoặc đã quá hạn mà không được gia hạn): "
+        "UBND huyện Trảng Bom.",
+    ]
 
 
 # Criteria tables -----------------------------------------------------------------------------
@@ -469,7 +545,8 @@ def test_the_reminder_page_sorts_agencies_and_sends_once_a_day(
     assert [m.to for m in mail.outbox] == [[officer_a.email]]
     second = admin_client.post(url, {"agency": [agency_a.pk, agency_b.pk]}, follow=True)
     assert [str(m) for m in second.context["messages"]] == [
-        "Không gửi lại cho (đã nhắc hôm nay hoặc đã nộp): Sở Tài chính, UBND huyện Trảng Bom."
+        "Không gửi cho (đã nhắc hôm nay, đã nộp, hoặc đã quá hạn mà không được gia hạn): "
+        "Sở Tài chính, UBND huyện Trảng Bom."
     ]
     assert ReminderLog.objects.count() == 1
     assert Notification.objects.filter(user=officer_a, title__startswith="Nhắc việc").count() == 1

@@ -440,8 +440,8 @@ def test_one_document_supports_several_criteria_without_a_second_upload(
     client.post(reverse("assessments:evidence_unlink", args=[evidence.pk, first.pk]))
     assert list(evidence.items.values_list("criterion__code", flat=True)) == ["V.1"]
     assert list(
-        AuditEntry.objects.filter(action__startswith="evidence.").values_list("action", "target")
-    ) == [("evidence.add", "I.2"), ("evidence.link", "V.1"), ("evidence.unlink", "I.2")]
+        AuditEntry.objects.filter(action__endswith="_evidence").values_list("action", "target")
+    ) == [("add_evidence", "I.2"), ("link_evidence", "V.1"), ("unlink_evidence", "I.2")]
 
 
 def test_editing_and_removing_evidence(officer_b, draft_b, client_for):
@@ -455,7 +455,7 @@ def test_editing_and_removing_evidence(officer_b, draft_b, client_for):
     assert response.status_code == 302
     evidence.refresh_from_db()
     assert evidence.citation == "Số 46/KH-UBND ngày 16/03/2022 — Kế hoạch CĐS"
-    audit = AuditEntry.objects.filter(action="evidence.update").values_list(
+    audit = AuditEntry.objects.filter(action="update_evidence").values_list(
         "field", "old_value", "new_value"
     )
     assert list(audit) == [

@@ -8,43 +8,82 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.files.base import ContentFile
-from django.test import Client
-from django.urls import reverse
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLResolver, get_resolver, resolve, reverse
 
-from assessments.models import Evidence, Extension, User
+from assessments.models import Evidence, Extension
 from assessments.services import get_or_create_submission
-from tests.conftest import login
+from tests.conftest import login, make_named_user
+from tests.factories import make_period
 
 ROLES = ["anonymous", "officer_a", "officer_b", "reviewer", "lead", "administrator"]
 
 
+@pytest.fixture(scope="module")
+def media_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("permissions-media")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, media_dir):
+    """The module's evidence file is read by every case: one media folder for the module."""
+    settings.MEDIA_ROOT = media_dir
+    # Who may download a PDF is under test here, not its pages (tests/assessments/test_exports.py
+    # and test_self_assessment_pdf.py lay them out): the templates render, WeasyPrint does not.
+    settings.PDF_LAYOUT = False
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, media_dir):
+    """The period, the dossier of officer_a's agency with its evidence and extension, and the
+    named people: built once for the 400-odd cases of the module and rolled back at its end.
+    Each case runs in its own savepoint on top, so a POST changes nothing for the next one."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media_dir),
+        transaction.atomic(),
+    ):
+        users = {role: make_named_user(role) for role in ROLES[1:]}
+        period = make_period()
+        agency = users["officer_a"].agency
+        submission = get_or_create_submission(agency, period)
+        item = submission.items.order_by("criterion__order").first()
+        evidence = Evidence(submission=submission, doc_number="45/KH-STC")
+        evidence.file.save("ke-hoach.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        evidence.original_filename, evidence.content_type = "ke-hoach.pdf", "application/pdf"
+        evidence.save()
+        evidence.items.add(item)
+        extension = Extension.objects.create(
+            period=period, agency=agency, new_deadline=period.report_deadline, reason="Sự cố mạng"
+        )
+        yield SimpleNamespace(
+            users=users,
+            objects=SimpleNamespace(
+                period=period,
+                submission=submission,
+                item=item,
+                evidence=evidence,
+                extension=extension,
+                agency=agency,
+                officer=users["officer_a"],
+            ),
+        )
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def objects(period, agency_a, officer_a):
-    submission = get_or_create_submission(agency_a, period)
-    item = submission.items.order_by("criterion__order").first()
-    evidence = Evidence(submission=submission, doc_number="45/KH-STC")
-    evidence.file.save("ke-hoach.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
-    evidence.original_filename, evidence.content_type = "ke-hoach.pdf", "application/pdf"
-    evidence.save()
-    evidence.items.add(item)
-    extension = Extension.objects.create(
-        period=period, agency=agency_a, new_deadline=period.report_deadline, reason="Sự cố mạng"
-    )
-    return SimpleNamespace(
-        period=period,
-        submission=submission,
-        item=item,
-        evidence=evidence,
-        extension=extension,
-        agency=agency_a,
-        officer=User.objects.get(username="canbo_a"),
-    )
+def objects(world, db):
+    return world.objects
 
 
 URLS = {
     # portal
     "home": lambda o: reverse("home"),
+    "login": lambda o: reverse("login"),
+    "logout": lambda o: reverse("logout"),
     "notifications": lambda o: reverse("notifications"),
+    "notifications_read": lambda o: reverse("notifications_read"),
     # agency
     "agency_period": lambda o: reverse("assessments:agency_period", args=[o.period.code]),
     "submission_form": lambda o: reverse("assessments:submission_form", args=[o.submission.pk]),
@@ -147,7 +186,11 @@ URLS = {
 # GET: expected status per role, in ROLES order.
 MATRIX = {
     "home": [200, 200, 200, 200, 200, 200],
+    # Signed-in people are sent on to their landing page.
+    "login": [200, 302, 302, 302, 302, 302],
+    "logout": [405, 405, 405, 405, 405, 405],  # POST only
     "notifications": [302, 200, 200, 200, 200, 200],
+    "notifications_read": [302, 405, 405, 405, 405, 405],  # POST only
     # The officer's dashboard for the period (officer_b sees their own agency's).
     "agency_period": [302, 200, 200, 404, 404, 404],
     "submission_form": [302, 200, 404, 200, 200, 200],
@@ -206,6 +249,9 @@ MATRIX = {
 # staff on the agency's own actions (they can see the dossier but not act for the agency);
 # otherwise the page again with a Vietnamese refusal (200) or a redirect (302).
 POST_MATRIX = {
+    "login": [200, 302, 302, 302, 302, 302],  # anonymous: the form again, with its errors
+    "logout": [302, 302, 302, 302, 302, 302],
+    "notifications_read": [302, 302, 302, 302, 302, 302],
     "agency_period": [302, 302, 302, 404, 404, 404],  # officers: their dossier, then the dashboard
     "submission_form": [302, 302, 404, 403, 403, 403],
     "item_save": [302, 302, 404, 403, 403, 403],
@@ -229,22 +275,44 @@ POST_MATRIX = {
 }
 
 
-def _client(role_index, request):
+def _client(role_index, world):
     role = ROLES[role_index]
     if role == "anonymous":
         return Client()
-    request.getfixturevalue("officer_a")
-    return login(request.getfixturevalue(role))
+    return login(world.users[role])
 
 
-def test_every_url_of_the_portal_is_in_a_matrix():
+def _url_names(patterns, namespace=""):
+    """Every named URL of the URLconf (an unnamed one by its pattern, so it cannot hide)."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # the Django admin: tests/assessments/test_admin*.py walk its models
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _url_names(pattern.url_patterns, inner)
+        else:
+            yield f"{namespace}{pattern.name}" if pattern.name else str(pattern.pattern)
+
+
+def test_every_url_of_the_portal_is_in_a_matrix(objects):
+    walked = {resolve(URLS[name](objects).split("?")[0]).view_name for name in URLS}
+
     assert set(MATRIX) | set(POST_MATRIX) == set(URLS)
+    assert set(_url_names(get_resolver().url_patterns)) - walked == set()
+
+
+def test_the_completeness_check_sees_a_url_left_out(objects):
+    walked = {
+        resolve(URLS[name](objects)).view_name for name in URLS if name != "notifications_read"
+    }
+
+    assert set(_url_names(get_resolver().url_patterns)) - walked == {"notifications_read"}
 
 
 @pytest.mark.parametrize("name", list(MATRIX))
 @pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
-def test_url_answers_each_role_as_expected(name, role_index, objects, request):
-    client = _client(role_index, request)
+def test_url_answers_each_role_as_expected(name, role_index, objects, world):
+    client = _client(role_index, world)
     response = client.get(URLS[name](objects))
     if response.streaming:
         # Reading a served file to the end closes it (the test client wraps the iterator).
@@ -254,8 +322,8 @@ def test_url_answers_each_role_as_expected(name, role_index, objects, request):
 
 @pytest.mark.parametrize("name", list(POST_MATRIX))
 @pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
-def test_post_answers_each_role_as_expected(name, role_index, objects, request):
-    client = _client(role_index, request)
+def test_post_answers_each_role_as_expected(name, role_index, objects, world):
+    client = _client(role_index, world)
     response = client.post(URLS[name](objects), {})
     assert response.status_code == POST_MATRIX[name][role_index]
     if response.status_code in (403, 404):

@@ -1,8 +1,10 @@
+import datetime as dt
 import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import appraisal, workflow
 from assessments.enums import SubmissionStatus
@@ -309,11 +311,11 @@ def test_saving_is_refused_before_the_review_starts(
 def test_returning_needs_a_message_and_keeps_what_was_typed(client_for, reviewer, reviewing):
     response = client_for(reviewer).post(
         _action_url(reviewing, "return_for_explanation"),
-        {"message": "  ", "reply_by": "2022-11-05", "expected_version": reviewing.version},
+        {"message": "  ", "reply_by": "2099-11-05", "expected_version": reviewing.version},
     )
     html = response.content.decode()
     assert "Vui lòng nhập nội dung yêu cầu giải trình gửi cơ quan, đơn vị." in html
-    assert 'value="2022-11-05"' in html
+    assert 'value="2099-11-05"' in html
     reviewing.refresh_from_db()
     assert reviewing.status == S.IN_REVIEW
 
@@ -330,21 +332,65 @@ def test_returning_with_a_stale_version_is_a_conflict(client_for, reviewer, revi
 
 
 def test_returning_sends_the_request_with_its_date(client_for, reviewer, reviewing):
+    reply_by = timezone.localdate() + dt.timedelta(days=7)
     response = client_for(reviewer).post(
         _action_url(reviewing, "return_for_explanation"),
         {
             "message": "Đề nghị giải trình II.2",
-            "reply_by": "2022-11-05",
+            "reply_by": reply_by.isoformat(),
             "expected_version": reviewing.version,
         },
     )
     assert response.status_code == 302
     reviewing.refresh_from_db()
-    assert (reviewing.status, reviewing.round, str(reviewing.reply_by)) == (
-        S.RETURNED,
-        1,
-        "2022-11-05",
+    assert (reviewing.status, reviewing.round, reviewing.reply_by) == (S.RETURNED, 1, reply_by)
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        (
+            "2026-02-30",
+            "Hạn trả lời không phải một ngày có thật; vui lòng chọn lại (ngày/tháng/năm).",
+        ),
+        (
+            "30/02/2026",
+            "Hạn trả lời không phải một ngày có thật; vui lòng chọn lại (ngày/tháng/năm).",
+        ),
+        (
+            "ngày mai",
+            "Hạn trả lời không phải một ngày có thật; vui lòng chọn lại (ngày/tháng/năm).",
+        ),
+        (
+            "past",
+            "Hạn trả lời phải từ hôm nay ({today}) trở đi; ngày đã qua thì đơn vị không thể trả lời đúng hạn.",
+        ),
+    ],
+)
+def test_an_impossible_or_past_reply_by_date_is_explained_under_the_field(
+    client_for, reviewer, reviewing, typed, error
+):
+    today = timezone.localdate()
+    if typed == "past":
+        typed = (today - dt.timedelta(days=1)).isoformat()
+
+    response = client_for(reviewer).post(
+        _action_url(reviewing, "return_for_explanation"),
+        {
+            "message": "Đề nghị giải trình II.2",
+            "reply_by": typed,
+            "expected_version": reviewing.version,
+        },
     )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    expected = error.format(today=f"{today:%d/%m/%Y}")
+    assert f'<div class="invalid-feedback" id="yc-reply-by-error">{expected}</div>' in html
+    assert f'value="{typed}"' in html
+    assert "Đề nghị giải trình II.2</textarea>" in html
+    reviewing.refresh_from_db()
+    assert (reviewing.status, reviewing.round, reviewing.reply_by) == (S.IN_REVIEW, 0, None)
 
 
 def test_posting_a_question_and_an_internal_note(client_for, reviewer, reviewing):
