@@ -78,3 +78,28 @@ class MessageKind(models.TextChoices):
 
 class DocumentKind(models.TextChoices):
     CONSOLIDATED_REPORT = "consolidated_report", _("Báo cáo kết quả đánh giá gửi UBND tỉnh")
+
+
+class Agreement(models.TextChoices):
+    """How the final value of one criterion was reached (issue 10: agreement means agreement)."""
+
+    NOT_ADJUSTED = "not_adjusted", _("Không điều chỉnh")
+    AGENCY_AGREED = "agency_agreed", _("Đơn vị đồng ý")
+    EXPLANATION_ACCEPTED = "explanation_accepted", _("Chấp nhận giải trình")
+    LEAD_DECIDED = "lead_decided", _("Lãnh đạo quyết định")
+
+
+# An adjusted criterion is settled (no longer open) once one of these is recorded on it.
+SETTLED = frozenset(
+    {Agreement.AGENCY_AGREED, Agreement.EXPLANATION_ACCEPTED, Agreement.LEAD_DECIDED}
+)
+
+
+class AgreeAction:
+    """Audit action names added for issue 10 points 1-6, in one place so they can be merged
+    into the audit actions' TextChoices (label in the comment)."""
+
+    EXPLANATION_ACCEPTED = "item.explanation_accepted"  # Chấp nhận giải trình
+    LEAD_DECIDED = "item.lead_decided"  # Lãnh đạo quyết định tiêu chí
+    ITEM_AGREED = "item.agreed"  # Điểm thống nhất của tiêu chí
+    SIGNATURE = "submission.signature"  # Số văn bản, người ký

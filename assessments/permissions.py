@@ -12,6 +12,10 @@ from assessments.enums import (
     SubmissionStatus,
 )
 from assessments.models import Evidence, Submission
+
+DECIDABLE_BY_LEAD = frozenset(
+    {SubmissionStatus.IN_REVIEW, SubmissionStatus.RETURNED, SubmissionStatus.ANSWERED}
+)
 from assessments.queries import visible_submissions_for
 
 
@@ -63,7 +67,23 @@ def can_appraise(user, submission) -> bool:
 
 
 def can_finalise(user, submission) -> bool:
-    return user.is_authenticated and user.role == Role.LEAD
+    return is_lead(user)
+
+
+def is_lead(user) -> bool:
+    """Only the lead decides, finalises and issues."""
+    return bool(user.is_authenticated and user.is_active and user.role == Role.LEAD)
+
+
+def can_accept_explanation(user, submission) -> bool:
+    """The reviewer (or the lead) accepts the agency's explanation, criterion by criterion,
+    once the agency has sent its answers."""
+    return can_review(user, submission) and submission.status == SubmissionStatus.ANSWERED
+
+
+def can_decide(user, submission) -> bool:
+    """The lead decides a criterion the agency does not agree with, while under review."""
+    return is_lead(user) and submission.status in DECIDABLE_BY_LEAD
 
 
 def can_see_internal_notes(user) -> bool:
