@@ -12,7 +12,6 @@ written here: it stays on record beside the appraisal.
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from assessments import audit, permissions, scores
 from assessments.display import describe_inputs

@@ -348,14 +348,14 @@ def _demo_submission(period, agency, *, reviewer, lead, index: int) -> None:
             actor=officer,
             message="Đơn vị đã rà soát và thống nhất số liệu điều chỉnh của Sở TT&TT.",
         )
-    elif adjusted:
+    if adjusted and index % 2 != 0:
         # Adjusted without an exchange: the lead decides, so the agreement is on record.
         submission = workflow.record_decision(
             submission,
             actor=lead,
             reason="Số liệu hệ thống của tỉnh là căn cứ; giữ kết quả thẩm định.",
         )
-    if submission.status != S.AGREED:
+    else:
         submission = workflow.accept(submission, actor=appraiser)
     workflow.finalise(submission, actor=lead)
 

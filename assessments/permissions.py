@@ -12,11 +12,11 @@ from assessments.enums import (
     SubmissionStatus,
 )
 from assessments.models import Evidence, Submission
+from assessments.queries import visible_submissions_for
 
 DECIDABLE_BY_LEAD = frozenset(
     {SubmissionStatus.IN_REVIEW, SubmissionStatus.RETURNED, SubmissionStatus.ANSWERED}
 )
-from assessments.queries import visible_submissions_for
 
 
 def get_submission_for_user(user, pk, queryset=None) -> Submission:
