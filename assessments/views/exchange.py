@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from assessments import appraisal, permissions, scores, selfassessment, workflow
-from assessments.enums import MessageKind, Role, SubmissionStatus
+from assessments.enums import Agreement, MessageKind, Role, SubmissionStatus
 from assessments.forms.agency import EvidenceForm
 from assessments.history import history_for
 from assessments.models import Evidence, ItemScore, Message, Submission
@@ -54,6 +54,15 @@ class ExchangeRow:
     evidence: tuple = ()
     needs_answer: bool = False
     form: dict | None = None
+
+
+def _needs_answer(submission, item, current_questions) -> bool:
+    """Only what the Department sent asks for an answer: while the dossier is back with the
+    agency. A correction drafted in review is not shown, let alone marked, before it is sent."""
+    if submission.status != S.RETURNED:
+        return False
+    decided = item.agreement in (Agreement.EXPLANATION_ACCEPTED, Agreement.LEAD_DECIDED)
+    return (item.is_adjusted and not decided) or bool(current_questions)
 
 
 def exchange_context(request, submission, *, forms=None, posted=None):
@@ -96,7 +105,7 @@ def exchange_context(request, submission, *, forms=None, posted=None):
                 questions=questions,
                 answers=tuple(m for m in thread if m.kind == MessageKind.ANSWER),
                 evidence=tuple(item.evidence.all()),
-                needs_answer=item.is_adjusted or bool(current_questions),
+                needs_answer=_needs_answer(submission, item, current_questions),
                 form=forms.get(item.pk)
                 or {
                     "response": item.agency_response,
