@@ -75,6 +75,11 @@ def is_lead(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role == Role.LEAD)
 
 
+def can_issue(user) -> bool:
+    """Only the lead issues the official report."""
+    return is_lead(user)
+
+
 def can_accept_explanation(user, submission) -> bool:
     """The reviewer (or the lead) accepts the agency's explanation, criterion by criterion,
     once the agency has sent its answers."""

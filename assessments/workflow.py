@@ -213,8 +213,21 @@ def _items(submission):
     return list(submission.items.select_related("criterion__parent").prefetch_related("evidence"))
 
 
-def submit(submission: Submission, *, actor, expected_version=None, now=None) -> Submission:
+SIGNATURE_FIELDS = {
+    "document_number": "số văn bản tự đánh giá",
+    "signer_name": "người ký",
+    "signer_title": "chức vụ người ký",
+}
+
+
+def submit(
+    submission: Submission, *, actor, expected_version=None, now=None, signature=None
+) -> Submission:
     """The agency sends its self-assessment.
+
+    `signature` (document_number, signer_name, signer_title) is the report's number and signer
+    typed on the confirmation page; stored with the submission under the same lock and version
+    check, one audit row per changed value.
 
     Refused when the period is not open, after the deadline (end of the deadline day, Việt Nam
     time) unless the agency has an extension, or while anything in `missing_for_submission`
@@ -241,6 +254,21 @@ def submit(submission: Submission, *, actor, expected_version=None, now=None) ->
             raise WorkflowError(
                 f"Hồ sơ còn {len(problems)} nội dung chưa hoàn thành, chưa thể nộp."
             )
+        signed = []
+        for name, value in (signature or {}).items():
+            value = (value or "").strip()
+            if name in SIGNATURE_FIELDS and value != getattr(locked, name):
+                audit.record(
+                    actor=actor,
+                    submission=locked,
+                    period=period,
+                    action=AgreeAction.SIGNATURE,
+                    field=SIGNATURE_FIELDS[name],
+                    old=getattr(locked, name),
+                    new=value,
+                )
+                setattr(locked, name, value)
+                signed.append(name)
         result = scores.self_result(locked, criteria, items)
         locked.self_score = result.score
         locked.self_grade = result.grade.value
@@ -251,7 +279,14 @@ def submit(submission: Submission, *, actor, expected_version=None, now=None) ->
             locked,
             "submit",
             actor=actor,
-            fields=["self_score", "self_grade", "submitted_at", "submitted_by", "is_late"],
+            fields=[
+                "self_score",
+                "self_grade",
+                "submitted_at",
+                "submitted_by",
+                "is_late",
+                *signed,
+            ],
             reason=f"Gia hạn đến {extension.new_deadline:%d/%m/%Y}" if extension else "",
         )
         agency_url, review_url = _urls(locked)

@@ -258,6 +258,11 @@ class Evidence(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     url = models.URLField(_("đường dẫn"), max_length=500, blank=True)
     added_during_review = models.BooleanField(_("bổ sung khi giải trình"), default=False)
+    added_in_round = models.PositiveSmallIntegerField(
+        _("vòng giải trình bổ sung"),
+        default=0,
+        help_text=_("Vòng giải trình mà đơn vị bổ sung tài liệu (0: có từ khi tự đánh giá)."),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người thêm"),

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -546,17 +545,12 @@ def submit_confirm(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                Submission.objects.filter(pk=submission.pk).update(
-                    document_number=form.cleaned_data["document_number"],
-                    signer_name=form.cleaned_data["signer_name"],
-                    signer_title=form.cleaned_data["signer_title"],
-                )
-                workflow.submit(
-                    submission,
-                    actor=request.user,
-                    expected_version=form.cleaned_data["version"],
-                )
+            workflow.submit(
+                submission,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                signature={name: form.cleaned_data[name] for name in workflow.SIGNATURE_FIELDS},
+            )
         except workflow.WorkflowError as error:
             messages.error(request, error.message)
         else:
