@@ -70,7 +70,7 @@ def exchange_context(request, submission, *, forms=None, posted=None):
     agency may read: never internal notes, never questions of a round not yet sent."""
     criteria = scores.table_criteria(submission.table)
     items = list(
-        submission.items.select_related("criterion__parent").prefetch_related(
+        submission.items.select_related("criterion__parent", "agreed_by").prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "id"))
         )
     )
