@@ -93,11 +93,8 @@ def _lock(item: ItemScore, *, expected_version=None) -> tuple[Submission, ItemSc
 
 def _require_appraiser(actor, submission) -> None:
     if not permissions.can_review(actor, submission):
-        if actor.role == Role.REVIEWER and permissions.is_own_agency(actor, submission):
-            raise WorkflowError(
-                "Bạn không được thẩm định hồ sơ của chính cơ quan mình; "
-                "hồ sơ cần người thẩm định khác hoặc lãnh đạo."
-            )
+        if permissions.reviews_own_agency(actor, submission):
+            raise WorkflowError(permissions.OWN_AGENCY_REFUSED)
         raise WorkflowError("Bạn không có quyền thẩm định hồ sơ này.")
     if not permissions.can_appraise(actor, submission):
         if submission.status == S.SUBMITTED:
@@ -566,12 +563,12 @@ def assign_reviewer(submission: Submission, *, actor, reviewer: User | None, gro
     another reviewer or the lead). `reviewer=None` removes the assignment. Side effect: one audit
     row (old → new reviewer).
     """
-    if actor.role != Role.LEAD:
+    if not permissions.is_lead(actor):
         raise WorkflowError("Chỉ lãnh đạo được phân công người thẩm định.")
     if reviewer is not None:
         if not reviewer.is_active or reviewer.role not in (Role.REVIEWER, Role.LEAD):
             raise WorkflowError("Người được chọn không phải người thẩm định đang hoạt động.")
-        if reviewer.role == Role.REVIEWER and reviewer.agency_id == submission.agency_id:
+        if permissions.reviews_own_agency(reviewer, submission):
             raise WorkflowError(
                 "Không thể phân công người thẩm định thuộc chính cơ quan được đánh giá."
             )

@@ -36,6 +36,34 @@ def is_own_agency(user, submission) -> bool:
     return bool(user.agency_id) and user.agency_id == submission.agency_id
 
 
+OWN_AGENCY_REFUSED = (
+    "Bạn không được thẩm định hồ sơ của chính cơ quan mình; "
+    "hồ sơ cần người thẩm định khác hoặc lãnh đạo."
+)
+
+
+def reviews_own_agency(user, submission) -> bool:
+    """A reviewer never appraises their own agency (Sở TT&TT's own dossier goes to the lead or
+    to a reviewer of another agency)."""
+    return user.role == Role.REVIEWER and is_own_agency(user, submission)
+
+
+# Once the Department has sent its appraisal back, the agency follows the review on its
+# exchange page; before that (draft, submitted, in review) on its self-assessment form.
+APPRAISAL_SENT = frozenset(
+    {
+        SubmissionStatus.RETURNED,
+        SubmissionStatus.ANSWERED,
+        SubmissionStatus.AGREED,
+        SubmissionStatus.FINALISED,
+    }
+)
+
+
+def agency_follows_exchange(submission) -> bool:
+    return submission.status in APPRAISAL_SENT
+
+
 def can_edit_self_assessment(user, submission) -> bool:
     return (
         user.is_authenticated
@@ -57,9 +85,11 @@ def can_answer(user, submission) -> bool:
 
 def can_review(user, submission) -> bool:
     """Reviewers and the lead appraise; a reviewer never appraises their own agency."""
-    if not user.is_authenticated or user.role not in (Role.REVIEWER, Role.LEAD):
+    if not user.is_authenticated or not user.is_active:
         return False
-    return not (user.role == Role.REVIEWER and is_own_agency(user, submission))
+    if user.role not in (Role.REVIEWER, Role.LEAD):
+        return False
+    return not reviews_own_agency(user, submission)
 
 
 def can_appraise(user, submission) -> bool:

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import audit, scores
+from assessments import audit, permissions, scores
 from assessments.enums import (
     AgencyResponse,
     AgreeAction,
@@ -131,8 +131,8 @@ def _role_allows(user, submission, move: Transition) -> bool:
     if user.role not in move.roles:
         return False
     if user.role == Role.OFFICER:
-        return user.agency_id == submission.agency_id
-    return not (user.role == Role.REVIEWER and user.agency_id == submission.agency_id)
+        return permissions.is_own_agency(user, submission)
+    return not permissions.reviews_own_agency(user, submission)
 
 
 def _begin(submission: Submission, name: str, *, actor, expected_version=None) -> Submission:
@@ -148,11 +148,8 @@ def _begin(submission: Submission, name: str, *, actor, expected_version=None) -
     if expected_version not in (None, "") and str(expected_version).strip() != str(locked.version):
         raise ConflictError(CONFLICT_MESSAGE)
     if not _role_allows(actor, locked, move):
-        if actor.role == Role.REVIEWER and actor.agency_id == locked.agency_id:
-            raise WorkflowError(
-                "Bạn không được thẩm định hồ sơ của chính cơ quan mình; "
-                "hồ sơ cần người thẩm định khác hoặc lãnh đạo."
-            )
+        if permissions.reviews_own_agency(actor, locked):
+            raise WorkflowError(permissions.OWN_AGENCY_REFUSED)
         raise WorkflowError(f"Bạn không có quyền thực hiện thao tác “{move.label}”.")
     if locked.status not in move.sources:
         raise WorkflowError(
@@ -186,9 +183,9 @@ def _urls(submission):
     """(the agency's page, the Department's page). Once submitted, the agency follows the
     review on its exchange page; before that, on its self-assessment form."""
     agency_page = (
-        "assessments:submission_form"
-        if submission.status in (S.DRAFT, S.SUBMITTED)
-        else "assessments:exchange"
+        "assessments:exchange"
+        if permissions.agency_follows_exchange(submission)
+        else "assessments:submission_form"
     )
     return (
         reverse(agency_page, args=[submission.pk]),

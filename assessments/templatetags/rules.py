@@ -40,6 +40,17 @@ def is_lead(user) -> bool:
 
 
 @register.filter
+def reviews_own_agency(user, submission) -> bool:
+    return permissions.reviews_own_agency(user, submission)
+
+
+@register.filter
+def follows_exchange(submission) -> bool:
+    """The agency follows this dossier on its exchange page (the appraisal was sent back)."""
+    return permissions.agency_follows_exchange(submission)
+
+
+@register.filter
 def safe_link(url) -> str:
     """The URL when it is a link we render (see `is_safe_link`), else an empty string."""
     return url if is_safe_link(url) else ""

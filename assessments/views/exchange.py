@@ -29,11 +29,6 @@ from assessments.workflow import ConflictError, WorkflowError
 S = SubmissionStatus
 
 
-# The reviewer's corrections are work in progress until the Department sends them back (return
-# for explanation) or agrees; the agency sees them from then on, not while they are drafted.
-APPRAISAL_SENT = frozenset({S.RETURNED, S.ANSWERED, S.AGREED, S.FINALISED})
-
-
 def _submission_for_officer(user, pk) -> Submission:
     if user.role != Role.OFFICER:
         raise Http404
@@ -132,7 +127,9 @@ def exchange_context(request, submission, *, forms=None, posted=None):
         ],
         "history": history_for(request.user, submission),
         "posted": posted or {},
-        "show_appraisal": submission.status in APPRAISAL_SENT,
+        # The reviewer's corrections are work in progress until the Department sends them back
+        # (return for explanation) or agrees; the agency sees them from then on.
+        "show_appraisal": permissions.agency_follows_exchange(submission),
         "upload_accept": ",".join(EXTENSIONS),
         "upload_help": f"{ALLOWED_LABEL}, tối đa {settings.EVIDENCE_MAX_UPLOAD_MB} MB.",
     }
