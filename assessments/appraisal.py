@@ -332,19 +332,33 @@ def add_internal_note(submission: Submission, *, actor, body: str, item=None) ->
     Rules: reviewers and the lead who may review the submission, at any status.
     """
     body = _require_text(body, "Vui lòng nhập nội dung ghi chú.")
-    if not permissions.can_review(actor, submission):
-        raise WorkflowError("Bạn không có quyền ghi chú trên hồ sơ này.")
-    if item is not None and item.submission_id != submission.pk:
-        raise WorkflowError("Tiêu chí không thuộc hồ sơ này.")
-    return Message.objects.create(
-        submission=submission,
-        item=item,
-        author=actor,
-        kind=MessageKind.NOTE,
-        body=body,
-        is_internal=True,
-        round=submission.round,
-    )
+    with transaction.atomic():
+        locked = (
+            Submission.objects.select_for_update().select_related("period").get(pk=submission.pk)
+        )
+        if not permissions.can_review(actor, locked):
+            raise WorkflowError("Bạn không có quyền ghi chú trên hồ sơ này.")
+        if item is not None and item.submission_id != locked.pk:
+            raise WorkflowError("Tiêu chí không thuộc hồ sơ này.")
+        message = Message.objects.create(
+            submission=locked,
+            item=item,
+            author=actor,
+            kind=MessageKind.NOTE,
+            body=body,
+            is_internal=True,
+            round=locked.round,
+        )
+        audit.record(
+            actor=actor,
+            submission=locked,
+            period=locked.period,
+            action=AgreeAction.INTERNAL_NOTE,
+            target=item.criterion.code if item is not None else "",
+            new=body,
+            is_internal=True,
+        )
+    return message
 
 
 # --- the agency's side ----------------------------------------------------------------------

@@ -97,9 +97,19 @@ SETTLED = frozenset(
 
 class AgreeAction:
     """Audit action names added for issue 10 points 1-6, in one place so they can be merged
-    into the audit actions' TextChoices (label in the comment)."""
+    into the audit actions' TextChoices (labels in AGREE_ACTION_LABELS)."""
 
-    EXPLANATION_ACCEPTED = "item.explanation_accepted"  # Chấp nhận giải trình
-    LEAD_DECIDED = "item.lead_decided"  # Lãnh đạo quyết định tiêu chí
-    ITEM_AGREED = "item.agreed"  # Điểm thống nhất của tiêu chí
-    SIGNATURE = "submission.signature"  # Số văn bản, người ký
+    EXPLANATION_ACCEPTED = "item.explanation_accepted"
+    LEAD_DECIDED = "item.lead_decided"
+    ITEM_AGREED = "item.agreed"
+    SIGNATURE = "submission.signature"
+    INTERNAL_NOTE = "message.internal_note"
+
+
+AGREE_ACTION_LABELS = {
+    AgreeAction.EXPLANATION_ACCEPTED: "Chấp nhận giải trình",
+    AgreeAction.LEAD_DECIDED: "Lãnh đạo quyết định tiêu chí",
+    AgreeAction.ITEM_AGREED: "Đơn vị đồng ý kết quả tiêu chí",
+    AgreeAction.SIGNATURE: "Số văn bản, người ký",
+    AgreeAction.INTERNAL_NOTE: "Ghi chú nội bộ",
+}

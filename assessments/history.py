@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assessments import permissions
-from assessments.enums import MessageKind, SubmissionStatus
+from assessments.enums import AGREE_ACTION_LABELS, AgreeAction, MessageKind, SubmissionStatus
 from assessments.models import AuditEntry, Message
 
 ACTION_LABELS = {
@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "evidence.remove": "Xóa tài liệu kiểm chứng",
     "evidence.link": "Dùng tài liệu cho tiêu chí",
     "evidence.unlink": "Bỏ tài liệu khỏi tiêu chí",
+    **AGREE_ACTION_LABELS,
 }
 
 FIELD_LABELS = {
@@ -51,6 +52,7 @@ FIELD_LABELS = {
     "explanation": "Giải trình cách tính điểm",
     "not_applicable": "Không áp dụng",
     "not_applicable_reason": "Lý do không áp dụng",
+    "agreement": "Cách thống nhất",
 }
 
 
@@ -120,8 +122,8 @@ def history_for(user, submission) -> list[HistoryEntry]:
             is_internal=entry.is_internal,
         )
         for entry in entries
-        # Questions are shown from their message (with the round), not twice.
-        if entry.action != "ask_question"
+        # Questions and notes are shown from their message (with the round), not twice.
+        if entry.action not in ("ask_question", AgreeAction.INTERNAL_NOTE)
     ]
     # return_for_explanation, answer and record_decision keep their text both as the status
     # change's reason and as a submission-level message; show it once, with the status change.

@@ -161,12 +161,15 @@ def save_item(item: ItemScore, *, actor, data, expected_version) -> ItemSave:
     row per changed field (old → new as a person reads it).
     """
     with transaction.atomic():
-        locked = (
-            ItemScore.objects.select_for_update()
-            .select_related("criterion", "submission__period", "submission__agency")
-            .get(pk=item.pk)
+        # The submission row first, then the item (the order every writer uses): a dossier
+        # submitted a moment ago is seen as submitted here, never written behind its back.
+        submission = (
+            Submission.objects.select_for_update()
+            .select_related("period", "agency")
+            .get(pk=item.submission_id)
         )
-        submission = locked.submission
+        locked = ItemScore.objects.select_for_update().select_related("criterion").get(pk=item.pk)
+        locked.submission = submission
         if not can_edit_self_assessment(actor, submission):
             raise EditRefused(NOT_EDITABLE_MESSAGE)
         try:
@@ -204,7 +207,10 @@ def save_item(item: ItemScore, *, actor, data, expected_version) -> ItemSave:
             return ItemSave(item=locked, errors=errors)
         locked.version += 1
         locked.updated_by = actor
-        locked.save()
+        fields = [name for name, _old, _new in changes]
+        if "inputs" in fields:
+            fields.append("points")
+        locked.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
         for name, old, new in changes:
             _audit_item(actor, submission, locked, name, old, new)
         _touch(submission)

@@ -151,3 +151,22 @@ def test_the_report_number_and_signer_are_stored_with_an_audit_entry(draft, offi
         ("người ký", "", "Nguyễn Văn An"),
         ("chức vụ người ký", "", "GIÁM ĐỐC"),
     ]
+
+
+def test_an_internal_note_is_audited_inside_the_department_only(exchanging, reviewer, officer_a):
+    from assessments.history import history_for
+
+    submission, _original = exchanging
+    appraisal.add_internal_note(
+        submission, actor=reviewer, body="GHI-CHU đơn vị khai cao", item=item(submission, "II.2")
+    )
+    entry = AuditEntry.objects.get(action="message.internal_note")
+    assert (entry.actor, entry.target, entry.new_value, entry.is_internal) == (
+        reviewer,
+        "II.2",
+        "GHI-CHU đơn vị khai cao",
+        True,
+    )
+    assert "GHI-CHU" not in str([vars(e) for e in history_for(officer_a, submission)])
+    staff_view = [e for e in history_for(reviewer, submission) if "GHI-CHU" in e.body]
+    assert len(staff_view) == 1  # shown once, from the message
