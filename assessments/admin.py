@@ -20,6 +20,29 @@ from assessments.models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Workflow records are written by domain functions that lock, check and audit; the Django
+    admin only shows them (it would be a second, unaudited write path)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every field shown as text: no form field is even built.
+        model_fields = [*self.model._meta.fields, *self.model._meta.many_to_many]
+        return [f.name for f in model_fields if f.name not in (self.exclude or ())]
+
+
+def _table_has_results(table) -> bool:
+    return table is not None and table.submissions.exists()
+
+
 @admin.register(AgencyKind)
 class AgencyKindAdmin(admin.ModelAdmin):
     list_display = ["appendix_label", "name", "code", "order", "is_active"]
@@ -57,6 +80,16 @@ class CriterionInline(admin.TabularInline):
     fields = ["order", "code", "parent", "title", "rule", "maximum", "allow_not_applicable"]
     show_change_link = True
 
+    # Criteria of a table with results are what those results were scored against.
+    def has_add_permission(self, request, obj=None):
+        return not _table_has_results(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _table_has_results(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _table_has_results(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(CriteriaTable)
 class CriteriaTableAdmin(admin.ModelAdmin):
@@ -64,12 +97,26 @@ class CriteriaTableAdmin(admin.ModelAdmin):
     list_filter = ["period", "kind"]
     inlines = [CriterionInline]
 
+    def has_change_permission(self, request, obj=None):
+        return not _table_has_results(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _table_has_results(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "table", "rule", "maximum"]
     list_filter = ["table__period", "table__kind", "rule"]
     search_fields = ["code", "title"]
+
+    def has_change_permission(self, request, obj=None):
+        table = obj.table if obj is not None else None
+        return not _table_has_results(table) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        table = obj.table if obj is not None else None
+        return not _table_has_results(table) and super().has_delete_permission(request, obj)
 
 
 class ExtensionInline(admin.TabularInline):
@@ -93,15 +140,26 @@ class ItemScoreInline(admin.TabularInline):
     model = ItemScore
     extra = 0
     can_delete = False
-    fields = ["criterion", "points", "reviewer_points", "agreed_points", "not_applicable"]
+    fields = [
+        "criterion",
+        "points",
+        "reviewer_points",
+        "agreed_points",
+        "agreement",
+        "agreed_by",
+        "not_applicable",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(ReadOnlyAdmin):
     list_display = ["agency", "period", "status", "self_score", "final_score", "final_grade"]
     list_filter = ["period", "status", "agency__kind", "is_late"]
     search_fields = ["agency__name"]
@@ -122,8 +180,14 @@ class SubmissionAdmin(admin.ModelAdmin):
     inlines = [ItemScoreInline]
 
 
+@admin.register(ItemScore)
+class ItemScoreAdmin(ReadOnlyAdmin):
+    list_display = ["submission", "criterion", "points", "reviewer_points", "agreed_points"]
+    list_filter = ["submission__period", "agreement"]
+
+
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "submission", "original_filename", "created_at"]
     list_filter = ["submission__period"]
     search_fields = ["doc_number", "summary", "original_filename", "submission__agency__name"]
@@ -131,26 +195,25 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdmin):
     list_display = ["submission", "kind", "author", "is_internal", "created_at"]
     list_filter = ["kind", "is_internal"]
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "action", "submission", "target", "old_value", "new_value"]
     list_filter = ["action", "period"]
     search_fields = ["target", "reason", "submission__agency__name"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "title", "read_at"]
 
 
-admin.site.register(Notification)
-admin.site.register(IssuedDocument)
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(ReadOnlyAdmin):
+    """An issued report never changes: number, date, signer and file are as issued."""
+
+    list_display = ["period", "kind", "number", "issued_on", "signer_name", "issued_by"]

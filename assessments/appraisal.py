@@ -13,11 +13,19 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from assessments import audit, permissions
+from assessments import audit, permissions, scores
 from assessments.display import describe_inputs
-from assessments.enums import AgencyResponse, AuditAction, MessageKind, Role, SubmissionStatus
+from assessments.enums import (
+    SETTLED,
+    AgencyResponse,
+    Agreement,
+    AuditAction,
+    MessageKind,
+    Role,
+    SubmissionStatus,
+)
 from assessments.models import Assignment, ItemScore, Message, Submission, User
-from assessments.workflow import CONFLICT_MESSAGE, ConflictError, WorkflowError
+from assessments.workflow import CONFLICT_MESSAGE, ConflictError, WorkflowError, settle_item
 from scoring import InvalidInput, format_points, parse_decimal, score_item
 
 S = SubmissionStatus
@@ -85,11 +93,8 @@ def _lock(item: ItemScore, *, expected_version=None) -> tuple[Submission, ItemSc
 
 def _require_appraiser(actor, submission) -> None:
     if not permissions.can_review(actor, submission):
-        if actor.role == Role.REVIEWER and permissions.is_own_agency(actor, submission):
-            raise WorkflowError(
-                "Bạn không được thẩm định hồ sơ của chính cơ quan mình; "
-                "hồ sơ cần người thẩm định khác hoặc lãnh đạo."
-            )
+        if permissions.reviews_own_agency(actor, submission):
+            raise WorkflowError(permissions.OWN_AGENCY_REFUSED)
         raise WorkflowError("Bạn không có quyền thẩm định hồ sơ này.")
     if not permissions.can_appraise(actor, submission):
         if submission.status == S.SUBMITTED:
@@ -127,7 +132,12 @@ def _save_review(submission, item, before: dict, *, actor, action: str, reason: 
         return item
     item.version += 1
     item.updated_by = actor
-    item.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
+    if item.agreement:
+        # A new appraisal value: whatever was agreed about the old one no longer holds.
+        changed_agreement = settle_item(item, "", actor=None, points=None, not_applicable=None)
+    else:
+        changed_agreement = []
+    item.save(update_fields=[*changed, *changed_agreement, "version", "updated_by", "updated_at"])
     for name in changed:
         audit.record(
             actor=actor,
@@ -342,19 +352,33 @@ def add_internal_note(submission: Submission, *, actor, body: str, item=None) ->
     Rules: reviewers and the lead who may review the submission, at any status.
     """
     body = _require_text(body, "Vui lòng nhập nội dung ghi chú.")
-    if not permissions.can_review(actor, submission):
-        raise WorkflowError("Bạn không có quyền ghi chú trên hồ sơ này.")
-    if item is not None and item.submission_id != submission.pk:
-        raise WorkflowError("Tiêu chí không thuộc hồ sơ này.")
-    return Message.objects.create(
-        submission=submission,
-        item=item,
-        author=actor,
-        kind=MessageKind.NOTE,
-        body=body,
-        is_internal=True,
-        round=submission.round,
-    )
+    with transaction.atomic():
+        locked = (
+            Submission.objects.select_for_update().select_related("period").get(pk=submission.pk)
+        )
+        if not permissions.can_review(actor, locked):
+            raise WorkflowError("Bạn không có quyền ghi chú trên hồ sơ này.")
+        if item is not None and item.submission_id != locked.pk:
+            raise WorkflowError("Tiêu chí không thuộc hồ sơ này.")
+        message = Message.objects.create(
+            submission=locked,
+            item=item,
+            author=actor,
+            kind=MessageKind.NOTE,
+            body=body,
+            is_internal=True,
+            round=locked.round,
+        )
+        audit.record(
+            actor=actor,
+            submission=locked,
+            period=locked.period,
+            action=AuditAction.ADD_INTERNAL_NOTE,
+            target=item.criterion.code if item is not None else "",
+            new=body,
+            is_internal=True,
+        )
+    return message
 
 
 # --- the agency's side ----------------------------------------------------------------------
@@ -388,6 +412,11 @@ def respond_to_item(
             raise WorkflowError(f"Vui lòng nhập nội dung giải trình cho tiêu chí {code}.")
         if response == AgencyResponse.AGREE:
             text = text or ""
+        if locked.agreement in SETTLED - {Agreement.AGENCY_AGREED}:
+            raise WorkflowError(
+                f"Tiêu chí {code} đã được {Agreement(locked.agreement).label.lower()}; "
+                "không cần trả lời thêm."
+            )
         before = (locked.agency_response, locked.agency_response_text)
         locked.agency_response = response
         locked.agency_response_text = text
@@ -395,10 +424,19 @@ def respond_to_item(
             return locked
         locked.version += 1
         locked.updated_by = actor
+        # “Đồng ý” settles an adjusted criterion on the appraised value; an explanation
+        # reopens it until the Department accepts it or the lead decides.
+        if response == AgencyResponse.AGREE and locked.is_adjusted:
+            agreement_fields = settle_item(
+                locked, Agreement.AGENCY_AGREED, actor=actor, points=None, not_applicable=None
+            )
+        else:
+            agreement_fields = settle_item(locked, "", actor=None, points=None, not_applicable=None)
         locked.save(
             update_fields=[
                 "agency_response",
                 "agency_response_text",
+                *agreement_fields,
                 "version",
                 "updated_by",
                 "updated_at",
@@ -438,6 +476,119 @@ def respond_to_item(
     return locked
 
 
+# --- settling an adjusted criterion ----------------------------------------------------------
+
+
+def _settle(submission, locked, agreement, *, actor, action, points, not_applicable, reason=""):
+    fields = settle_item(
+        locked, agreement, actor=actor, points=points, not_applicable=not_applicable, reason=reason
+    )
+    locked.version += 1
+    locked.updated_by = actor
+    locked.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+    audit.record(
+        actor=actor,
+        submission=submission,
+        period=submission.period,
+        action=action,
+        target=locked.criterion.code,
+        field="agreement",
+        new=f"{Agreement(agreement).label}: {_final_text(locked)}",
+        reason=reason,
+    )
+    # Pages showing the dossier's transition buttons must see that a criterion was settled.
+    submission.version += 1
+    submission.save(update_fields=["version", "updated_at"])
+    return locked
+
+
+def _final_text(item) -> str:
+    if item.agreed_not_applicable:
+        return "không áp dụng"
+    if item.agreed_points is None:
+        return "theo kết quả thẩm định"
+    return f"{format_points(item.agreed_points)} điểm"
+
+
+def _self_value(submission, item):
+    """(points, not applicable) of the agency's own answer to one criterion."""
+    criteria = scores.table_criteria(submission.table)
+    result = scores.self_result(submission, criteria, list(submission.items.all()))
+    own = result.items[item.criterion.code]
+    return own.points, own.not_applicable
+
+
+def accept_explanation(item: ItemScore, *, actor, expected_version=None) -> ItemScore:
+    """The reviewer accepts the agency's explanation on one adjusted criterion: the agency's own
+    value becomes the final one (“chấp nhận giải trình”); the appraised value stays on record.
+
+    Rules: reviewers and the lead who may appraise (never a reviewer of the agency itself),
+    while the dossier is answered; only on an adjusted criterion the agency explained.
+    Side effects: one audit row; item and submission versions bumped.
+    """
+    with transaction.atomic():
+        submission, locked = _lock(item, expected_version=expected_version)
+        if not permissions.can_accept_explanation(actor, submission):
+            if not permissions.can_review(actor, submission):
+                _require_appraiser(actor, submission)
+            raise WorkflowError("Chỉ chấp nhận giải trình khi đơn vị đã gửi giải trình.")
+        code = locked.criterion.code
+        if not locked.is_adjusted or locked.agency_response != AgencyResponse.EXPLAIN:
+            raise WorkflowError(f"Tiêu chí {code} không có giải trình của đơn vị để chấp nhận.")
+        points, not_applicable = _self_value(submission, locked)
+        return _settle(
+            submission,
+            locked,
+            Agreement.EXPLANATION_ACCEPTED,
+            actor=actor,
+            action=AuditAction.ACCEPT_EXPLANATION,
+            points=points,
+            not_applicable=not_applicable,
+            reason=locked.agency_response_text,
+        )
+
+
+DECISION_KEEPS = ("appraised", "self")
+
+
+def decide_item(
+    item: ItemScore, *, actor, keep: str, reason: str, expected_version=None
+) -> ItemScore:
+    """The lead decides one adjusted criterion the agency does not agree with: the appraised
+    value (`keep="appraised"`) or the agency's own (`keep="self"`) becomes final.
+
+    Rules: the lead only (`permissions.can_decide`), while the dossier is in review, returned or
+    answered; only on an adjusted criterion; a reason is required and kept on the criterion.
+    Side effects: one audit row; item and submission versions bumped.
+    """
+    reason = (reason or "").strip()
+    if keep not in DECISION_KEEPS:
+        raise WorkflowError("Vui lòng chọn giữ kết quả thẩm định hoặc kết quả tự đánh giá.")
+    if not reason:
+        raise WorkflowError("Vui lòng nêu lý do quyết định của lãnh đạo.")
+    with transaction.atomic():
+        submission, locked = _lock(item, expected_version=expected_version)
+        if not permissions.can_decide(actor, submission):
+            raise WorkflowError("Chỉ lãnh đạo Sở quyết định tiêu chí khi hồ sơ đang thẩm định.")
+        if not locked.is_adjusted:
+            raise WorkflowError(
+                f"Tiêu chí {locked.criterion.code} không được điều chỉnh, không cần quyết định."
+            )
+        points, not_applicable = (None, None)
+        if keep == "self":
+            points, not_applicable = _self_value(submission, locked)
+        return _settle(
+            submission,
+            locked,
+            Agreement.LEAD_DECIDED,
+            actor=actor,
+            action=AuditAction.DECIDE_ITEM,
+            points=points,
+            not_applicable=not_applicable,
+            reason=reason,
+        )
+
+
 def assign_reviewer(submission: Submission, *, actor, reviewer: User | None, group=None) -> None:
     """The lead assigns a reviewer to the whole submission, or to one criteria group.
 
@@ -446,12 +597,12 @@ def assign_reviewer(submission: Submission, *, actor, reviewer: User | None, gro
     another reviewer or the lead). `reviewer=None` removes the assignment. Side effect: one audit
     row (old → new reviewer).
     """
-    if actor.role != Role.LEAD:
+    if not permissions.is_lead(actor):
         raise WorkflowError("Chỉ lãnh đạo được phân công người thẩm định.")
     if reviewer is not None:
         if not reviewer.is_active or reviewer.role not in (Role.REVIEWER, Role.LEAD):
             raise WorkflowError("Người được chọn không phải người thẩm định đang hoạt động.")
-        if reviewer.role == Role.REVIEWER and reviewer.agency_id == submission.agency_id:
+        if permissions.reviews_own_agency(reviewer, submission):
             raise WorkflowError(
                 "Không thể phân công người thẩm định thuộc chính cơ quan được đánh giá."
             )

@@ -400,7 +400,15 @@ def _demo_submission(period, agency, *, reviewer, lead, index: int, clock: Repla
             message="Đơn vị đã rà soát và thống nhất số liệu điều chỉnh của Sở TT&TT.",
         )
     clock.at(AGREED_ON + step)
-    submission = workflow.accept(submission, actor=appraiser)
+    if adjusted and index % 2 != 0:
+        # Adjusted without an exchange: the lead decides, so the agreement is on record.
+        submission = workflow.record_decision(
+            submission,
+            actor=lead,
+            reason="Số liệu hệ thống của tỉnh là căn cứ; giữ kết quả thẩm định.",
+        )
+    else:
+        submission = workflow.accept(submission, actor=appraiser)
     clock.at(FINALISED_ON + step)
     workflow.finalise(submission, actor=lead)
 

@@ -110,6 +110,11 @@ class AuditAction(models.TextChoices):
     KEEP_AGENCY_RESULT = "keep_agency_result", _("Giữ nguyên kết quả tự đánh giá")
     ASK_QUESTION = "ask_question", _("Đặt câu hỏi")
     RESPOND = "respond", _("Trả lời tiêu chí")
+    AGREE_ITEM = "agree_item", _("Đơn vị đồng ý kết quả tiêu chí")
+    ACCEPT_EXPLANATION = "accept_explanation", _("Chấp nhận giải trình")
+    DECIDE_ITEM = "decide_item", _("Lãnh đạo quyết định tiêu chí")
+    RECORD_SIGNATURE = "record_signature", _("Số văn bản, người ký")
+    ADD_INTERNAL_NOTE = "add_internal_note", _("Ghi chú nội bộ")
     # A period (workflow.PERIOD_TRANSITIONS uses the same names) and its set-up.
     CREATE_PERIOD = "create_period", _("Tạo kỳ đánh giá")
     UPDATE_PERIOD = "update_period", _("Sửa thông tin kỳ")
@@ -137,3 +142,18 @@ class AuditAction(models.TextChoices):
     CREATE_ACCOUNT = "create_account", _("Tạo tài khoản")
     UPDATE_ACCOUNT = "update_account", _("Sửa tài khoản")
     SEND_PASSWORD_LINK = "send_password_link", _("Gửi liên kết đặt mật khẩu")
+
+
+class Agreement(models.TextChoices):
+    """How the final value of one criterion was reached (issue 10: agreement means agreement)."""
+
+    NOT_ADJUSTED = "not_adjusted", _("Không điều chỉnh")
+    AGENCY_AGREED = "agency_agreed", _("Đơn vị đồng ý")
+    EXPLANATION_ACCEPTED = "explanation_accepted", _("Chấp nhận giải trình")
+    LEAD_DECIDED = "lead_decided", _("Lãnh đạo quyết định")
+
+
+# An adjusted criterion is settled (no longer open) once one of these is recorded on it.
+SETTLED = frozenset(
+    {Agreement.AGENCY_AGREED, Agreement.EXPLANATION_ACCEPTED, Agreement.LEAD_DECIDED}
+)

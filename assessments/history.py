@@ -27,6 +27,7 @@ FIELD_LABELS = {
     "not_applicable": "Không áp dụng",
     "not_applicable_reason": "Lý do không áp dụng",
     "new_deadline": "Hạn mới",
+    "agreement": "Cách thống nhất",
 }
 
 
@@ -128,8 +129,8 @@ def history_for(user, submission) -> list[HistoryEntry]:
             is_internal=entry.is_internal,
         )
         for entry in entries
-        # Questions are shown from their message (with the round), not twice.
-        if entry.action != AuditAction.ASK_QUESTION
+        # Questions and notes are shown from their message (with the round), not twice.
+        if entry.action not in (AuditAction.ASK_QUESTION, AuditAction.ADD_INTERNAL_NOTE)
     ]
     # return_for_explanation, answer and record_decision keep their text both as the status
     # change's reason and as a submission-level message; show it once, with the status change.

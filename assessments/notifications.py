@@ -6,6 +6,7 @@ from django.db import transaction
 
 from assessments.enums import DEPARTMENT_ROLES, Role
 from assessments.models import Notification, User
+from assessments.models.audit import validate_link
 
 
 def department_staff():
@@ -19,6 +20,7 @@ def agency_officers(agency):
 def notify(users, *, title: str, body: str = "", submission=None, url: str = "") -> int:
     """Create a notification per user and queue one email each (after commit). Returns the count."""
     users = [user for user in users if user.is_active]
+    validate_link(url)
     Notification.objects.bulk_create(
         Notification(user=user, submission=submission, title=title, body=body, url=url)
         for user in users

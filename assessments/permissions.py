@@ -14,6 +14,10 @@ from assessments.enums import (
 from assessments.models import Evidence, Submission
 from assessments.queries import visible_submissions_for
 
+DECIDABLE_BY_LEAD = frozenset(
+    {SubmissionStatus.IN_REVIEW, SubmissionStatus.RETURNED, SubmissionStatus.ANSWERED}
+)
+
 
 def get_submission_for_user(user, pk, queryset=None) -> Submission:
     """The submission if the user may see it, else 404 (never 403: that would confirm it exists)."""
@@ -30,6 +34,34 @@ def get_evidence_for_user(user, pk) -> Evidence:
 
 def is_own_agency(user, submission) -> bool:
     return bool(user.agency_id) and user.agency_id == submission.agency_id
+
+
+OWN_AGENCY_REFUSED = (
+    "Bạn không được thẩm định hồ sơ của chính cơ quan mình; "
+    "hồ sơ cần người thẩm định khác hoặc lãnh đạo."
+)
+
+
+def reviews_own_agency(user, submission) -> bool:
+    """A reviewer never appraises their own agency (Sở TT&TT's own dossier goes to the lead or
+    to a reviewer of another agency)."""
+    return user.role == Role.REVIEWER and is_own_agency(user, submission)
+
+
+# Once the Department has sent its appraisal back, the agency follows the review on its
+# exchange page; before that (draft, submitted, in review) on its self-assessment form.
+APPRAISAL_SENT = frozenset(
+    {
+        SubmissionStatus.RETURNED,
+        SubmissionStatus.ANSWERED,
+        SubmissionStatus.AGREED,
+        SubmissionStatus.FINALISED,
+    }
+)
+
+
+def agency_follows_exchange(submission) -> bool:
+    return submission.status in APPRAISAL_SENT
 
 
 def can_edit_self_assessment(user, submission) -> bool:
@@ -53,9 +85,11 @@ def can_answer(user, submission) -> bool:
 
 def can_review(user, submission) -> bool:
     """Reviewers and the lead appraise; a reviewer never appraises their own agency."""
-    if not user.is_authenticated or user.role not in (Role.REVIEWER, Role.LEAD):
+    if not user.is_authenticated or not user.is_active:
         return False
-    return not (user.role == Role.REVIEWER and is_own_agency(user, submission))
+    if user.role not in (Role.REVIEWER, Role.LEAD):
+        return False
+    return not reviews_own_agency(user, submission)
 
 
 def can_appraise(user, submission) -> bool:
@@ -63,7 +97,28 @@ def can_appraise(user, submission) -> bool:
 
 
 def can_finalise(user, submission) -> bool:
-    return user.is_authenticated and user.role == Role.LEAD
+    return is_lead(user)
+
+
+def is_lead(user) -> bool:
+    """Only the lead decides, finalises and issues."""
+    return bool(user.is_authenticated and user.is_active and user.role == Role.LEAD)
+
+
+def can_issue(user) -> bool:
+    """Only the lead issues the official report."""
+    return is_lead(user)
+
+
+def can_accept_explanation(user, submission) -> bool:
+    """The reviewer (or the lead) accepts the agency's explanation, criterion by criterion,
+    once the agency has sent its answers."""
+    return can_review(user, submission) and submission.status == SubmissionStatus.ANSWERED
+
+
+def can_decide(user, submission) -> bool:
+    """The lead decides a criterion the agency does not agree with, while under review."""
+    return is_lead(user) and submission.status in DECIDABLE_BY_LEAD
 
 
 def can_see_internal_notes(user) -> bool:

@@ -42,6 +42,31 @@ class CriterionRow:
     reason: str = ""
     item: ItemScore | None = None
 
+    # The three values of a criterion (self-assessed, appraised, final) and how the final one
+    # was reached, read from the item already loaded (no query).
+    @property
+    def appraised_points(self) -> Decimal | None:
+        return self.item.appraised_points if self.item is not None else None
+
+    @property
+    def appraised_not_applicable(self) -> bool:
+        if self.item is None:
+            return False
+        if self.item.reviewer_not_applicable is not None:
+            return self.item.reviewer_not_applicable
+        return self.item.not_applicable
+
+    @property
+    def agreement(self) -> str:
+        """How the final value was reached (“Chấp nhận giải trình”…); empty before agreement."""
+        if self.item is None or not self.item.agreement:
+            return ""
+        return self.item.get_agreement_display()
+
+    @property
+    def decision_reason(self) -> str:
+        return self.item.agreement_reason if self.item is not None else ""
+
 
 @dataclass
 class AgencyResult:

@@ -61,6 +61,10 @@ def agreed_result(submission, criteria, items) -> TableResult:
     for item in items:
         code = item.criterion.code
         na = appraised.items[code].not_applicable
+        if item.agreed_not_applicable is not None:
+            # An accepted explanation or the lead's decision may restore the agency's own
+            # “không áp dụng”.
+            na = item.agreed_not_applicable
         points = item.agreed_points
         if points is None:
             points = appraised.items[code].points

@@ -162,12 +162,15 @@ def save_item(item: ItemScore, *, actor, data, expected_version) -> ItemSave:
     row per changed field (old → new as a person reads it).
     """
     with transaction.atomic():
-        locked = (
-            ItemScore.objects.select_for_update()
-            .select_related("criterion", "submission__period", "submission__agency")
-            .get(pk=item.pk)
+        # The submission row first, then the item (the order every writer uses): a dossier
+        # submitted a moment ago is seen as submitted here, never written behind its back.
+        submission = (
+            Submission.objects.select_for_update()
+            .select_related("period", "agency")
+            .get(pk=item.submission_id)
         )
-        submission = locked.submission
+        locked = ItemScore.objects.select_for_update().select_related("criterion").get(pk=item.pk)
+        locked.submission = submission
         if not can_edit_self_assessment(actor, submission):
             raise EditRefused(NOT_EDITABLE_MESSAGE)
         try:
@@ -205,7 +208,10 @@ def save_item(item: ItemScore, *, actor, data, expected_version) -> ItemSave:
             return ItemSave(item=locked, errors=errors)
         locked.version += 1
         locked.updated_by = actor
-        locked.save()
+        fields = [name for name, _old, _new in changes]
+        if "inputs" in fields:
+            fields.append("points")
+        locked.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
         for name, old, new in changes:
             _audit_item(actor, submission, locked, name, old, new)
         _touch(submission)
@@ -222,6 +228,33 @@ def _check_evidence_editable(actor, submission) -> bool:
     if can_answer(actor, submission):
         return True
     raise EditRefused(NOT_EDITABLE_MESSAGE)
+
+
+KEPT_AS_SUBMITTED = (
+    "Tài liệu kiểm chứng của hồ sơ đã nộp được giữ nguyên. Khi giải trình, đơn vị chỉ bổ sung "
+    "tài liệu mới, hoặc sửa, gỡ tài liệu đã bổ sung trong vòng giải trình này."
+)
+
+
+def _lock_editable(actor, submission) -> tuple[Submission, bool]:
+    """Lock the submission row and check, under the lock, that the actor may change its evidence
+    now (a dossier submitted a moment ago is no longer editable). Returns (locked, during
+    review)."""
+    locked = (
+        Submission.objects.select_for_update()
+        .select_related("period", "agency")
+        .get(pk=submission.pk)
+    )
+    return locked, _check_evidence_editable(actor, locked)
+
+
+def _check_this_round(evidence, locked, during_review) -> None:
+    # The self-assessment as submitted is immutable: during the exchange only what the agency
+    # added in the current round may change.
+    if during_review and not (
+        evidence.added_during_review and evidence.added_in_round == locked.round
+    ):
+        raise EditRefused(KEPT_AS_SUBMITTED)
 
 
 def _items_of(submission, items):
@@ -258,33 +291,45 @@ def add_evidence(submission, *, actor, items, upload=None, **fields) -> Evidence
     by content, size limit) and is stored under a random name with its SHA-256; at least one of
     a document number, a file or a link. Side effects: an audit row; submission.version + 1.
     """
-    during_review = _check_evidence_editable(actor, submission)
     items = _items_of(submission, items)
     values = {name: fields.get(name) or ("" if name != "doc_date" else None) for name in fields}
     if not (values.get("doc_number") or values.get("url") or upload):
         raise EditRefused("Hãy nhập số, ký hiệu văn bản, chọn tệp đính kèm hoặc nhập đường dẫn.")
-    evidence = Evidence(
-        submission=submission, uploaded_by=actor, added_during_review=during_review, **values
-    )
-    if upload is not None:
-        checked = check_upload(upload)
-        evidence.original_filename = checked.original_filename
-        evidence.content_type = checked.content_type
-        evidence.size = checked.size
-        evidence.sha256 = checked.sha256
-        evidence.file.save(checked.original_filename, upload, save=False)
-    with transaction.atomic():
-        evidence.save()
-        evidence.items.set(items)
-        audit.record(
-            actor=actor,
-            submission=submission,
-            action=AuditAction.ADD_EVIDENCE,
-            target=", ".join(item.criterion.code for item in items),
-            field="evidence",
-            new=str(evidence),
-        )
-        _touch(submission)
+    checked = check_upload(upload) if upload is not None else None
+    stored = []
+    try:
+        with transaction.atomic():
+            locked, during_review = _lock_editable(actor, submission)
+            evidence = Evidence(
+                submission=locked,
+                uploaded_by=actor,
+                added_during_review=during_review,
+                added_in_round=locked.round if during_review else 0,
+                **values,
+            )
+            if checked is not None:
+                evidence.original_filename = checked.original_filename
+                evidence.content_type = checked.content_type
+                evidence.size = checked.size
+                evidence.sha256 = checked.sha256
+                evidence.file.save(checked.original_filename, upload, save=False)
+                stored.append(evidence.file.name)
+            evidence.save()
+            evidence.items.set(items)
+            audit.record(
+                actor=actor,
+                submission=locked,
+                action=AuditAction.ADD_EVIDENCE,
+                target=", ".join(item.criterion.code for item in items),
+                field="evidence",
+                new=str(evidence),
+            )
+            _touch(locked)
+    except BaseException:
+        # The row was not stored: neither is its file.
+        for name in stored:
+            Evidence._meta.get_field("file").storage.delete(name)
+        raise
     return evidence
 
 
@@ -294,11 +339,12 @@ def update_evidence(evidence: Evidence, *, actor, **fields) -> list[str]:
     Rules as `add_evidence`. Side effects: one audit row per changed field; submission.version
     + 1. Returns the names of the changed fields.
     """
-    submission = evidence.submission
-    _check_evidence_editable(actor, submission)
     changed = []
-    codes = ", ".join(evidence.items.values_list("criterion__code", flat=True))
     with transaction.atomic():
+        submission, during_review = _lock_editable(actor, evidence.submission)
+        evidence = Evidence.objects.get(pk=evidence.pk)
+        _check_this_round(evidence, submission, during_review)
+        codes = ", ".join(evidence.items.values_list("criterion__code", flat=True))
         for name in EVIDENCE_FIELDS:
             if name not in fields:
                 continue
@@ -327,40 +373,48 @@ def update_evidence(evidence: Evidence, *, actor, **fields) -> list[str]:
 
 
 def remove_evidence(evidence: Evidence, *, actor) -> None:
-    """Delete an evidence item from every criterion it supports, and its file after commit.
+    """Delete an evidence item from every criterion it supports.
 
-    Rules as `add_evidence` (evidence added during the review may be removed only while still
-    answering). Side effects: an audit row; submission.version + 1.
+    Rules as `add_evidence`; during the exchange only evidence added in the current round may
+    be removed. The file is deleted after commit only while the dossier is a draft: no file of
+    a submitted dossier is ever deleted from disk. Side effects: an audit row;
+    submission.version + 1.
     """
-    submission = evidence.submission
-    _check_evidence_editable(actor, submission)
-    storage, name = evidence.file.storage, evidence.file.name
     with transaction.atomic():
-        audit.record(
-            actor=actor,
-            submission=submission,
-            action=AuditAction.REMOVE_EVIDENCE,
-            target=", ".join(evidence.items.values_list("criterion__code", flat=True)),
-            field="evidence",
-            old=str(evidence),
-        )
-        evidence.delete()
-        _touch(submission)
-        if name:
-            transaction.on_commit(lambda: storage.delete(name))
+        submission, during_review = _lock_editable(actor, evidence.submission)
+        _remove_locked(evidence, submission, during_review, actor=actor)
+
+
+def _remove_locked(evidence, submission, during_review, *, actor) -> None:
+    evidence = Evidence.objects.get(pk=evidence.pk)
+    _check_this_round(evidence, submission, during_review)
+    storage, name = evidence.file.storage, evidence.file.name
+    audit.record(
+        actor=actor,
+        submission=submission,
+        action=AuditAction.REMOVE_EVIDENCE,
+        target=", ".join(evidence.items.values_list("criterion__code", flat=True)),
+        field="evidence",
+        old=str(evidence),
+    )
+    evidence.delete()
+    _touch(submission)
+    if name and not during_review:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def link_evidence(evidence: Evidence, item: ItemScore, *, actor) -> bool:
     """Let an evidence item already in the dossier also support `item` (no second upload).
 
-    Returns False when it already did. Side effects: an audit row; submission.version + 1.
+    Rules as `update_evidence`. Returns False when it already did. Side effects: an audit row;
+    submission.version + 1.
     """
-    submission = evidence.submission
-    _check_evidence_editable(actor, submission)
-    _items_of(submission, [item])
-    if evidence.items.filter(pk=item.pk).exists():
-        return False
     with transaction.atomic():
+        submission, during_review = _lock_editable(actor, evidence.submission)
+        _check_this_round(evidence, submission, during_review)
+        _items_of(submission, [item])
+        if evidence.items.filter(pk=item.pk).exists():
+            return False
         evidence.items.add(item)
         audit.record(
             actor=actor,
@@ -377,12 +431,12 @@ def link_evidence(evidence: Evidence, item: ItemScore, *, actor) -> bool:
 def unlink_evidence(evidence: Evidence, item: ItemScore, *, actor) -> None:
     """Stop an evidence item supporting `item`; removed entirely when it supports nothing else.
 
-    Side effects: an audit row; submission.version + 1.
+    Rules as `update_evidence`. Side effects: an audit row; submission.version + 1.
     """
-    submission = evidence.submission
-    _check_evidence_editable(actor, submission)
-    _items_of(submission, [item])
     with transaction.atomic():
+        submission, during_review = _lock_editable(actor, evidence.submission)
+        _check_this_round(evidence, submission, during_review)
+        _items_of(submission, [item])
         evidence.items.remove(item)
         audit.record(
             actor=actor,
@@ -393,5 +447,5 @@ def unlink_evidence(evidence: Evidence, item: ItemScore, *, actor) -> None:
             old=str(evidence),
         )
         _touch(submission)
-    if not evidence.items.exists():
-        remove_evidence(evidence, actor=actor)
+        if not evidence.items.exists():
+            _remove_locked(evidence, submission, during_review, actor=actor)

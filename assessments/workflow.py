@@ -12,8 +12,16 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import audit, results, scores
-from assessments.enums import MessageKind, PeriodStatus, Role, SubmissionStatus
+from assessments import audit, permissions, results, scores
+from assessments.enums import (
+    AgencyResponse,
+    Agreement,
+    AuditAction,
+    MessageKind,
+    PeriodStatus,
+    Role,
+    SubmissionStatus,
+)
 from assessments.models import Extension, ItemScore, Message, Period, Submission, User
 from assessments.notifications import agency_officers, department_staff, notify, notify_each
 from scoring import format_points
@@ -123,8 +131,8 @@ def _role_allows(user, submission, move: Transition) -> bool:
     if user.role not in move.roles:
         return False
     if user.role == Role.OFFICER:
-        return user.agency_id == submission.agency_id
-    return not (user.role == Role.REVIEWER and user.agency_id == submission.agency_id)
+        return permissions.is_own_agency(user, submission)
+    return not permissions.reviews_own_agency(user, submission)
 
 
 def _begin(submission: Submission, name: str, *, actor, expected_version=None) -> Submission:
@@ -140,11 +148,8 @@ def _begin(submission: Submission, name: str, *, actor, expected_version=None) -
     if expected_version not in (None, "") and str(expected_version).strip() != str(locked.version):
         raise ConflictError(CONFLICT_MESSAGE)
     if not _role_allows(actor, locked, move):
-        if actor.role == Role.REVIEWER and actor.agency_id == locked.agency_id:
-            raise WorkflowError(
-                "Bạn không được thẩm định hồ sơ của chính cơ quan mình; "
-                "hồ sơ cần người thẩm định khác hoặc lãnh đạo."
-            )
+        if permissions.reviews_own_agency(actor, locked):
+            raise WorkflowError(permissions.OWN_AGENCY_REFUSED)
         raise WorkflowError(f"Bạn không có quyền thực hiện thao tác “{move.label}”.")
     if locked.status not in move.sources:
         raise WorkflowError(
@@ -178,9 +183,9 @@ def _urls(submission):
     """(the agency's page, the Department's page). Once submitted, the agency follows the
     review on its exchange page; before that, on its self-assessment form."""
     agency_page = (
-        "assessments:submission_form"
-        if submission.status in (S.DRAFT, S.SUBMITTED)
-        else "assessments:exchange"
+        "assessments:exchange"
+        if permissions.agency_follows_exchange(submission)
+        else "assessments:submission_form"
     )
     return (
         reverse(agency_page, args=[submission.pk]),
@@ -205,8 +210,21 @@ def _items(submission):
     return list(submission.items.select_related("criterion__parent").prefetch_related("evidence"))
 
 
-def submit(submission: Submission, *, actor, expected_version=None, now=None) -> Submission:
+SIGNATURE_FIELDS = {
+    "document_number": "số văn bản tự đánh giá",
+    "signer_name": "người ký",
+    "signer_title": "chức vụ người ký",
+}
+
+
+def submit(
+    submission: Submission, *, actor, expected_version=None, now=None, signature=None
+) -> Submission:
     """The agency sends its self-assessment.
+
+    `signature` (document_number, signer_name, signer_title) is the report's number and signer
+    typed on the confirmation page; stored with the submission under the same lock and version
+    check, one audit row per changed value.
 
     Refused when the period is not open, after the deadline (end of the deadline day, Việt Nam
     time) unless the agency has an extension, or while anything in `missing_for_submission`
@@ -233,6 +251,21 @@ def submit(submission: Submission, *, actor, expected_version=None, now=None) ->
             raise WorkflowError(
                 f"Hồ sơ còn {len(problems)} nội dung chưa hoàn thành, chưa thể nộp."
             )
+        signed = []
+        for name, value in (signature or {}).items():
+            value = (value or "").strip()
+            if name in SIGNATURE_FIELDS and value != getattr(locked, name):
+                audit.record(
+                    actor=actor,
+                    submission=locked,
+                    period=period,
+                    action=AuditAction.RECORD_SIGNATURE,
+                    field=SIGNATURE_FIELDS[name],
+                    old=getattr(locked, name),
+                    new=value,
+                )
+                setattr(locked, name, value)
+                signed.append(name)
         result = scores.self_result(locked, criteria, items)
         locked.self_score = result.score
         locked.self_grade = result.grade.value
@@ -243,7 +276,14 @@ def submit(submission: Submission, *, actor, expected_version=None, now=None) ->
             locked,
             "submit",
             actor=actor,
-            fields=["self_score", "self_grade", "submitted_at", "submitted_by", "is_late"],
+            fields=[
+                "self_score",
+                "self_grade",
+                "submitted_at",
+                "submitted_by",
+                "is_late",
+                *signed,
+            ],
             reason=f"Gia hạn đến {extension.new_deadline:%d/%m/%Y}" if extension else "",
         )
         agency_url, review_url = _urls(locked)
@@ -311,6 +351,15 @@ def return_for_explanation(
         locked.items.exclude(agency_response="").update(
             agency_response="", agency_response_text="", version=F("version") + 1
         )
+        # The agency answers afresh, so its agreement of the last round is asked again; the
+        # Department's accepted explanations and the lead's decisions stand.
+        locked.items.filter(agreement=Agreement.AGENCY_AGREED).update(
+            agreement="",
+            agreed_by=None,
+            agreed_at=None,
+            agreed_points=None,
+            agreed_not_applicable=None,
+        )
         Message.objects.create(
             submission=locked,
             author=actor,
@@ -347,7 +396,7 @@ def answer(
         pending = [
             item.criterion.code
             for item in locked.items.select_related("criterion").order_by("criterion__order")
-            if item.is_adjusted and not item.agency_response
+            if item.is_adjusted and not item.agency_response and not item.is_settled
         ]
         if pending:
             raise WorkflowError(
@@ -392,14 +441,83 @@ def _answer_summary(locked: Submission, message: str) -> str:
     return "\n".join(lines) or f"{locked.agency} đã trả lời yêu cầu giải trình vòng {locked.round}."
 
 
-def _store_agreed_points(locked: Submission):
-    """Store the appraised points of every criterion as agreed; returns the appraised result."""
+def open_items(submission: Submission) -> list[ItemScore]:
+    """Adjusted criteria nobody has settled yet: the agency has not agreed, the Department has not
+    accepted its explanation and the lead has not decided. A dossier with any of these is not
+    agreed, whatever button is pressed."""
+    items = submission.items.select_related("criterion").order_by("criterion__order")
+    return [item for item in items if item.is_open]
+
+
+def _open_message(codes: list[str]) -> str:
+    return (
+        "Chưa thể thống nhất kết quả: các tiêu chí " + ", ".join(codes) + " đã được điều chỉnh "
+        "nhưng chưa có sự đồng ý của đơn vị, chưa được chấp nhận giải trình và chưa có quyết "
+        "định của lãnh đạo. Hãy yêu cầu giải trình, chấp nhận giải trình từng tiêu chí, hoặc đề "
+        "nghị lãnh đạo quyết định."
+    )
+
+
+def _refuse_open(locked: Submission) -> None:
+    codes = [item.criterion.code for item in open_items(locked)]
+    if codes:
+        raise WorkflowError(_open_message(codes))
+
+
+def settle_item(item: ItemScore, agreement: str, *, actor, points, not_applicable, reason=""):
+    """Record on an (already locked) item how its final value was reached. No save."""
+    item.agreement = agreement
+    item.agreed_points = points
+    item.agreed_not_applicable = not_applicable
+    item.agreed_by = actor if getattr(actor, "pk", None) else None
+    item.agreed_at = timezone.now()
+    item.agreement_reason = reason
+    return [
+        "agreement",
+        "agreed_points",
+        "agreed_not_applicable",
+        "agreed_by",
+        "agreed_at",
+        "agreement_reason",
+    ]
+
+
+def _store_agreed_points(locked: Submission, *, actor):
+    """Store the final value of every criterion; returns the appraised result.
+
+    Criteria the reviewer did not adjust take the appraised (= the agency's) value; those the
+    agency agreed to take the appraised value; accepted explanations and the lead's decisions
+    keep the value stored when they were recorded. Refuses while any adjusted criterion is open.
+    """
     criteria = scores.table_criteria(locked.table)
     items = _items(locked)
+    open_codes = [item.criterion.code for item in items if item.is_open]
+    if open_codes:
+        raise WorkflowError(_open_message(open_codes))
     result = scores.appraised_result(locked, criteria, items)
+    fields = set()
     for item in items:
-        item.agreed_points = result.items[item.criterion.code].points
-    ItemScore.objects.bulk_update(items, ["agreed_points"])
+        appraised = result.items[item.criterion.code]
+        if not item.is_adjusted:
+            if item.agreement != Agreement.NOT_ADJUSTED:
+                fields.update(
+                    settle_item(
+                        item,
+                        Agreement.NOT_ADJUSTED,
+                        actor=actor,
+                        points=appraised.points,
+                        not_applicable=appraised.not_applicable,
+                    )
+                )
+            else:
+                item.agreed_points = appraised.points
+                item.agreed_not_applicable = appraised.not_applicable
+        elif item.agreement == Agreement.AGENCY_AGREED or item.agreed_not_applicable is None:
+            # Agreed with the appraisal, or decided in its favour: the appraised value.
+            item.agreed_points = appraised.points
+            item.agreed_not_applicable = appraised.not_applicable
+        fields.update({"agreed_points", "agreed_not_applicable"})
+    ItemScore.objects.bulk_update(items, sorted(fields))
     return result
 
 
@@ -409,7 +527,16 @@ def confirm_result(submission: Submission, *, actor, expected_version=None) -> S
         locked = _begin(
             submission, "confirm_result", actor=actor, expected_version=expected_version
         )
-        result = _store_agreed_points(locked)
+        # The agency agrees with every criterion it has not explained and had accepted.
+        for item in open_items(locked):
+            fields = settle_item(
+                item, Agreement.AGENCY_AGREED, actor=actor, points=None, not_applicable=None
+            )
+            item.agency_response = AgencyResponse.AGREE
+            item.version += 1
+            item.save(update_fields=[*fields, "agency_response", "version", "updated_at"])
+            _audit_agreed(locked, item, actor=actor)
+        result = _store_agreed_points(locked, actor=actor)
         _finish(locked, "confirm_result", actor=actor)
         _agency_url, review_url = _urls(locked)
         notify(
@@ -428,10 +555,15 @@ def confirm_result(submission: Submission, *, actor, expected_version=None) -> S
 def accept(
     submission: Submission, *, actor, expected_version=None, message: str = ""
 ) -> Submission:
-    """The reviewer accepts the (answered) submission as agreed; agreed points are stored."""
+    """The reviewer (or the lead) records the dossier as agreed; final values are stored.
+
+    Refused while any adjusted criterion is open (see `open_items`): the agency must have agreed
+    to it, the reviewer accepted its explanation (`appraisal.accept_explanation`), or the lead
+    decided it (`appraisal.decide_item` or `record_decision`).
+    """
     with transaction.atomic():
         locked = _begin(submission, "accept", actor=actor, expected_version=expected_version)
-        _store_agreed_points(locked)
+        _store_agreed_points(locked, actor=actor)
         _finish(locked, "accept", actor=actor, reason=message)
         agency_url, _review_url = _urls(locked)
         notify(
@@ -444,17 +576,49 @@ def accept(
     return locked
 
 
+def _audit_agreed(locked: Submission, item: ItemScore, *, actor, reason: str = ""):
+    audit.record(
+        actor=actor,
+        submission=locked,
+        period=locked.period,
+        action=AuditAction.AGREE_ITEM
+        if item.agreement == Agreement.AGENCY_AGREED
+        else AuditAction.DECIDE_ITEM,
+        target=item.criterion.code,
+        field="agreement",
+        new=Agreement(item.agreement).label,
+        reason=reason,
+    )
+
+
 def record_decision(
     submission: Submission, *, actor, reason: str, expected_version=None
 ) -> Submission:
-    """Where the agency still disagrees, the lead decides; the reason is required and kept."""
+    """Where the agency still disagrees (or has not answered), the lead decides.
+
+    Every adjusted criterion still open is decided in favour of the appraisal with this reason
+    (recorded per criterion as “lãnh đạo quyết định”); criteria the lead already decided one by
+    one (`appraisal.decide_item`) keep that decision. The reason is required and kept.
+    """
     if not (reason or "").strip():
         raise WorkflowError("Vui lòng nêu lý do quyết định của lãnh đạo.")
     with transaction.atomic():
         locked = _begin(
             submission, "record_decision", actor=actor, expected_version=expected_version
         )
-        _store_agreed_points(locked)
+        for item in open_items(locked):
+            fields = settle_item(
+                item,
+                Agreement.LEAD_DECIDED,
+                actor=actor,
+                points=None,
+                not_applicable=None,
+                reason=reason.strip(),
+            )
+            item.version += 1
+            item.save(update_fields=[*fields, "version", "updated_at"])
+            _audit_agreed(locked, item, actor=actor, reason=reason.strip())
+        _store_agreed_points(locked, actor=actor)
         locked.decision_reason = reason.strip()
         Message.objects.create(
             submission=locked,

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assessments.enums import PeriodStatus, Role, SubmissionStatus
+from assessments.enums import PeriodStatus, Role
 from assessments.models import Extension, Period, Submission
 from assessments.queries import annotate_progress
 
@@ -53,13 +53,6 @@ def home(request):
                 "past": past,
                 "agency": user.agency,
                 "now": timezone.now(),
-                # Once the appraisal is sent back, the agency follows it on the exchange page.
-                "exchange_statuses": [
-                    SubmissionStatus.RETURNED,
-                    SubmissionStatus.ANSWERED,
-                    SubmissionStatus.AGREED,
-                    SubmissionStatus.FINALISED,
-                ],
             },
         )
     if user.role in (Role.REVIEWER, Role.LEAD):

@@ -50,7 +50,7 @@ def sheet_title(label: str) -> str:
 
 class ConsolidatedXlsx(Export):
     """`render()` gives the workbook bytes. Sheet names: “Tổng hợp”, one per appendix label
-    (“Phụ lục 1”…), “Căn cứ và ngưỡng”."""
+    (“Phụ lục 1”…), “Điều chỉnh và thống nhất”, “Căn cứ và ngưỡng”."""
 
     content_type = XLSX_CONTENT_TYPE
 
@@ -64,6 +64,7 @@ class ConsolidatedXlsx(Export):
         self._summary(workbook.active)
         for kind in self.results.kinds:
             self._matrix(workbook.create_sheet(sheet_title(kind.table.label)), kind)
+        self._agreements(workbook.create_sheet("Điều chỉnh và thống nhất"))
         self._basis(workbook.create_sheet("Căn cứ và ngưỡng"))
         buffer = io.BytesIO()
         workbook.save(buffer)
@@ -163,6 +164,54 @@ class ConsolidatedXlsx(Export):
         _widths(sheet, [6, 40, *([7] * (2 * len(leaves) + 2)), 9])
         sheet.freeze_panes = sheet.cell(row=bottom + 1, column=3)
         setup_print(sheet, header_rows=f"{top}:{bottom}")
+
+    def _agreements(self, sheet) -> None:
+        """Every adjusted criterion: self-assessed, appraised and final value, and how the final
+        one was reached (agency agreed, explanation accepted, lead decided)."""
+        write_row(sheet, ["Các tiêu chí được điều chỉnh khi thẩm định và cách thống nhất"])
+        sheet["A1"].font = TITLE
+        header = write_row(
+            sheet,
+            [
+                "STT",
+                "Cơ quan, đơn vị",
+                "Tiêu chí",
+                "Điểm tự chấm",
+                "Điểm thẩm định",
+                "Điểm thống nhất",
+                "Cách thống nhất",
+                "Lý do điều chỉnh; quyết định của lãnh đạo",
+            ],
+        )
+        _style_header(sheet, header)
+        number = 0
+        for kind in self.results.kinds:
+            for result in kind.agencies:
+                for row in result.rows:
+                    if row.criterion.is_group or not row.adjusted:
+                        continue
+                    number += 1
+                    reasons = [row.reason]
+                    if row.item.agreement == "lead_decided":
+                        reasons.append(row.decision_reason)
+                    write_row(
+                        sheet,
+                        [
+                            number,
+                            result.agency.name,
+                            row.criterion.code,
+                            "KAD" if row.item.not_applicable else row.self_points,
+                            "KAD" if row.appraised_not_applicable else row.appraised_points,
+                            "KAD" if row.not_applicable else row.final_points,
+                            row.agreement,
+                            "\n".join(text for text in reasons if text),
+                        ],
+                    )
+        for row in sheet.iter_rows(min_row=header + 1):
+            row[1].alignment = WRAP
+            row[7].alignment = WRAP
+        _widths(sheet, [6, 40, 9, 10, 10, 10, 20, 50])
+        setup_print(sheet, header_rows=f"{header}:{header}")
 
     def _basis(self, sheet) -> None:
         period = self.period

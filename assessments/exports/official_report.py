@@ -12,12 +12,12 @@ import hashlib
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
-from assessments import audit, charts
+from assessments import audit, charts, permissions
 from assessments.enums import AuditAction, DocumentKind, PeriodStatus
 from assessments.exports.base import PDF_CONTENT_TYPE, Export
 from assessments.exports.documents import DocumentHeader, date_text
 from assessments.exports.pdf import render_pdf
-from assessments.models import IssuedDocument
+from assessments.models import IssuedDocument, Period
 from assessments.results import FINAL_PERIOD_STATUSES, PeriodResults
 
 
@@ -109,6 +109,8 @@ def issue_official_report(
     """Render the report with its number, date and signer, store the bytes and their SHA-256, and
     audit it. Rules: the period's results are final (chốt or công bố); a number, a signer and a
     signer title are given; a period has one issued report (a second issue is refused)."""
+    if not permissions.can_issue(actor):
+        raise IssueError("Chỉ lãnh đạo Sở được ban hành báo cáo kết quả.")
     period = results.period
     if period.status not in FINAL_PERIOD_STATUSES:
         raise IssueError(
@@ -131,8 +133,14 @@ def issue_official_report(
         signer_name=signer_name.strip(),
         signer_title=signer_title.strip(),
     ).render()
+    stored = []
     try:
         with transaction.atomic():
+            # Two leads issuing at once: the second waits here and then finds the first report.
+            Period.objects.select_for_update().filter(pk=period.pk).first()
+            existing = issued_report(period)
+            if existing is not None:
+                raise IssueError(f"Báo cáo năm {period.year} vừa được người khác ban hành.")
             document = IssuedDocument(
                 period=period,
                 kind=DocumentKind.CONSOLIDATED_REPORT,
@@ -143,7 +151,10 @@ def issue_official_report(
                 sha256=hashlib.sha256(pdf).hexdigest(),
                 issued_by=actor,
             )
+            # The file is written inside the transaction; if the row is not stored, neither is
+            # the file (no orphan on disk).
             document.file.save(f"bao-cao-{period.code}.pdf", ContentFile(pdf), save=False)
+            stored.append(document.file.name)
             document.save()
             audit.record(
                 actor=actor,
@@ -154,6 +165,10 @@ def issue_official_report(
                 new=document.sha256,
                 reason=f"Ban hành báo cáo kết quả năm {period.year} gửi UBND tỉnh (qua Sở Nội vụ).",
             )
-    except IntegrityError as error:
-        raise IssueError("Báo cáo của kỳ này vừa được người khác ban hành.") from error
+    except BaseException as error:
+        for name in stored:
+            IssuedDocument._meta.get_field("file").storage.delete(name)
+        if isinstance(error, IntegrityError):
+            raise IssueError("Báo cáo của kỳ này vừa được người khác ban hành.") from error
+        raise
     return document

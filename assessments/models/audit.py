@@ -1,7 +1,10 @@
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.enums import AuditAction, DocumentKind
@@ -56,6 +59,28 @@ class AuditEntry(models.Model):
         return f"{self.at:%d/%m/%Y %H:%M} {self.get_action_display()} {self.target}"
 
 
+def is_safe_link(url: str) -> bool:
+    """A link we may store and render: a path on this site (“/ho-so/1/”), or http(s) on our own
+    host (SITE_URL). Never `javascript:`, `data:`, a protocol-relative “//host” or another site."""
+    url = url or ""
+    if url != url.strip() or any(ord(char) < 32 or char == "\\" for char in url):
+        return False
+    if url.startswith("/"):
+        return not url.startswith("//")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return False
+    return parts.netloc == urlsplit(settings.SITE_URL).netloc
+
+
+def validate_link(url: str) -> None:
+    if url and not is_safe_link(url):
+        raise ValidationError(
+            _("Đường dẫn phải là một trang của cổng (bắt đầu bằng “/”) hoặc http(s) trên cổng."),
+            code="unsafe_link",
+        )
+
+
 class Notification(models.Model):
     """An in-app notice; the same text also goes by email."""
 
@@ -75,7 +100,7 @@ class Notification(models.Model):
     )
     title = models.CharField(_("tiêu đề"), max_length=255)
     body = models.TextField(_("nội dung"), blank=True)
-    url = models.CharField(_("đường dẫn"), max_length=500, blank=True)
+    url = models.CharField(_("đường dẫn"), max_length=500, blank=True, validators=[validate_link])
     created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
 
@@ -84,9 +109,23 @@ class Notification(models.Model):
         verbose_name = _("thông báo")
         verbose_name_plural = _("thông báo")
         indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+        constraints = [
+            # Whatever path writes a notification, a script URL is never stored.
+            models.CheckConstraint(
+                condition=Q(url="")
+                | (Q(url__startswith="/") & ~Q(url__startswith="//"))
+                | Q(url__startswith="http://")
+                | Q(url__startswith="https://"),
+                name="notification_url_is_a_web_link",
+            ),
+        ]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        validate_link(self.url)
+        super().save(*args, **kwargs)
 
 
 class ReminderLog(models.Model):

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessments.enums import AgencyResponse, MessageKind, SubmissionStatus
+from assessments.enums import SETTLED, AgencyResponse, Agreement, MessageKind, SubmissionStatus
 
 
 class Submission(models.Model):
@@ -159,6 +159,27 @@ class ItemScore(models.Model):
     agreed_points = models.DecimalField(
         _("điểm thống nhất"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    agreed_not_applicable = models.BooleanField(_("thống nhất: không áp dụng"), null=True)
+    agreement = models.CharField(
+        _("cách thống nhất"),
+        max_length=24,
+        choices=Agreement.choices,
+        blank=True,
+        help_text=_(
+            "Cách đạt được điểm thống nhất: không điều chỉnh, đơn vị đồng ý, Sở chấp nhận "
+            "giải trình, hoặc lãnh đạo quyết định. Trống khi tiêu chí chưa thống nhất."
+        ),
+    )
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thống nhất"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agreed_at = models.DateTimeField(_("thống nhất lúc"), null=True, blank=True)
+    agreement_reason = models.TextField(_("lý do quyết định"), blank=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -198,6 +219,17 @@ class ItemScore(models.Model):
             return True
         return self.reviewer_points is not None and self.reviewer_points != self.points
 
+    @property
+    def is_settled(self) -> bool:
+        """An adjusted criterion the agency agreed to, whose explanation the Department accepted,
+        or which the lead decided."""
+        return self.agreement in SETTLED
+
+    @property
+    def is_open(self) -> bool:
+        """Adjusted and not settled: the dossier cannot be agreed while any criterion is open."""
+        return self.is_adjusted and not self.is_settled
+
 
 def evidence_upload_to(instance, filename: str) -> str:
     # Stored under a random name nobody can guess; the original name is kept in a field.
@@ -226,6 +258,11 @@ class Evidence(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     url = models.URLField(_("đường dẫn"), max_length=500, blank=True)
     added_during_review = models.BooleanField(_("bổ sung khi giải trình"), default=False)
+    added_in_round = models.PositiveSmallIntegerField(
+        _("vòng giải trình bổ sung"),
+        default=0,
+        help_text=_("Vòng giải trình mà đơn vị bổ sung tài liệu (0: có từ khi tự đánh giá)."),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người thêm"),

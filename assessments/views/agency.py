@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -16,9 +15,9 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from assessments import scores, selfassessment, workflow
+from assessments import permissions, scores, selfassessment, workflow
 from assessments.display import describe_inputs
-from assessments.enums import PERIOD_OPEN_FOR_SUBMISSION, Role, SubmissionStatus
+from assessments.enums import PERIOD_OPEN_FOR_SUBMISSION, Role
 from assessments.exports.self_assessment import SelfAssessmentPdf
 from assessments.forms.agency import EvidenceForm, SubmitForm
 from assessments.models import Evidence, ItemScore, Period, Submission
@@ -32,16 +31,6 @@ from assessments.selfassessment import EditRefused, ItemConflict
 from assessments.services import SetupError, get_or_create_submission
 from assessments.uploads import ALLOWED_LABEL, EXTENSIONS, UploadRefused
 from scoring import describe_rule
-
-# Statuses in which the agency reads its dossier beside the exchange with the Department.
-EXCHANGE_STATUSES = frozenset(
-    {
-        SubmissionStatus.RETURNED,
-        SubmissionStatus.ANSWERED,
-        SubmissionStatus.AGREED,
-        SubmissionStatus.FINALISED,
-    }
-)
 
 
 def _submission_qs():
@@ -221,7 +210,7 @@ def _form_context(request, submission, *, states=None, evidence_forms=None):
         "groups": groups,
         "editable": editable,
         "is_officer": is_own_agency(request.user, submission) and request.user.role == Role.OFFICER,
-        "show_exchange": submission.status in EXCHANGE_STATUSES,
+        "show_exchange": permissions.agency_follows_exchange(submission),
         "can_withdraw": "withdraw" in workflow.allowed_actions(submission, request.user),
         "accept": ",".join(EXTENSIONS),
         "allowed_label": ALLOWED_LABEL,
@@ -278,7 +267,7 @@ def agency_period(request, code):
             "missing_count": len(missing),
             "editable": can_edit_self_assessment(request.user, submission),
             "can_withdraw": "withdraw" in workflow.allowed_actions(submission, request.user),
-            "show_exchange": submission.status in EXCHANGE_STATUSES,
+            "show_exchange": permissions.agency_follows_exchange(submission),
             **_summary(submission, items, result),
         },
     )
@@ -546,17 +535,12 @@ def submit_confirm(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                Submission.objects.filter(pk=submission.pk).update(
-                    document_number=form.cleaned_data["document_number"],
-                    signer_name=form.cleaned_data["signer_name"],
-                    signer_title=form.cleaned_data["signer_title"],
-                )
-                workflow.submit(
-                    submission,
-                    actor=request.user,
-                    expected_version=form.cleaned_data["version"],
-                )
+            workflow.submit(
+                submission,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                signature={name: form.cleaned_data[name] for name in workflow.SIGNATURE_FIELDS},
+            )
         except workflow.WorkflowError as error:
             messages.error(request, error.message)
         else:

@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from assessments import appraisal, permissions, scores, selfassessment, workflow
-from assessments.enums import MessageKind, Role, SubmissionStatus
+from assessments.enums import Agreement, MessageKind, Role, SubmissionStatus
 from assessments.forms.agency import EvidenceForm
 from assessments.history import history_for
 from assessments.models import Evidence, ItemScore, Message, Submission
@@ -27,11 +27,6 @@ from assessments.uploads import ALLOWED_LABEL, EXTENSIONS, UploadRefused
 from assessments.workflow import ConflictError, WorkflowError
 
 S = SubmissionStatus
-
-
-# The reviewer's corrections are work in progress until the Department sends them back (return
-# for explanation) or agrees; the agency sees them from then on, not while they are drafted.
-APPRAISAL_SENT = frozenset({S.RETURNED, S.ANSWERED, S.AGREED, S.FINALISED})
 
 
 def _submission_for_officer(user, pk) -> Submission:
@@ -56,12 +51,21 @@ class ExchangeRow:
     form: dict | None = None
 
 
+def _needs_answer(submission, item, current_questions) -> bool:
+    """Only what the Department sent asks for an answer: while the dossier is back with the
+    agency. A correction drafted in review is not shown, let alone marked, before it is sent."""
+    if submission.status != S.RETURNED:
+        return False
+    decided = item.agreement in (Agreement.EXPLANATION_ACCEPTED, Agreement.LEAD_DECIDED)
+    return (item.is_adjusted and not decided) or bool(current_questions)
+
+
 def exchange_context(request, submission, *, forms=None, posted=None):
     """Everything the exchange page shows, in a fixed number of queries. Only messages the
     agency may read: never internal notes, never questions of a round not yet sent."""
     criteria = scores.table_criteria(submission.table)
     items = list(
-        submission.items.select_related("criterion__parent").prefetch_related(
+        submission.items.select_related("criterion__parent", "agreed_by").prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "id"))
         )
     )
@@ -96,7 +100,7 @@ def exchange_context(request, submission, *, forms=None, posted=None):
                 questions=questions,
                 answers=tuple(m for m in thread if m.kind == MessageKind.ANSWER),
                 evidence=tuple(item.evidence.all()),
-                needs_answer=item.is_adjusted or bool(current_questions),
+                needs_answer=_needs_answer(submission, item, current_questions),
                 form=forms.get(item.pk)
                 or {
                     "response": item.agency_response,
@@ -123,7 +127,9 @@ def exchange_context(request, submission, *, forms=None, posted=None):
         ],
         "history": history_for(request.user, submission),
         "posted": posted or {},
-        "show_appraisal": submission.status in APPRAISAL_SENT,
+        # The reviewer's corrections are work in progress until the Department sends them back
+        # (return for explanation) or agrees; the agency sees them from then on.
+        "show_appraisal": permissions.agency_follows_exchange(submission),
         "upload_accept": ",".join(EXTENSIONS),
         "upload_help": f"{ALLOWED_LABEL}, tối đa {settings.EVIDENCE_MAX_UPLOAD_MB} MB.",
     }

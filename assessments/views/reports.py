@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from assessments import statistics, workflow
-from assessments.enums import PeriodStatus, Role
+from assessments import permissions, statistics, workflow
+from assessments.enums import PeriodStatus
 from assessments.exports.consolidated_xlsx import ConsolidatedXlsx
 from assessments.exports.dossier import AgencyDossierZip
 from assessments.exports.official_report import (
@@ -91,7 +91,7 @@ def period_reports(request, code):
             "issue_form": IssueReportForm(),
             "unpublish_form": UnpublishForm(),
             "is_final": period.status in FINAL_PERIOD_STATUSES,
-            "can_publish": request.user.role == Role.LEAD,
+            "can_publish": permissions.is_lead(request.user),
         },
     )
 
@@ -124,7 +124,7 @@ def official_report(request, code):
 @require_POST
 def issue_report(request, code):
     period = _period_for(request.user, code)
-    if request.user.role != Role.LEAD:
+    if not permissions.can_issue(request.user):
         raise Http404
     form = IssueReportForm(request.POST)
     if not form.is_valid():
@@ -152,7 +152,7 @@ def publish(request, code):
     """Publish the results; a period still in review is finalised first (the workflow refuses
     while any submitted dossier is not finalised)."""
     period = _period_for(request.user, code)
-    if request.user.role != Role.LEAD:
+    if not permissions.is_lead(request.user):
         messages.error(request, LEAD_ONLY)
         return redirect("assessments:period_reports", period.code)
     try:
@@ -171,7 +171,7 @@ def publish(request, code):
 @require_POST
 def unpublish(request, code):
     period = _period_for(request.user, code)
-    if request.user.role != Role.LEAD:
+    if not permissions.is_lead(request.user):
         messages.error(request, LEAD_ONLY)
         return redirect("assessments:period_reports", period.code)
     form = UnpublishForm(request.POST)

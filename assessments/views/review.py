@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import appraisal, permissions, scores, workflow
 from assessments.enums import PeriodStatus, Role, SubmissionStatus
+from assessments.forms.agreement import SettleItemForm
 from assessments.forms.review import ReturnForExplanationForm
 from assessments.history import history_for
 from assessments.models import (
@@ -211,7 +212,7 @@ def review_queue(request, code):
             "reviewers": _reviewers(),
             "statuses": S.choices,
             "not_started": [row for row in page if isinstance(row, Agency)],
-            "can_assign": request.user.role == Role.LEAD,
+            "can_assign": permissions.is_lead(request.user),
         },
     )
 
@@ -245,7 +246,9 @@ def appraisal_context(request, submission, *, forms=None, action_data=None):
     user = request.user
     criteria = scores.table_criteria(submission.table)
     items = list(
-        submission.items.select_related("criterion__parent", "updated_by").prefetch_related(
+        submission.items.select_related(
+            "criterion__parent", "updated_by", "agreed_by"
+        ).prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "id"))
         )
     )
@@ -273,7 +276,7 @@ def appraisal_context(request, submission, *, forms=None, action_data=None):
     groups = [
         (criterion, assignments.get(criterion.pk)) for criterion in criteria if criterion.is_group
     ]
-    is_lead = user.role == Role.LEAD
+    is_lead = permissions.is_lead(user)
     return {
         "submission": submission,
         "rows": rows,
@@ -289,6 +292,9 @@ def appraisal_context(request, submission, *, forms=None, action_data=None):
         "reviewers": _reviewers() if is_lead else [],
         "is_lead": is_lead,
         "items": items,
+        "open_codes": [item.criterion.code for item in items if item.is_open],
+        "can_accept_explanation": permissions.can_accept_explanation(user, submission),
+        "can_decide": permissions.can_decide(user, submission),
     }
 
 
@@ -423,6 +429,42 @@ def _answer_item(request, submission, item, forms, error):
 
 @require_POST
 @login_required
+def settle_item(request, pk, item_pk):
+    """Settle one adjusted criterion: the reviewer accepts the agency's explanation, or the lead
+    decides it (keeping the appraised or the agency's value) with a reason."""
+    submission, item = _item_for(request, pk, item_pk)
+    form = SettleItemForm(request.POST)
+    anchor = reverse("assessments:appraisal", args=[submission.pk]) + f"#tc-{item.pk}"
+    code = item.criterion.code
+    if not form.is_valid():
+        messages.error(request, f"Tiêu chí {code}: vui lòng chọn lại thao tác.")
+        return redirect(anchor)
+    data = form.cleaned_data
+    try:
+        if data["action"] == SettleItemForm.ACCEPT_EXPLANATION:
+            appraisal.accept_explanation(item, actor=request.user, expected_version=data["version"])
+            messages.success(request, f"Đã chấp nhận giải trình của đơn vị về tiêu chí {code}.")
+        else:
+            appraisal.decide_item(
+                item,
+                actor=request.user,
+                keep=data["keep"],
+                reason=data["reason"],
+                expected_version=data["version"],
+            )
+            messages.success(request, f"Đã ghi nhận quyết định của lãnh đạo về tiêu chí {code}.")
+    except WorkflowError as error:
+        messages.error(request, error.message)
+        context = appraisal_context(
+            request, submission, action_data={"settle_item": item.pk, "settle": request.POST}
+        )
+        status = 409 if isinstance(error, ConflictError) else 200
+        return render(request, "assessments/review/appraisal.html", context, status=status)
+    return redirect(anchor)
+
+
+@require_POST
+@login_required
 def post_message(request, pk):
     """A question to the agency (per criterion or general), or an internal note."""
     _require_department(request.user)
@@ -540,6 +582,11 @@ urlpatterns = [
     path("tham-dinh/ky/<slug:code>/", review_queue, name="review_queue"),
     path("tham-dinh/ho-so/<int:pk>/", appraisal_page, name="appraisal"),
     path("tham-dinh/ho-so/<int:pk>/tieu-chi/<int:item_pk>/", appraise_item, name="appraise_item"),
+    path(
+        "tham-dinh/ho-so/<int:pk>/tieu-chi/<int:item_pk>/thong-nhat/",
+        settle_item,
+        name="appraisal_settle",
+    ),
     path("tham-dinh/ho-so/<int:pk>/trao-doi/", post_message, name="appraisal_message"),
     path("tham-dinh/ho-so/<int:pk>/phan-cong/", assign, name="appraisal_assign"),
     path(

@@ -15,3 +15,8 @@ document.addEventListener("htmx:sendError", function () {
   var box = document.getElementById("htmx-error");
   if (box) { box.textContent = "Mất kết nối: nội dung chưa được lưu. Vui lòng kiểm tra mạng rồi thử lại."; box.classList.remove("d-none"); }
 });
+// Forms that need a second thought carry data-confirm="question" (no inline handlers: strict CSP).
+document.addEventListener("submit", function (event) {
+  var form = event.target.closest ? event.target.closest("form[data-confirm]") : null;
+  if (form && !window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+}, true);

@@ -436,6 +436,9 @@ def test_a_whole_cycle_leaves_a_readable_trail(sent_back, officer_a, reviewer, l
         item(sent_back, "II.2"), actor=officer_a, response="explain", text="Thiếu 20 hồ sơ."
     )
     workflow.answer(sent_back, actor=officer_a)
+    appraisal.decide_item(
+        item(sent_back, "II.2"), actor=lead, keep="appraised", reason="Theo số liệu hệ thống."
+    )
     workflow.accept(sent_back, actor=reviewer)
     final = workflow.finalise(sent_back, actor=lead)
     assert (final.final_score, final.final_grade) == (Decimal("2.94"), "A+")

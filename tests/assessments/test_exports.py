@@ -61,6 +61,7 @@ def test_consolidated_workbook_reads_back(three):
         "Phụ lục 1",
         "Phụ lục 2",
         "Phụ lục 3",
+        "Điều chỉnh và thống nhất",
         "Căn cứ và ngưỡng",
     ]
     summary = book["Tổng hợp"]
@@ -213,7 +214,9 @@ def test_result_sheet_shows_self_and_final_points_with_the_reason(three):
     text = pdf_text(export.render())
     assert export.filename == "phieu-ket-qua-2022-huyen-trang-bom.pdf"
     assert "UBND huyện Trảng Bom" in text
-    assert "0,25 0,13 Số liệu hệ thống QLVB chỉ ghi nhận 50/100 hồ sơ." in text
+    # Self-assessed, appraised, final, and how the final value was reached.
+    assert "0,25 0,13 0,13 Số liệu hệ thống QLVB chỉ ghi nhận 50/100 hồ sơ." in text
+    assert "50/100 hồ sơ. Đơn vị đồng ý" in text
     assert "Tổng điểm (thang điểm 3) 3,00 2,88 Xếp loại: A+" in text
     assert "Số:" not in text  # a working paper, not a numbered document
 
@@ -332,3 +335,32 @@ def test_a_table_label_excel_refuses_as_a_sheet_name_is_cleaned():
     assert sheet_title("'Phụ lục 3'") == "Phụ lục 3"
     assert sheet_title("x" * 40) == "x" * 31
     assert sheet_title("???"[:0]) == "Bảng tiêu chí"
+
+
+def test_consolidated_workbook_lists_each_adjusted_criterion_and_how_it_was_agreed(three):
+    period, _agencies = three
+    book = load_workbook(io.BytesIO(ConsolidatedXlsx(load_period_results(period)).render()))
+    sheet = book["Điều chỉnh và thống nhất"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows == [
+        (
+            "STT",
+            "Cơ quan, đơn vị",
+            "Tiêu chí",
+            "Điểm tự chấm",
+            "Điểm thẩm định",
+            "Điểm thống nhất",
+            "Cách thống nhất",
+            "Lý do điều chỉnh; quyết định của lãnh đạo",
+        ),
+        (
+            1,
+            "UBND huyện Trảng Bom",
+            "II.2",
+            0.25,
+            0.13,
+            0.13,
+            "Đơn vị đồng ý",
+            "Số liệu hệ thống QLVB chỉ ghi nhận 50/100 hồ sơ.",
+        ),
+    ]

@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from assessments import workflow
+from assessments import appraisal, workflow
 from assessments.enums import PeriodStatus, SubmissionStatus
 from assessments.models import AuditEntry, Extension, Notification
 from assessments.models.period import LOCAL_TZ
@@ -164,8 +164,7 @@ def test_a_whole_cycle_ends_with_a_final_score_matching_classify(filled, officer
     assert (s.status, s.round) == (S.RETURNED, 1)
     with pytest.raises(WorkflowError):
         workflow.answer(s, actor=officer_a)  # II.1 not answered yet
-    item.agency_response = "agree"
-    item.save()
+    appraisal.respond_to_item(item, actor=officer_a, response="agree")
     s = workflow.answer(s, actor=officer_a, message="Đơn vị thống nhất.")
     s = workflow.accept(s, actor=reviewer)
     assert s.items.get(criterion__code="II.1").agreed_points == Decimal("0.25")
@@ -185,6 +184,7 @@ def test_a_whole_cycle_ends_with_a_final_score_matching_classify(filled, officer
         "submit",
         "start_review",
         "return_for_explanation",
+        "respond",
         "answer",
         "accept",
         "finalise",

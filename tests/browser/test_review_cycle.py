@@ -83,17 +83,24 @@ def test_a_whole_review_cycle(page, live_server, browser_reference):
     page.get_by_text("Đã gửi giải trình đến Sở TT&TT.").wait_for()
     _log_out(page)
 
-    # The reviewer reads the explanation and accepts.
+    # The reviewer reads the explanation: agreeing is refused while II.2 is open, so the
+    # reviewer accepts the explanation of II.2 (confirming), then agrees.
+    confirmations = []
+    page.on("dialog", lambda dialog: (confirmations.append(dialog.message), dialog.accept()))
     log_in(page, live_server, "thamdinh", PASSWORD)
     page.goto(f"{live_server.url}/tham-dinh/ho-so/{submission.pk}/")
     assert "20 hồ sơ được xử lý trên phần mềm cũ." in _card(page, "II.2").inner_text()
+    assert "Chưa thể thống nhất kết quả." in page.get_by_test_id("chua-thong-nhat").inner_text()
+    assert page.get_by_role("button", name="Chấp nhận, thống nhất kết quả").count() == 0
+    _card(page, "II.2").get_by_role("button", name="Chấp nhận giải trình II.2").click()
+    page.get_by_text("Đã chấp nhận giải trình của đơn vị về tiêu chí II.2.").wait_for()
+    assert confirmations.pop(0).startswith("Chấp nhận giải trình của đơn vị về tiêu chí II.2?")
+    assert "Chấp nhận giải trình" in _card(page, "II.2").inner_text()
     page.get_by_role("button", name="Chấp nhận, thống nhất kết quả").click()
     page.get_by_text("Đã thống nhất kết quả thẩm định.").wait_for()
     _log_out(page)
 
     # The lead finalises, confirming the browser's “cannot be changed afterwards” question.
-    confirmations = []
-    page.on("dialog", lambda dialog: (confirmations.append(dialog.message), dialog.accept()))
     log_in(page, live_server, "lanhdao", PASSWORD)
     page.goto(f"{live_server.url}/tham-dinh/ho-so/{submission.pk}/")
     page.get_by_role("button", name="Chốt kết quả").click()
@@ -116,10 +123,10 @@ def test_a_whole_review_cycle(page, live_server, browser_reference):
 
     # The agency sees its final score and grade.
     stored = Submission.objects.get(pk=submission.pk)
-    assert (stored.final_score, stored.final_grade) == (Decimal("2.84"), "A+")
+    assert (stored.final_score, stored.final_grade) == (Decimal("2.90"), "A+")
     log_in(page, live_server, "donvi1", PASSWORD)
     page.goto(f"{live_server.url}/ho-so/{submission.pk}/giai-trinh/")
     result = page.locator("#ket-qua-chinh-thuc")
-    assert result.locator('[data-total="final"]').inner_text() == "2,84"
+    assert result.locator('[data-total="final"]').inner_text() == "2,90"
     assert result.locator(".grade").inner_text() == classify(stored.final_score).value
     assert "Chốt kết quả" in page.locator("#lich-su").inner_text()

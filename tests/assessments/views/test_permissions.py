@@ -113,6 +113,9 @@ URLS = {
     "appraise_item": lambda o: reverse(
         "assessments:appraise_item", args=[o.submission.pk, o.item.pk]
     ),
+    "appraisal_settle": lambda o: reverse(
+        "assessments:appraisal_settle", args=[o.submission.pk, o.item.pk]
+    ),
     "appraisal_message": lambda o: reverse("assessments:appraisal_message", args=[o.submission.pk]),
     "appraisal_action": lambda o: reverse(
         "assessments:appraisal_action", args=[o.submission.pk, "start_review"]
@@ -263,6 +266,7 @@ POST_MATRIX = {
     "submit_confirm": [302, 200, 404, 404, 404, 404],  # officer_a: the summary, with errors
     "appraise_item": [302, 404, 404, 200, 200, 404],
     "appraisal_message": [302, 404, 404, 200, 200, 404],
+    "appraisal_settle": [302, 404, 404, 302, 302, 404],  # no action chosen: back with a message
     "appraisal_action": [302, 404, 404, 200, 200, 404],
     "appraisal_assign": [302, 404, 404, 302, 302, 404],
     "exchange_respond": [302, 200, 404, 404, 404, 404],

@@ -51,8 +51,12 @@ def test_scorecard_shows_group_and_criterion_points_and_the_trend(published, rev
     response = Client().get(reverse("public:scorecard", args=[2022, "huyen-trang-bom"]))
     page = response.content.decode()
     assert "2,88 điểm</strong>" in page
-    assert '<td class="num">0,90</td><td class="num">0,78</td>' in page  # group II
-    assert '<td class="num">0,25</td><td class="num">0,13</td>' in page  # II.2 after review
+    assert '<td class="num">0,90</td><td></td><td></td><td class="num">0,78</td>' in page  # II
+    # II.2: maximum, self-assessed, appraised, final, and how the final value was reached.
+    assert (
+        '<td class="num">0,25</td><td class="num">0,25</td><td class="num">0,13</td>'
+        '<td class="num">0,13</td><td class="small">Đơn vị đồng ý</td>'
+    ) in page
     assert "Năm 2022: 2,88 điểm" in page
     trend = Client().get(reverse("public:scorecard", args=[2022, "so-tai-chinh"])).content.decode()
     assert "Năm 2021: 3,00 điểm" in trend and "<polyline" in trend
