@@ -102,14 +102,14 @@ def test_every_status_move_is_an_audit_action_with_a_vietnamese_label():
 
 def test_an_action_that_is_not_an_audit_action_is_refused(period, administrator):
     with pytest.raises(ValueError):
-        audit.record(actor=administrator, period=period, action=AuditAction.ADD_EVIDENCE)
+        audit.record(actor=administrator, period=period, action="evidence.add")
 
     assert AuditEntry.objects.count() == 0
 
 
 def test_old_object_verb_actions_are_renamed_by_the_migration(agency_b, period, officer_b):
     submission = get_or_create_submission(agency_b, period)
-    AuditEntry.objects.create(submission=submission, period=period, action=AuditAction.ADD_EVIDENCE)
+    AuditEntry.objects.create(submission=submission, period=period, action="evidence.add")
     AuditEntry.objects.create(submission=submission, period=period, action="submit")
     migration = importlib.import_module("assessments.migrations.0002_audit_actions")
 
