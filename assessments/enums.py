@@ -78,3 +78,30 @@ class MessageKind(models.TextChoices):
 
 class DocumentKind(models.TextChoices):
     CONSOLIDATED_REPORT = "consolidated_report", _("Báo cáo kết quả đánh giá gửi UBND tỉnh")
+
+
+# --- Background jobs: the e-mail outbox and period-wide exports (issue 11) ---------------------
+class EmailKind(models.TextChoices):
+    PASSWORD_LINK = "password_link", _("Đường dẫn đặt mật khẩu")
+    NOTICE = "notice", _("Thông báo")
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ gửi")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Gửi không được")
+
+
+class ExportKind(models.TextChoices):
+    DOSSIER_ZIP = "dossier_zip", _("Hồ sơ nén của cả kỳ (ZIP)")
+    CONSOLIDATED_XLSX = "consolidated_xlsx", _("Bảng tổng hợp (Excel)")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang tạo")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Lỗi")
+
+
+EXPORT_IN_PROGRESS = frozenset({ExportStatus.QUEUED, ExportStatus.RUNNING})

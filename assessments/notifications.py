@@ -1,10 +1,10 @@
-"""In-app notifications plus the same text by email, sent only once the transaction commits."""
+"""In-app notifications plus the same text by e-mail through the outbox (delivered by a job once
+the transaction commits, retried, listed for the administrator if it never gets through)."""
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
 
-from assessments.enums import DEPARTMENT_ROLES, Role
+from assessments import outbox
+from assessments.enums import DEPARTMENT_ROLES, EmailKind, Role
 from assessments.models import Notification, User
 
 
@@ -24,11 +24,17 @@ def notify(users, *, title: str, body: str = "", submission=None, url: str = "")
         for user in users
     )
     link = f"{settings.SITE_URL.rstrip('/')}{url}" if url else settings.SITE_URL
-    messages = [
-        (title, f"{body}\n\nXem chi tiết: {link}\n", settings.DEFAULT_FROM_EMAIL, [user.email])
-        for user in users
-        if user.email
-    ]
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    outbox.queue_many(
+        [
+            {
+                "kind": EmailKind.NOTICE,
+                "to": user.email,
+                "subject": title,
+                "body": f"{body}\n\nXem chi tiết: {link}\n",
+                "recipient": user,
+            }
+            for user in users
+            if user.email
+        ]
+    )
     return len(users)

@@ -1,6 +1,7 @@
 from .agency import Agency, AgencyKind
 from .audit import AuditEntry, IssuedDocument, Notification, ReminderLog
 from .criteria import CriteriaTable, Criterion
+from .jobs import OutboundEmail, PeriodExport
 from .people import User
 from .period import Extension, Period
 from .submission import Assignment, Evidence, ItemScore, Message, Submission
@@ -18,7 +19,9 @@ __all__ = [
     "ItemScore",
     "Message",
     "Notification",
+    "OutboundEmail",
     "Period",
+    "PeriodExport",
     "ReminderLog",
     "Submission",
     "User",
