@@ -116,8 +116,8 @@ def request_export(period: Period, kind: str, *, actor) -> PeriodExport:
             and timezone.now() - export.requested_at < EXPORT_STALE_AFTER
         ):
             raise ExportRequestError(
-                f"{export.get_kind_display()} đang được tạo ({export.done}/{export.total}); "
-                "vui lòng chờ."
+                f"{export.get_kind_display()}: tệp đang được tạo theo yêu cầu lúc "
+                f"{timezone.localtime(export.requested_at):%H:%M}; vui lòng chờ."
             )
         export.status = ExportStatus.QUEUED
         export.done = export.total = 0

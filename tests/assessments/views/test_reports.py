@@ -163,8 +163,9 @@ def test_report_pages_use_a_fixed_number_of_queries(
 ):
     build_results(period, count=count, reviewer=reviewer, lead=lead)
     client = client_for(lead)
-    # session, user, unread notices, period, six result queries, issued report, messages
-    with django_assert_num_queries(12):
+    # session, user, unread notices, period, six result queries, issued report, the period's
+    # background-built files, messages
+    with django_assert_num_queries(13):
         client.get(reverse("assessments:period_reports", args=["2022"]))
     with django_assert_num_queries(9):
         client.get(reverse("assessments:consolidated_xlsx", args=["2022"]))
