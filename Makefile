@@ -21,11 +21,17 @@ migrate: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 
 # make run is the developer setup: DEBUG on, SQLite unless DATABASE_URL is set.
+PORT ?= 8000
 seed: migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 
+# The job worker (e-mail, exports) runs beside the web server, as in production; it is stopped
+# when the web server stops (Ctrl+C or any exit).
 run: seed
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@DEBUG=1 $(BIN)/python manage.py db_worker --no-reload --verbosity 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Bộ chạy tác vụ nền (db_worker) đang chạy, mã tiến trình $$worker."; \
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python -m pytest

@@ -6,15 +6,9 @@ password-reset token, which stops working once the password is set or after
 PASSWORD_RESET_TIMEOUT).
 """
 
-from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
-from assessments import audit
+from assessments import audit, outbox
 from assessments.enums import AuditAction
 from assessments.models import Agency, AgencyKind, User
 
@@ -73,38 +67,17 @@ def save_agency(agency: Agency, *, actor, **values) -> list[str]:
     )
 
 
-def password_link(user: User) -> str:
-    """The absolute one-time link for the user to choose a password."""
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    path = reverse("assessments:set_password", args=[uid, token])
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
-
-
-def send_password_link(user: User, *, actor) -> None:
-    """Email the one-time link (after commit). Audit row; the link itself is never stored."""
+def send_password_link(user: User, *, actor):
+    """Queue the one-time link in the outbox (delivered by a job after commit, retried, listed
+    for the administrator if it never gets through). Audit row; the link itself is never
+    stored. Returns the outbox message (None without an e-mail address)."""
     if not user.email:
-        return
-    link = password_link(user)
-    body = (
-        f"Xin chào {user},\n\n"
-        f"Tài khoản “{user.username}” của bạn trên Cổng đánh giá ứng dụng CNTT đã được tạo "
-        f"hoặc cần đặt lại mật khẩu. Vui lòng mở đường dẫn sau để tự đặt mật khẩu "
-        f"(đường dẫn chỉ dùng được một lần):\n\n{link}\n\n"
-        "Nếu bạn không đề nghị việc này, vui lòng bỏ qua thư và báo cho quản trị hệ thống.\n"
-    )
-    transaction.on_commit(
-        lambda: send_mail(
-            "Đặt mật khẩu tài khoản Cổng đánh giá ứng dụng CNTT",
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
-            fail_silently=True,
-        )
-    )
+        return None
+    email = outbox.queue_password_link(user)
     audit.record(
         actor=actor, action=AuditAction.SEND_PASSWORD_LINK, target=user.username, new=user.email
     )
+    return email
 
 
 @transaction.atomic

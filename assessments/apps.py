@@ -28,3 +28,5 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_store_missing_results, sender=self)
+        # Job start/finish/failure log lines, in web processes and workers alike.
+        from assessments import jobs  # noqa: F401

@@ -142,6 +142,7 @@ class AuditAction(models.TextChoices):
     CREATE_ACCOUNT = "create_account", _("Tạo tài khoản")
     UPDATE_ACCOUNT = "update_account", _("Sửa tài khoản")
     SEND_PASSWORD_LINK = "send_password_link", _("Gửi liên kết đặt mật khẩu")
+    RESEND_EMAIL = "resend_email", _("Gửi lại thư điện tử")
 
 
 class Agreement(models.TextChoices):
@@ -157,3 +158,30 @@ class Agreement(models.TextChoices):
 SETTLED = frozenset(
     {Agreement.AGENCY_AGREED, Agreement.EXPLANATION_ACCEPTED, Agreement.LEAD_DECIDED}
 )
+
+
+# --- Background jobs: the e-mail outbox and period-wide exports (issue 11) ---------------------
+class EmailKind(models.TextChoices):
+    PASSWORD_LINK = "password_link", _("Đường dẫn đặt mật khẩu")
+    NOTICE = "notice", _("Thông báo")
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ gửi")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Gửi không được")
+
+
+class ExportKind(models.TextChoices):
+    DOSSIER_ZIP = "dossier_zip", _("Hồ sơ nén của cả kỳ (ZIP)")
+    CONSOLIDATED_XLSX = "consolidated_xlsx", _("Bảng tổng hợp (Excel)")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang tạo")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Lỗi")
+
+
+EXPORT_IN_PROGRESS = frozenset({ExportStatus.QUEUED, ExportStatus.RUNNING})

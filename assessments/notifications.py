@@ -1,10 +1,10 @@
-"""In-app notifications plus the same text by email, sent only once the transaction commits."""
+"""In-app notifications plus the same text by e-mail through the outbox (delivered by a job once
+the transaction commits, retried, listed for the administrator if it never gets through)."""
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
 
-from assessments.enums import DEPARTMENT_ROLES, Role
+from assessments import outbox
+from assessments.enums import DEPARTMENT_ROLES, EmailKind, Role
 from assessments.models import Notification, User
 from assessments.models.audit import validate_link
 
@@ -26,13 +26,19 @@ def notify(users, *, title: str, body: str = "", submission=None, url: str = "")
         for user in users
     )
     link = f"{settings.SITE_URL.rstrip('/')}{url}" if url else settings.SITE_URL
-    messages = [
-        (title, f"{body}\n\nXem chi tiết: {link}\n", settings.DEFAULT_FROM_EMAIL, [user.email])
-        for user in users
-        if user.email
-    ]
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    outbox.queue_many(
+        [
+            {
+                "kind": EmailKind.NOTICE,
+                "to": user.email,
+                "subject": title,
+                "body": f"{body}\n\nXem chi tiết: {link}\n",
+                "recipient": user,
+            }
+            for user in users
+            if user.email
+        ]
+    )
     return len(users)
 
 
@@ -44,11 +50,19 @@ def notify_each(users_and_urls, *, title: str, body: str = "") -> int:
     for user, url in users_and_urls:
         if not user.is_active:
             continue
+        validate_link(url)
         notifications.append(Notification(user=user, title=title, body=body, url=url))
         if user.email:
-            text = f"{body}\n\nXem chi tiết: {base}{url}\n"
-            messages.append((title, text, settings.DEFAULT_FROM_EMAIL, [user.email]))
+            messages.append(
+                {
+                    "kind": EmailKind.NOTICE,
+                    "to": user.email,
+                    "subject": title,
+                    "body": f"{body}\n\nXem chi tiết: {base}{url}\n",
+                    "recipient": user,
+                }
+            )
     Notification.objects.bulk_create(notifications, batch_size=1000)
     if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+        outbox.queue_many(messages)
     return len(notifications)

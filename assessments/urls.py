@@ -1,4 +1,4 @@
-from assessments.views import administration, agency, evidence, exchange, reports, review
+from assessments.views import administration, agency, evidence, exchange, outbox, reports, review
 
 app_name = "assessments"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *review.urlpatterns,
     *reports.urlpatterns,
     *administration.urlpatterns,
+    *outbox.urlpatterns,
 ]

@@ -225,3 +225,67 @@ if TESTING:
     # Hashing strength is not under test; the default costs ~0.3 s per login.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# --- Background jobs, shared storage and cache (issue 11, several app servers) -----------------
+# Kept as one block so the production-settings block above can change without touching it.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+
+# Jobs (e-mail, reminders, period-wide exports) go through django-tasks. The database backend
+# keeps them in PostgreSQL, where every app server enqueues and `manage.py db_worker` runs them.
+# TASKS_BACKEND=immediate runs a job inside the request instead (tests, a one-off shell).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate" if TESTING else "database")
+if TASKS_BACKEND not in {"database", "immediate"}:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be database or immediate, got {TASKS_BACKEND!r}"
+    )
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+
+# E-mail outbox: attempts and the wait after each failed one (seconds): 1 min, 5 min, 30 min,
+# 2 h; after the last failure the message is listed for the administrator.
+OUTBOX_RETRY_DELAYS = [
+    int(part) for part in env_list("OUTBOX_RETRY_DELAYS", ["60", "300", "1800", "7200"])
+]
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# Uploaded evidence and issued documents on S3-compatible object storage when STORAGE_S3_BUCKET
+# is set (needed as soon as a second app server runs); the filesystem (MEDIA_ROOT) otherwise.
+STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET")
+if STORAGE_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": env_str("STORAGE_S3_ENDPOINT_URL"),
+            "region_name": env_str("STORAGE_S3_REGION", "us-east-1"),
+            "access_key": env_str("STORAGE_S3_ACCESS_KEY"),
+            "secret_key": env_str("STORAGE_S3_SECRET_KEY"),
+            "location": env_str("STORAGE_S3_PREFIX", ""),
+            # Files are private: the portal reads them and serves them after its own checks.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+# A shared cache (lockouts, rate limits) when several app servers run: REDIS_URL, for example
+# redis://127.0.0.1:6379/0. Each process keeps its own memory cache otherwise.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "cong-danh-gia"),
+        }
+    }
+
+# Log lines of our own (e-mail sent or failed, job started, finished or failed) at INFO.
+LOGGING.setdefault("loggers", {})["assessments"] = {"level": env_str("APP_LOG_LEVEL", "INFO")}

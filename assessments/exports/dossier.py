@@ -130,21 +130,23 @@ class AgencyDossierZip(Export):
 class PeriodDossierZip(Export):
     content_type = ZIP_CONTENT_TYPE
 
-    def __init__(self, results: PeriodResults):
+    def __init__(self, results: PeriodResults, *, progress=None):
+        """`progress(done, total)` is called after each agency's folder (a background job
+        shows it on the reports page)."""
         self.results = results
         self.filename = f"ho-so-{results.period.code}.zip"
+        self.progress = progress or (lambda done, total: None)
 
     def render(self) -> bytes:
         loaded = _Loaded(self.results)
         period = self.results.period
+        with_dossier = [result for result in self.results.agencies if result.submission]
 
         def entries():
-            number = 0
-            for result in self.results.agencies:
-                if result.submission is None:
-                    continue
-                number += 1
+            self.progress(0, len(with_dossier))
+            for number, result in enumerate(with_dossier, start=1):
                 folder = f"{number:02d} - {safe_filename(result.agency.name)}/"
                 yield from _agency_files(period, result, loaded, folder)
+                self.progress(number, len(with_dossier))
 
         return _zip(entries())

@@ -1,6 +1,7 @@
 from .agency import Agency, AgencyKind
 from .audit import AuditEntry, IssuedDocument, Notification, ReminderLog
 from .criteria import CriteriaTable, Criterion
+from .jobs import OutboundEmail, PeriodExport
 from .people import User
 from .period import Extension, Period
 from .result import SubmissionResult
@@ -19,7 +20,9 @@ __all__ = [
     "ItemScore",
     "Message",
     "Notification",
+    "OutboundEmail",
     "Period",
+    "PeriodExport",
     "ReminderLog",
     "Submission",
     "SubmissionResult",

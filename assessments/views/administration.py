@@ -17,7 +17,7 @@ from django.urls import path, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assessments import accounts, history, imports, periods, workflow
+from assessments import accounts, history, imports, outbox, periods, workflow
 from assessments.criteria_io import CriteriaImportError
 from assessments.enums import PeriodStatus
 from assessments.exports.agencies_xlsx import AccountsExport, AgenciesExport
@@ -35,7 +35,15 @@ from assessments.forms.administration import (
     ReasonForm,
     WorkbookForm,
 )
-from assessments.models import Agency, AgencyKind, CriteriaTable, Extension, Period, User
+from assessments.models import (
+    Agency,
+    AgencyKind,
+    CriteriaTable,
+    Extension,
+    OutboundEmail,
+    Period,
+    User,
+)
 from assessments.paging import paginate
 from assessments.permissions import can_administer
 from assessments.workbooks import UnreadableWorkbook
@@ -491,11 +499,8 @@ def account_form(request, pk=None):
         values = _values(form, accounts.USER_FIELDS)
         if user is None:
             user = accounts.create_account(actor=request.user, **values)
-            messages.success(
-                request,
-                f"Đã tạo tài khoản “{user.username}” và gửi đường dẫn đặt mật khẩu tới "
-                f"{user.email}.",
-            )
+            messages.success(request, f"Đã tạo tài khoản “{user.username}”.")
+            _tell_delivery(request, OutboundEmail.objects.filter(recipient=user).first())
         else:
             accounts.update_account(user, actor=request.user, **values)
             messages.success(request, f"Đã lưu tài khoản “{user.username}”.")
@@ -511,12 +516,14 @@ def account_form(request, pk=None):
 @require_POST
 def account_send_link(request, pk):
     user = get_object_or_404(User, pk=pk)
-    if not user.email:
-        messages.error(request, "Tài khoản chưa có địa chỉ thư điện tử.")
-    else:
-        accounts.send_password_link(user, actor=request.user)
-        messages.success(request, f"Đã gửi đường dẫn đặt mật khẩu tới {user.email}.")
+    _tell_delivery(request, accounts.send_password_link(user, actor=request.user))
     return redirect("assessments:admin_account", user.pk)
+
+
+def _tell_delivery(request, email) -> None:
+    """Say what became of the password link: nothing reads "sent" before the mail server took it."""
+    level, text = outbox.delivery_message(email, what="đường dẫn đặt mật khẩu")
+    getattr(messages, level)(request, text)
 
 
 @admin_required

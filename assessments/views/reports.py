@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from assessments import permissions, statistics, workflow
-from assessments.enums import PeriodStatus
+from assessments import jobs, permissions, statistics, workflow
+from assessments.enums import EXPORT_IN_PROGRESS, ExportKind, PeriodStatus
+from assessments.exports.base import XLSX_CONTENT_TYPE, ZIP_CONTENT_TYPE
 from assessments.exports.consolidated_xlsx import ConsolidatedXlsx
 from assessments.exports.dossier import AgencyDossierZip
 from assessments.exports.official_report import (
@@ -24,7 +25,7 @@ from assessments.exports.official_report import (
 from assessments.exports.result_sheet import ResultSheetPdf
 from assessments.forms.public import RankingFilters as ReportFilters
 from assessments.forms.reports import IssueReportForm, UnpublishForm
-from assessments.models import Agency, Period
+from assessments.models import Agency, Period, PeriodExport
 from assessments.paging import paginate
 from assessments.permissions import can_export_reports
 from assessments.results import FINAL_PERIOD_STATUSES, load_period_results
@@ -92,7 +93,79 @@ def period_reports(request, code):
             "unpublish_form": UnpublishForm(),
             "is_final": period.status in FINAL_PERIOD_STATUSES,
             "can_publish": permissions.is_lead(request.user),
+            "export_panels": _export_panels(period),
         },
+    )
+
+
+# Files built in the background: URL slug → kind.
+EXPORT_SLUGS = {"ho-so-zip": ExportKind.DOSSIER_ZIP, "tong-hop-xlsx": ExportKind.CONSOLIDATED_XLSX}
+
+
+def _export_panels(period) -> list[dict]:
+    found = {export.kind: export for export in PeriodExport.objects.filter(period=period)}
+    return [
+        {
+            "slug": slug,
+            "kind": kind,
+            "label": ExportKind(kind).label,
+            "export": found.get(kind),
+            "in_progress": kind in found and found[kind].status in EXPORT_IN_PROGRESS,
+        }
+        for slug, kind in EXPORT_SLUGS.items()
+    ]
+
+
+def _export_kind(slug) -> str:
+    if slug not in EXPORT_SLUGS:
+        raise Http404
+    return EXPORT_SLUGS[slug]
+
+
+@login_required
+@reports_only
+@require_POST
+def export_request(request, code, kind):
+    """Ask a worker to build the period's ZIP or workbook; the page then shows its progress."""
+    period = _period_for(request.user, code)
+    try:
+        export = jobs.request_export(period, _export_kind(kind), actor=request.user)
+    except jobs.ExportRequestError as error:
+        messages.error(request, error.message)
+    else:
+        messages.info(
+            request,
+            f"Đã yêu cầu tạo tệp “{export.get_kind_display()}”; trang này hiện tiến độ và "
+            "đường tải về khi xong. Tệp cũ vẫn tải được cho đến khi tệp mới thay thế.",
+        )
+    return redirect("assessments:period_reports", period.code)
+
+
+@login_required
+@reports_only
+def export_status(request, code, kind):
+    """The progress panel alone, polled by htmx while the job runs."""
+    period = _period_for(request.user, code)
+    kind = _export_kind(kind)
+    panel = next(panel for panel in _export_panels(period) if panel["kind"] == kind)
+    return render(request, "assessments/reports/_export.html", {"period": period, "panel": panel})
+
+
+@login_required
+@reports_only
+def export_file(request, code, kind):
+    """The last file built, from whichever storage holds it (filesystem or object storage)."""
+    period = _period_for(request.user, code)
+    export = PeriodExport.objects.filter(period=period, kind=_export_kind(kind)).first()
+    if export is None or not export.file:
+        raise Http404
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=jobs.export_filename(export),
+        content_type=ZIP_CONTENT_TYPE
+        if export.kind == ExportKind.DOSSIER_ZIP
+        else XLSX_CONTENT_TYPE,
     )
 
 
@@ -232,4 +305,7 @@ urlpatterns = [
     path("bao-cao/<slug:code>/thong-ke/", dashboard, name="statistics"),
     path("bao-cao/<slug:code>/phieu/<slug:agency>.pdf", result_sheet, name="result_sheet"),
     path("bao-cao/<slug:code>/ho-so/<slug:agency>.zip", dossier, name="dossier"),
+    path("bao-cao/<slug:code>/tep/<slug:kind>/", export_status, name="export_status"),
+    path("bao-cao/<slug:code>/tep/<slug:kind>/tao/", export_request, name="export_request"),
+    path("bao-cao/<slug:code>/tep/<slug:kind>/tai-ve/", export_file, name="export_file"),
 ]

@@ -142,6 +142,13 @@ URLS = {
         "assessments:result_sheet", args=[o.period.code, "so-tai-chinh"]
     ),
     "dossier": lambda o: reverse("assessments:dossier", args=[o.period.code, "so-tai-chinh"]),
+    "export_status": lambda o: reverse(
+        "assessments:export_status", args=[o.period.code, "ho-so-zip"]
+    ),
+    "export_request": lambda o: reverse(
+        "assessments:export_request", args=[o.period.code, "ho-so-zip"]
+    ),
+    "export_file": lambda o: reverse("assessments:export_file", args=[o.period.code, "ho-so-zip"]),
     # administration
     "admin_home": lambda o: reverse("assessments:admin_home"),
     "admin_period_create": lambda o: reverse("assessments:admin_period_create"),
@@ -176,6 +183,8 @@ URLS = {
     "admin_accounts_import": lambda o: reverse("assessments:admin_accounts_import"),
     "admin_accounts_export": lambda o: reverse("assessments:admin_accounts_export"),
     "set_password": lambda o: reverse("assessments:set_password", args=["MQ", "invalid-token"]),
+    "admin_outbox": lambda o: reverse("assessments:admin_outbox"),
+    "admin_outbox_resend": lambda o: reverse("assessments:admin_outbox_resend", args=[1]),
     # public
     "public_periods": lambda o: reverse("public:periods"),
     "public_criteria": lambda o: reverse("public:criteria", args=[o.period.year]),
@@ -213,6 +222,8 @@ MATRIX = {
     "statistics": [302, 404, 404, 404, 200, 200],
     "result_sheet": [302, 404, 404, 404, 200, 200],
     "dossier": [302, 404, 404, 404, 200, 200],
+    "export_status": [302, 404, 404, 404, 200, 200],
+    "export_file": [302, 404, 404, 404, 404, 404],  # nothing built yet
     "admin_home": [302, 404, 404, 404, 404, 200],
     "admin_period_create": [302, 404, 404, 404, 404, 200],
     "admin_period": [302, 404, 404, 404, 404, 200],
@@ -237,6 +248,8 @@ MATRIX = {
     "admin_account_send_link": [302, 404, 404, 404, 404, 405],  # POST only
     "admin_accounts_import": [302, 404, 404, 404, 404, 200],
     "admin_accounts_export": [302, 404, 404, 404, 404, 200],
+    "admin_outbox": [302, 404, 404, 404, 404, 200],
+    "admin_outbox_resend": [302, 404, 404, 404, 404, 405],  # POST only
     # The one-time link is for people without a password yet; a bad token shows a message.
     "set_password": [200, 200, 200, 200, 200, 200],
     "public_periods": [200, 200, 200, 200, 200, 200],
@@ -276,6 +289,8 @@ POST_MATRIX = {
     "issue_report": [302, 404, 404, 404, 302, 404],
     "publish_period": [302, 404, 404, 404, 302, 302],  # administrator: told it is the lead's
     "unpublish_period": [302, 404, 404, 404, 302, 302],
+    # Lead and administrator: back to the reports page, told the period is not finalised.
+    "export_request": [302, 404, 404, 404, 302, 302],
 }
 
 
