@@ -210,7 +210,7 @@ POST_MATRIX = {
     "submission_form": [302, 405, 404, 405, 405, 405],  # GET only: each criterion is its own form
     "item_save": [302, 200, 404, 403, 403, 403],  # officer_a: no version, the conflict shown
     "evidence_add": [302, 200, 404, 403, 403, 403],  # officer_a: the form again, with errors
-    "evidence_link": [302, 200, 404, 403, 403, 403],  # officer_a: the form again, with its error
+    "evidence_link": [302, 302, 404, 403, 403, 403],  # officer_a: back, told to choose one
     "evidence_unlink": [302, 302, 404, 403, 403, 403],
     "evidence_remove": [302, 302, 404, 403, 403, 403],
     "withdraw": [302, 302, 404, 403, 403, 403],
