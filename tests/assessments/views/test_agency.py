@@ -724,3 +724,44 @@ def test_opening_the_period_writes_nothing_until_the_officer_starts(officer_b, p
     submission = Submission.objects.get(agency=officer_b.agency, period=period)
     assert submission.items.count() == 23
     assert "0/23 tiêu chí" in text(client.get(url))
+
+
+def test_the_check_page_says_the_deadline_passed_before_offering_to_submit(
+    officer_b, draft_b, client_for, monkeypatch
+):
+    """Bug 7: after the deadline the check page said “đủ nội dung để nộp” and offered submit."""
+    fill_submission(draft_b)
+    day = draft_b.period.self_assessment_deadline + dt.timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: _at_local(day, 9, 0, 0))
+    body = text(client_for(officer_b).get(reverse("assessments:submit_check", args=[draft_b.pk])))
+    deadline = draft_b.period.self_assessment_deadline
+    assert (
+        f"Đã quá hạn nộp hồ sơ (hết ngày {deadline:%d/%m/%Y}): "
+        "hệ thống không nhận hồ sơ nộp sau hạn."
+    ) in body
+    assert (
+        "Đơn vị chưa được gia hạn; nếu cần nộp, hãy liên hệ Sở TT&amp;TT để được gia hạn." in body
+    )
+    assert "Hồ sơ đã đủ nội dung để nộp" not in body
+    assert "Tiếp tục: xem tóm tắt và nộp" not in body
+
+
+def test_the_check_page_names_the_extension_that_applies(
+    officer_b, draft_b, client_for, monkeypatch, lead
+):
+    fill_submission(draft_b)
+    period_deadline = draft_b.period.self_assessment_deadline
+    Extension.objects.create(
+        period=draft_b.period,
+        agency=draft_b.agency,
+        new_deadline=period_deadline + dt.timedelta(days=5),
+        reason="Thay đổi nhân sự",
+        granted_by=lead,
+    )
+    monkeypatch.setattr(
+        timezone, "now", lambda: _at_local(period_deadline + dt.timedelta(2), 9, 0, 0)
+    )
+    body = text(client_for(officer_b).get(reverse("assessments:submit_check", args=[draft_b.pk])))
+    new = period_deadline + dt.timedelta(days=5)
+    assert f"Hồ sơ đã đủ nội dung để nộp (theo hạn đã gia hạn đến hết ngày {new:%d/%m/%Y})." in body
+    assert "Tiếp tục: xem tóm tắt và nộp" in body
