@@ -64,6 +64,20 @@ class AnswerForm(forms.Form):
     reviewer's form validates them only when correcting the inputs)."""
 
     answer_fields: tuple[str, ...] = ()
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_version(self) -> int | None:
+        """The item's version the page was loaded with: empty is None, anything that is not a
+        version (a garbled or tampered value) is -1, which never matches: a conflict, shown as
+        such, rather than a form error in a hidden field."""
+        value = self.cleaned_data.get("version", "")
+        if not value:
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            return -1
+        return number if 0 <= number < 2**31 else -1
 
     def __init__(self, *args, criterion, inputs=None, **kwargs):
         self.criterion = criterion
@@ -339,7 +353,6 @@ class SelfAssessmentForm(AnswerForm):
     """One criterion of the self-assessment: the answer, the explanation and “not applicable”.
     The prefix “c<item id>” keeps the names of the criteria apart on one page."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     explanation = forms.CharField(
         label="Giải trình cách tính điểm",
         required=False,
@@ -413,7 +426,6 @@ class AppraisalForm(AnswerForm):
     """The reviewer's column of one criterion: keep the agency's answer, correct its inputs
     (the same fields as the agency's form), set the points directly, or “not applicable”."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     mode = forms.ChoiceField(
         label="Cách thẩm định",
         choices=[
