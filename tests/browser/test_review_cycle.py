@@ -52,7 +52,7 @@ def test_a_whole_review_cycle(page, live_server, browser_reference):
 
     card = _card(page, "II.5")
     card.get_by_label("Nhập điểm trực tiếp", exact=True).check()
-    card.locator("[name=points]").fill("0,10")
+    card.locator("[name$=-points]").fill("0,10")
     card.get_by_label("Lý do điều chỉnh").fill("Chỉ có hệ thống họp trực tuyến.")
     card.get_by_role("button", name="Lưu thẩm định II.5").click()
     _card(page, "II.5").get_by_text("Đã lưu.").wait_for()
