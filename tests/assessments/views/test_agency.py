@@ -765,3 +765,19 @@ def test_the_check_page_names_the_extension_that_applies(
     new = period_deadline + dt.timedelta(days=5)
     assert f"Hồ sơ đã đủ nội dung để nộp (theo hạn đã gia hạn đến hết ngày {new:%d/%m/%Y})." in body
     assert "Tiếp tục: xem tóm tắt và nộp" in body
+
+
+def test_autosave_answers_one_criterion_in_a_fixed_small_number_of_queries(
+    officer_b, draft_b, client_for, django_assert_num_queries
+):
+    """Pinned: the answer renders one criterion's status (no evidence rows, no other inputs);
+    the queries are the save's own (lock, audit rows, versions) plus criteria, items, count."""
+    fill_submission(draft_b)
+    client = client_for(officer_b)
+    it = item(draft_b, "II.2")
+    client.get(reverse("assessments:submission_form", args=[draft_b.pk]))
+    with django_assert_num_queries(17):
+        response = post_item(client, it, {"numerator": "9", "denominator": "10"})
+    assert response.status_code == 200
+    assert "Đã lưu lúc" in text(response)
+    assert "tieu-chi-" not in text(response)  # only this criterion's status, not the form
