@@ -39,35 +39,6 @@ REASON_REQUIRED = "Điểm thẩm định khác điểm tự đánh giá của �
 # --- reading and describing inputs ----------------------------------------------------------
 
 
-def inputs_from_form(criterion, data) -> dict:
-    """The reviewer's corrected inputs from a form (fields prefixed “in_”), in the JSON shape
-    the scoring rules read. Numbers stay as typed (Vietnamese notation); `scoring` parses them.
-    Empty fields are left out, so a half-filled form scores as unanswered rather than zero."""
-    params = criterion.params or {}
-    rule = criterion.rule
-
-    def text(name):
-        return (data.get(f"in_{name}") or "").strip()
-
-    if rule == "yes_no":
-        value = text("met")
-        return {"met": value == "yes"} if value in ("yes", "no") else {}
-    if rule == "ratio" and "checklist" in params:
-        indices = data.getlist("in_checked") if hasattr(data, "getlist") else data.get("in_checked")
-        checked = sorted(
-            {int(index) for index in indices or [] if str(index).isascii() and str(index).isdigit()}
-        )
-        return {"checked": checked}
-    if rule == "tiers" and "options" in params:
-        return {"option": text("option")} if text("option") else {}
-    if rule in ("ratio", "tiers"):
-        result = {name: text(name) for name in ("numerator", "denominator") if text(name)}
-        if not result and text("percent"):
-            result["percent"] = text("percent")
-        return result
-    return {"count": text("count")} if text("count") else {}
-
-
 def _points_text(points) -> str:
     return "" if points is None else format_points(points)
 

@@ -266,12 +266,12 @@ def _form_data(inputs: dict, *, not_applicable=False, reason="") -> dict:
 
 def _save_answer(item, *, actor, **form) -> None:
     from assessments import selfassessment
+    from assessments.forms.answers import answer_of
 
-    saved = selfassessment.save_item(
-        item, actor=actor, data=_form_data(**form), expected_version=item.version
-    )
-    if saved.errors:  # the generator must only produce valid answers
-        raise ValueError(f"{item.criterion.code}: {saved.errors}")
+    answer = answer_of(item, _form_data(**form))
+    if answer.errors:  # the generator must only produce valid answers
+        raise ValueError(f"{item.criterion.code}: {answer.errors.get_json_data()}")
+    selfassessment.save_item(item, actor=actor, answer=answer.answer, expected_version=item.version)
 
 
 def _adjusted_inputs(item) -> dict:

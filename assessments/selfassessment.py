@@ -17,9 +17,6 @@ from assessments.enums import AuditAction
 from assessments.models import Evidence, ItemScore, Submission
 from assessments.permissions import can_answer, can_edit_self_assessment
 from assessments.uploads import check_upload
-from scoring import InvalidInput, format_number, parse_decimal, score_item
-
-NUMBER_FIELDS = ("numerator", "denominator", "percent", "count")
 
 NOT_EDITABLE_MESSAGE = (
     "Hồ sơ đã nộp hoặc kỳ đánh giá đã đóng nên không thể sửa. "
@@ -29,7 +26,6 @@ ITEM_CONFLICT_MESSAGE = (
     "Người khác vừa cập nhật tiêu chí này (có thể ở một thẻ trình duyệt khác). "
     "Nội dung bạn vừa nhập chưa được lưu; giá trị hiện tại được hiển thị bên dưới."
 )
-NOT_APPLICABLE_REFUSED = "Tiêu chí này không được chọn “Không áp dụng”."
 
 
 class EditRefused(Exception):
@@ -50,84 +46,10 @@ class ItemConflict(EditRefused):
 
 @dataclass
 class ItemSave:
-    """The outcome of `save_item`: the stored item, what changed, and per-field errors."""
+    """The outcome of `save_item`: the stored item and the names of the fields that changed."""
 
     item: ItemScore
     changed: list[str] = field(default_factory=list)
-    errors: dict[str, str] = field(default_factory=dict)
-
-
-def _text(data, key) -> str:
-    value = data.get(key, "")
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _checked(data) -> list[str]:
-    if hasattr(data, "getlist"):
-        return data.getlist("checked")
-    value = data.get("checked") or []
-    return list(value) if isinstance(value, list | tuple) else [value]
-
-
-def parse_answer(criterion, data) -> tuple[dict, dict[str, str]]:
-    """Turn the raw form values of one criterion into stored inputs, or per-field errors.
-
-    `data` maps field names (met, numerator, denominator, percent, checked, checked_none, option,
-    count) to the
-    text typed. Numbers are read the Vietnamese way (`parse_decimal`: “1.234”, “2,5”, “87,5 %”)
-    and stored in that notation so they read back unchanged; the rule itself then validates them
-    (`score_item`: numerator ≤ denominator, no negatives, an option of the table's). Empty fields
-    mean “not answered yet”. Returns (inputs, errors); inputs are only meaningful without errors.
-    """
-    rule, params = criterion.rule, criterion.params or {}
-    errors: dict[str, str] = {}
-    inputs: dict = {}
-    if rule == "yes_no":
-        met = _text(data, "met")
-        if met in ("yes", "no"):
-            inputs["met"] = met == "yes"
-        elif met:
-            errors["met"] = "Hãy chọn “Có” hoặc “Không”."
-    elif "checklist" in params:
-        checked = []
-        for raw in _checked(data):
-            try:
-                index = int(raw)
-            except (TypeError, ValueError):
-                index = -1
-            if not 0 <= index < len(params["checklist"]):
-                errors["checked"] = f"Mục “{raw}” không có trong danh sách."
-                break
-            checked.append(index)
-        if checked:
-            inputs["checked"] = sorted(set(checked))
-        elif _text(data, "checked_none"):
-            # “none of them” is an answer (0 points); no box ticked at all is “not answered yet”.
-            inputs["checked"] = []
-    elif "options" in params:
-        option = _text(data, "option")
-        if option:
-            inputs["option"] = option
-    else:
-        names = ("count",) if rule in ("count", "deduction") else NUMBER_FIELDS[:3]
-        for name in names:
-            raw = _text(data, name)
-            if not raw:
-                continue
-            try:
-                inputs[name] = format_number(parse_decimal(raw))
-            except InvalidInput as error:
-                errors[name] = error.message
-        if "numerator" in inputs or "denominator" in inputs:
-            # A pair typed takes precedence over a percentage typed earlier.
-            inputs.pop("percent", None)
-    if errors:
-        return inputs, errors
-    try:
-        score_item(rule, params, criterion.maximum, inputs or None)
-    except InvalidInput as error:
-        errors[error.field or "inputs"] = error.message
-    return inputs, errors
 
 
 def _audit_item(actor, submission, item, name, old, new):
@@ -149,15 +71,17 @@ def _touch(submission):
     )
 
 
-def save_item(item: ItemScore, *, actor, data, expected_version) -> ItemSave:
+def save_item(item: ItemScore, *, actor, answer: dict, expected_version) -> ItemSave:
     """Save one criterion's answer, explanation and not-applicable choice.
 
+    `answer` is what the criterion's form cleaned (`forms.answers.SelfAssessmentForm.answer`):
+    "inputs" (None when the answer was invalid: the stored one is kept), "explanation",
+    "not_applicable", "not_applicable_reason" (a missing or None value is left unchanged).
     Rules: only an officer of the agency while the submission is a draft in an open period
     (`can_edit_self_assessment`, else `EditRefused`); `expected_version` must equal the stored
     item's version, else `ItemConflict` carrying the current item (nothing is overwritten);
-    invalid inputs are not stored and come back in `errors` next to their field while the
-    explanation and not-applicable fields are still saved; “not applicable” only where the table
-    allows it; points are recomputed by `scores.item_points`.
+    “not applicable” only where the table allows it; points are recomputed by
+    `scores.item_points`.
     Side effects: item.version + 1 and submission.version + 1 when something changed; one audit
     row per changed field (old → new as a person reads it).
     """
@@ -173,39 +97,34 @@ def save_item(item: ItemScore, *, actor, data, expected_version) -> ItemSave:
         locked.submission = submission
         if not can_edit_self_assessment(actor, submission):
             raise EditRefused(NOT_EDITABLE_MESSAGE)
-        try:
-            expected = int(expected_version)
-        except (TypeError, ValueError):
-            expected = None
-        if expected != locked.version:
+        if expected_version != locked.version:
             raise ItemConflict(locked)
         criterion = locked.criterion
-        inputs, errors = parse_answer(criterion, data)
         changes = []
-        if not errors and inputs != (locked.inputs or {}):
+        inputs = answer.get("inputs")
+        if inputs is not None and inputs != (locked.inputs or {}):
             old_text = describe_inputs(criterion, locked.inputs or None)
             locked.inputs = inputs
             locked.points = scores.item_points(criterion, inputs)
             changes.append(("inputs", old_text, describe_inputs(criterion, inputs or None)))
-        explanation = str(data.get("explanation", "") or "").strip()
-        if explanation != locked.explanation:
+        explanation = answer.get("explanation")
+        if explanation is not None and explanation != locked.explanation:
             changes.append(("explanation", locked.explanation, explanation))
             locked.explanation = explanation
-        not_applicable = str(data.get("not_applicable", "")) in ("on", "1", "true", "True")
-        if not_applicable and not criterion.allow_not_applicable:
-            errors["not_applicable"] = NOT_APPLICABLE_REFUSED
+        not_applicable = answer.get("not_applicable")
+        if not criterion.allow_not_applicable:
             not_applicable = False
-        if not_applicable != locked.not_applicable:
+        if not_applicable is not None and not_applicable != locked.not_applicable:
             changes.append(("not_applicable", locked.not_applicable, not_applicable))
             locked.not_applicable = not_applicable
-        reason = str(data.get("not_applicable_reason", "") or "").strip()
+        reason = answer.get("not_applicable_reason")
         if not criterion.allow_not_applicable:
             reason = ""
-        if reason != locked.not_applicable_reason:
+        if reason is not None and reason != locked.not_applicable_reason:
             changes.append(("not_applicable_reason", locked.not_applicable_reason, reason))
             locked.not_applicable_reason = reason
         if not changes:
-            return ItemSave(item=locked, errors=errors)
+            return ItemSave(item=locked)
         locked.version += 1
         locked.updated_by = actor
         fields = [name for name, _old, _new in changes]
@@ -215,7 +134,7 @@ def save_item(item: ItemScore, *, actor, data, expected_version) -> ItemSave:
         for name, old, new in changes:
             _audit_item(actor, submission, locked, name, old, new)
         _touch(submission)
-    return ItemSave(item=locked, changed=[name for name, _old, _new in changes], errors=errors)
+    return ItemSave(item=locked, changed=[name for name, _old, _new in changes])
 
 
 # --- evidence -------------------------------------------------------------------------------
@@ -286,6 +205,9 @@ def _evidence_text(name, value):
 def add_evidence(submission, *, actor, items, upload=None, **fields) -> Evidence:
     """Attach a piece of evidence (citation, link and/or file) to one or more criteria.
 
+    A document already in the dossier (same number and date, `same_document`) is not stored
+    twice: it is linked to the criteria instead and returned with ``reused = True``.
+
     Rules: the submission must be editable by the actor (draft), or the agency is answering a
     request for explanation (then `added_during_review`); the file passes `check_upload` (type
     by content, size limit) and is stored under a random name with its SHA-256; at least one of
@@ -295,6 +217,12 @@ def add_evidence(submission, *, actor, items, upload=None, **fields) -> Evidence
     values = {name: fields.get(name) or ("" if name != "doc_date" else None) for name in fields}
     if not (values.get("doc_number") or values.get("url") or upload):
         raise EditRefused("Hãy nhập số, ký hiệu văn bản, chọn tệp đính kèm hoặc nhập đường dẫn.")
+    existing = same_document(submission, values.get("doc_number"), values.get("doc_date"))
+    if existing is not None:
+        for item in items:
+            link_evidence(existing, item, actor=actor)
+        existing.reused = True
+        return existing
     checked = check_upload(upload) if upload is not None else None
     stored = []
     try:
@@ -330,7 +258,21 @@ def add_evidence(submission, *, actor, items, upload=None, **fields) -> Evidence
         for name in stored:
             Evidence._meta.get_field("file").storage.delete(name)
         raise
+    evidence.reused = False
     return evidence
+
+
+def same_document(submission, doc_number, doc_date) -> Evidence | None:
+    """The evidence of `submission` citing the document numbered `doc_number` (case and spaces
+    ignored) on `doc_date`, if there is one."""
+    number = " ".join((doc_number or "").split())
+    if not number:
+        return None
+    return (
+        Evidence.objects.filter(submission=submission, doc_number__iexact=number, doc_date=doc_date)
+        .order_by("created_at", "pk")
+        .first()
+    )
 
 
 def update_evidence(evidence: Evidence, *, actor, **fields) -> list[str]:

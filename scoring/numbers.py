@@ -1,7 +1,7 @@
 """Parsing and formatting numbers the Vietnamese way: comma decimal, dot thousands."""
 
 import re
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from scoring.errors import InvalidInput
 
@@ -12,6 +12,18 @@ _GROUPED = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 _PLAIN = re.compile(r"\d+(?:\.\d+)?")
 _WITH_COMMA = re.compile(r"(?P<int>\d+|[1-9]\d{0,2}(?:\.\d{3})+),(?P<frac>\d+)")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+
+
+# No figure in an evaluation needs more: a count of documents or citizens, a percentage. Beyond
+# 15 significant digits a value would also be silently rounded by spreadsheets and by the
+# 28-digit arithmetic of `scoring`; the length bound refuses 600,000 pasted digits before any
+# parsing work is done.
+MAX_DIGITS = 15
+MAX_LENGTH = 32
+TOO_LONG_MESSAGE = (
+    f"Số quá dài: chỉ nhập tối đa {MAX_DIGITS} chữ số (kể cả phần thập phân), "
+    f"không quá {MAX_LENGTH} ký tự."
+)
 
 
 def _invalid(text: object) -> InvalidInput:
@@ -25,11 +37,15 @@ def parse_decimal(text: str) -> Decimal:
     every group after them has exactly three digits and there is no leading zero ("1.234.567",
     "1.234,5"); otherwise a single dot is a decimal point ("0.5", "12.75"). Spaces, non-breaking
     spaces and a trailing "%" are ignored ("87,5 %" → 87.5). A leading "-" or "+" is allowed.
+    At most ``MAX_LENGTH`` characters and ``MAX_DIGITS`` significant digits (``TOO_LONG_MESSAGE``
+    otherwise, checked before any parsing so a huge paste costs nothing).
     Raises ``InvalidInput`` for anything else, including an empty string; ``TypeError`` for
     non-strings.
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_decimal() expects str, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH and len(text.strip()) > MAX_LENGTH:
+        raise InvalidInput(TOO_LONG_MESSAGE)
     cleaned = _SPACES.sub("", text)
     if cleaned.endswith("%"):
         cleaned = cleaned[:-1]
@@ -45,6 +61,8 @@ def parse_decimal(text: str) -> Decimal:
         number = cleaned
     else:
         raise _invalid(text.strip())
+    if len(number.replace(".", "").lstrip("0")) > MAX_DIGITS:
+        raise InvalidInput(TOO_LONG_MESSAGE)
     try:
         return Decimal(sign + number)
     except InvalidOperation as exc:  # pragma: no cover - the regexes admit only digits
@@ -57,18 +75,11 @@ def _check_decimal(value: object) -> Decimal:
     return Decimal(value)
 
 
-def _group_thousands(digits: str) -> str:
-    groups = []
-    while len(digits) > 3:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    groups.insert(0, digits)
-    return ".".join(groups)
-
-
 def _format(value: Decimal, fraction: str) -> str:
-    integer = format(abs(value).to_integral_value(rounding=ROUND_DOWN), "f")
-    text = _group_thousands(integer) + ("," + fraction if fraction else "")
+    # format(…, ",f") groups in one pass and needs no decimal context, so a value of any size is
+    # formatted in linear time and never raises decimal.Overflow.
+    integer = format(value.copy_abs(), ",f").partition(".")[0].replace(",", ".")
+    text = integer + ("," + fraction if fraction else "")
     return ("-" if value < 0 else "") + text
 
 
@@ -88,6 +99,5 @@ def format_number(value: Decimal) -> str:
     number = _check_decimal(value)
     if number == 0:
         return "0"
-    plain = format(abs(number), "f")
-    fraction = plain.split(".")[1].rstrip("0") if "." in plain else ""
+    fraction = format(number.copy_abs(), "f").partition(".")[2].rstrip("0")
     return _format(number, fraction)

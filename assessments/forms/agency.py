@@ -1,9 +1,9 @@
-"""Forms of the agency officer's pages. The criterion answer itself is parsed by
-`selfassessment.parse_answer` (its inputs depend on the criterion's rule)."""
+"""Forms of the agency officer's pages. The criterion answer itself is one form per scoring
+rule, in `forms.answers`."""
 
 from django import forms
 
-from assessments.models import Evidence, Submission
+from assessments.models import Evidence, ItemScore, Submission
 from assessments.uploads import ALLOWED_LABEL, EXTENSIONS, UploadRefused, check_upload
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
@@ -67,6 +67,44 @@ class EvidenceForm(forms.ModelForm):
                 "Hãy nhập số, ký hiệu văn bản, chọn tệp đính kèm hoặc nhập đường dẫn."
             )
         return data
+
+
+class EvidenceLinkForm(forms.Form):
+    """A document already in the dossier, chosen to support one more criterion. Only the
+    submission's own evidence can be chosen: a tampered or overflowing id is a form error."""
+
+    evidence = forms.ModelChoiceField(
+        label="Tài liệu đã có trong hồ sơ",
+        queryset=Evidence.objects.none(),
+        error_messages={
+            "required": "Hãy chọn tài liệu đã có trong hồ sơ.",
+            "invalid_choice": "Tài liệu đã chọn không còn trong hồ sơ; vui lòng tải lại trang.",
+        },
+    )
+
+    def __init__(self, *args, submission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].queryset = Evidence.objects.filter(submission=submission)
+
+
+class ExchangeEvidenceForm(EvidenceForm):
+    """Evidence added while answering the Department, for criteria chosen among the
+    submission's own."""
+
+    items = forms.ModelMultipleChoiceField(
+        label="Tiêu chí được chứng minh",
+        queryset=ItemScore.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Vui lòng chọn tiêu chí mà tài liệu này chứng minh.",
+            "invalid_choice": "Tiêu chí đã chọn không thuộc hồ sơ này.",
+            "invalid_pk_value": "Tiêu chí đã chọn không thuộc hồ sơ này.",
+        },
+    )
+
+    def __init__(self, *args, submission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = submission.items.select_related("criterion")
 
 
 class SubmitForm(forms.ModelForm):

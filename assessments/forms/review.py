@@ -1,8 +1,67 @@
-"""Forms of the Department's appraisal page (the workflow buttons' inputs)."""
+"""Forms of the Department's appraisal page. Ids the Department's pages post or put in a query string, each checked against the objects
+the page may offer: a tampered or overflowing id is a form error (or an ignored filter), never a
+server error."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from assessments.enums import Role
+from assessments.models import Criterion, ItemScore, User
+
+INVALID = "Lựa chọn không hợp lệ; vui lòng tải lại trang."
+
+
+def reviewers_queryset():
+    return User.objects.filter(is_active=True, role__in=(Role.REVIEWER, Role.LEAD))
+
+
+class QueueReviewerForm(forms.Form):
+    """The queue's reviewer filter: an active reviewer or lead, or “none” (not assigned)."""
+
+    reviewer = forms.CharField(required=False)
+
+    def clean_reviewer(self):
+        value = (self.cleaned_data.get("reviewer") or "").strip()
+        if value in ("", "none"):
+            return value
+        field = forms.ModelChoiceField(queryset=reviewers_queryset())
+        try:
+            return field.clean(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(INVALID) from None
+
+
+class MessageItemForm(forms.Form):
+    """The criterion a question or note is about (optional: a general message)."""
+
+    item = forms.ModelChoiceField(
+        queryset=ItemScore.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": INVALID},
+    )
+
+    def __init__(self, *args, submission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = submission.items.select_related("criterion")
+
+
+class AssignForm(forms.Form):
+    """The lead's assignment: a reviewer (or nobody) for the dossier or one criteria group."""
+
+    # Any account: whether it may review is `appraisal.assign_reviewer`'s rule, told in words.
+    reviewer = forms.ModelChoiceField(
+        queryset=User.objects.all(), required=False, error_messages={"invalid_choice": INVALID}
+    )
+    group = forms.ModelChoiceField(
+        queryset=Criterion.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": INVALID},
+    )
+
+    def __init__(self, *args, submission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = Criterion.objects.filter(table=submission.table, rule="")
 
 
 class ReturnForExplanationForm(forms.Form):

@@ -7,11 +7,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
@@ -19,7 +18,8 @@ from assessments import permissions, scores, selfassessment, workflow
 from assessments.display import describe_inputs
 from assessments.enums import PERIOD_OPEN_FOR_SUBMISSION, Role
 from assessments.exports.self_assessment import SelfAssessmentPdf
-from assessments.forms.agency import EvidenceForm, SubmitForm
+from assessments.forms.agency import EvidenceForm, EvidenceLinkForm, SubmitForm
+from assessments.forms.answers import self_assessment_form
 from assessments.models import Evidence, ItemScore, Period, Submission
 from assessments.permissions import (
     can_edit_self_assessment,
@@ -55,121 +55,68 @@ def _login_required_or_401(view):
     return wrapper
 
 
-def _prefix(item) -> str:
-    return f"c{item.pk}-"
+class Notice:
+    """A sentence shown next to one criterion (saved, refused, evidence added …)."""
 
-
-def _prefixed(post, item) -> MultiValueDict:
-    """The fields of one criterion from a page that posts all of them (names “c<id>-…”)."""
-    prefix = _prefix(item)
-    return MultiValueDict(
-        {key[len(prefix) :]: post.getlist(key) for key in post if key.startswith(prefix)}
-    )
-
-
-def _stored_values(item) -> dict:
-    inputs = item.inputs or {}
-    met = inputs.get("met")
-    return {
-        "met": "" if met is None else ("yes" if met else "no"),
-        "numerator": inputs.get("numerator", ""),
-        "denominator": inputs.get("denominator", ""),
-        "percent": inputs.get("percent", ""),
-        "count": inputs.get("count", ""),
-        "option": inputs.get("option", ""),
-        "checked": [str(index) for index in inputs.get("checked", [])],
-        "checked_none": inputs.get("checked") == [],
-        "explanation": item.explanation,
-        "not_applicable": item.not_applicable,
-        "not_applicable_reason": item.not_applicable_reason,
-    }
-
-
-def _typed_values(data) -> dict:
-    values = {key: data.get(key, "") for key in _stored_values(ItemScore())}
-    values["checked"] = data.getlist("checked")
-    values["checked_none"] = bool(data.get("checked_none")) and not values["checked"]
-    values["not_applicable"] = data.get("not_applicable") in ("on", "1", "true")
-    return values
-
-
-class FormState:
-    """What one criterion block shows besides the stored item: values typed but not stored,
-    errors next to fields, a conflict, or the time it was saved."""
-
-    def __init__(self, values=None, errors=None, conflict=None, typed=None, saved_at=None):
-        self.values = values
-        self.errors = errors or {}
-        self.conflict = conflict
-        self.typed = typed
-        self.saved_at = saved_at
+    def __init__(self, text: str, level: str = "success"):
+        self.text = text
+        self.level = level
 
 
 def _load(submission):
     """Criteria, items (criterion + evidence prefetched) and the live result: a fixed number of
     queries whatever the size of the table or the number of evidence items."""
     criteria = scores.table_criteria(submission.table)
-    by_pk = {criterion.pk: criterion for criterion in criteria}
     items = list(submission.items.prefetch_related("evidence"))
-    for item in items:
-        # Reuse the criteria already loaded (with their parents) instead of a join per item.
-        item.criterion = by_pk[item.criterion_id]
-    items.sort(key=lambda item: item.criterion.order)
+    _attach_criteria(items, criteria)
     result = scores.self_result(submission, criteria, items)
     return criteria, items, result
 
 
-def _input_fields(criterion) -> list[str]:
-    """The input fields a criterion's form shows (their error boxes are updated in place)."""
-    params = criterion.params or {}
-    if criterion.rule == "yes_no":
-        fields = ["met"]
-    elif "checklist" in params:
-        fields = ["checked"]
-    elif "options" in params:
-        fields = ["option"]
-    elif criterion.rule in ("count", "deduction"):
-        fields = ["count"]
-    else:
-        fields = ["numerator", "denominator", "percent"]
-    return [*fields, "inputs", "not_applicable"]
+def _attach_criteria(items, criteria):
+    by_pk = {criterion.pk: criterion for criterion in criteria}
+    for item in items:
+        # Reuse the criteria already loaded (with their parents) instead of a join per item.
+        item.criterion = by_pk[item.criterion_id]
+    items.sort(key=lambda item: item.criterion.order)
 
 
-def _row(item, result, states, evidence_forms, all_evidence, editable):
+def _row(item, result, *, form=None, evidence_form=None, all_evidence=(), editable, notice=None):
     criterion = item.criterion
-    state = states.get(item.pk) or FormState()
-    values = state.values or _stored_values(item)
     item_result = result.items.get(criterion.code)
-    linked = {evidence.pk for evidence in item.evidence.all()}
+    evidence = list(item.evidence.all())
+    linked = {e.pk for e in evidence}
+    form = form or self_assessment_form(item)
     return {
         "item": item,
         "criterion": criterion,
-        "prefix": _prefix(item),
-        "values": values,
-        "checked": set(values.get("checked") or []),
-        "state": state,
+        "form": form,
+        "conflict": getattr(form, "conflict", None),
         "points": item_result.points if item_result else None,
         "rule_text": describe_rule(criterion.rule, criterion.params or {}, criterion.maximum),
-        "params": criterion.params or {},
-        "evidence": list(item.evidence.all()),
+        "evidence": evidence,
         "linkable": [e for e in all_evidence if e.pk not in linked],
-        "evidence_form": evidence_forms.get(item.pk) or EvidenceForm(prefix=f"ev{item.pk}"),
+        "evidence_form": evidence_form or EvidenceForm(prefix=f"ev{item.pk}"),
         "editable": editable,
         "anchor": f"tieu-chi-{item.pk}",
-        "error_fields": [(name, state.errors.get(name, "")) for name in _input_fields(criterion)],
+        "notice": notice,
         "described": describe_inputs(
             criterion, item.inputs or None, not_applicable=item.not_applicable
         ),
     }
 
 
-def _groups(criteria, items, result, states, evidence_forms, editable):
-    by_criterion = {item.criterion_id: item for item in items}
-    all_evidence = {}
+def _all_evidence(items):
+    found = {}
     for item in items:
         for evidence in item.evidence.all():
-            all_evidence.setdefault(evidence.pk, evidence)
-    all_evidence = sorted(all_evidence.values(), key=lambda e: (e.created_at, e.pk))
+            found.setdefault(evidence.pk, evidence)
+    return sorted(found.values(), key=lambda e: (e.created_at, e.pk))
+
+
+def _groups(criteria, items, result, *, forms, evidence_forms, notices, editable):
+    by_criterion = {item.criterion_id: item for item in items}
+    all_evidence = _all_evidence(items)
     groups = []
     for criterion in criteria:
         if criterion.is_group:
@@ -179,31 +126,49 @@ def _groups(criteria, items, result, states, evidence_forms, editable):
         item = by_criterion.get(criterion.pk)
         if item is None:
             continue
-        row = _row(item, result, states, evidence_forms, all_evidence, editable)
+        row = _row(
+            item,
+            result,
+            form=forms.get(item.pk),
+            evidence_form=evidence_forms.get(item.pk),
+            all_evidence=all_evidence,
+            editable=editable,
+            notice=notices.get(item.pk),
+        )
         if groups:
             groups[-1]["rows"].append(row)
         else:
             groups.append({"criterion": None, "result": None, "rows": [row]})
-    return groups, all_evidence
+    return groups
 
 
-def _summary(submission, items, result):
+def _summary(submission, result, evidence_count):
     deadline, extension = workflow.deadline_for(submission)
-    evidence_count = len({e.pk for item in items for e in item.evidence.all()})
     return {
         "deadline": deadline,
         "deadline_day": timezone.localtime(deadline - timezone.timedelta(seconds=1)).date(),
+        "deadline_passed": timezone.now() >= deadline,
         "extension": extension,
         "evidence_count": evidence_count,
         "result": result,
     }
 
 
-def _form_context(request, submission, *, states=None, evidence_forms=None):
+def _evidence_count(items) -> int:
+    return len({e.pk for item in items for e in item.evidence.all()})
+
+
+def _form_context(request, submission, *, forms=None, evidence_forms=None, notices=None):
     criteria, items, result = _load(submission)
     editable = can_edit_self_assessment(request.user, submission)
-    groups, _all_evidence = _groups(
-        criteria, items, result, states or {}, evidence_forms or {}, editable
+    groups = _groups(
+        criteria,
+        items,
+        result,
+        forms=forms or {},
+        evidence_forms=evidence_forms or {},
+        notices=notices or {},
+        editable=editable,
     )
     return {
         "submission": submission,
@@ -215,7 +180,7 @@ def _form_context(request, submission, *, states=None, evidence_forms=None):
         "accept": ",".join(EXTENSIONS),
         "allowed_label": ALLOWED_LABEL,
         "max_mb": settings.EVIDENCE_MAX_UPLOAD_MB,
-        **_summary(submission, items, result),
+        **_summary(submission, result, _evidence_count(items)),
     }
 
 
@@ -268,62 +233,19 @@ def agency_period(request, code):
             "editable": can_edit_self_assessment(request.user, submission),
             "can_withdraw": "withdraw" in workflow.allowed_actions(submission, request.user),
             "show_exchange": permissions.agency_follows_exchange(submission),
-            **_summary(submission, items, result),
+            **_summary(submission, result, _evidence_count(items)),
         },
     )
 
 
 @login_required
 def submission_form(request, pk):
-    """The self-assessment form (read-only once submitted). A POST saves every criterion at
-    once: the same page without JavaScript."""
+    """The self-assessment form (read-only once submitted). Each criterion is its own form:
+    Enter or its button saves that criterion only; with JavaScript it saves as one types."""
     submission = get_submission_for_user(request.user, pk, queryset=_submission_qs())
-    if request.method == "POST":
-        _require_own_officer(request.user, submission)
-        return _save_all(request, submission)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     return render(request, "assessments/agency/form.html", _form_context(request, submission))
-
-
-def _save_posted(request, submission) -> tuple[dict, int]:
-    """Save every criterion present in the POST (the whole form is posted without JS, and with
-    any button of the form): valid answers are stored, invalid ones come back as states."""
-    items = list(submission.items.select_related("criterion"))
-    states, problems = {}, 0
-    for item in items:
-        data = _prefixed(request.POST, item)
-        if not data:
-            continue
-        try:
-            outcome = selfassessment.save_item(
-                item, actor=request.user, data=data, expected_version=data.get("version")
-            )
-        except ItemConflict as conflict:
-            states[item.pk] = FormState(conflict=conflict.message, typed=_typed_values(data))
-            problems += 1
-            continue
-        except EditRefused:
-            return states, problems
-        if outcome.errors:
-            states[item.pk] = FormState(values=_typed_values(data), errors=outcome.errors)
-            problems += 1
-    return states, problems
-
-
-def _save_all(request, submission):
-    if not can_edit_self_assessment(request.user, submission):
-        messages.error(request, selfassessment.NOT_EDITABLE_MESSAGE)
-        return redirect("assessments:submission_form", submission.pk)
-    states, problems = _save_posted(request, submission)
-    if problems:
-        messages.warning(
-            request,
-            f"Đã lưu các nội dung hợp lệ; còn {problems} tiêu chí cần sửa (xem thông báo màu đỏ).",
-        )
-        submission.refresh_from_db()
-        context = _form_context(request, submission, states=states)
-        return render(request, "assessments/agency/form.html", context)
-    messages.success(request, f"Đã lưu lúc {timezone.localtime():%H:%M}.")
-    return redirect("assessments:submission_form", submission.pk)
 
 
 def _require_own_officer(user, submission):
@@ -335,7 +257,9 @@ def _require_own_officer(user, submission):
 def _item_for(request, pk, item_pk):
     submission = get_submission_for_user(request.user, pk, queryset=_submission_qs())
     _require_own_officer(request.user, submission)
-    item = get_object_or_404(ItemScore, pk=item_pk, submission=submission)
+    item = get_object_or_404(
+        ItemScore.objects.select_related("criterion"), pk=item_pk, submission=submission
+    )
     return submission, item
 
 
@@ -344,79 +268,165 @@ def _back_to(submission, item=None):
     return redirect(f"{url}#tieu-chi-{item.pk}" if item else url)
 
 
+def _refused(request, submission, item, message):
+    if not _is_htmx(request):
+        messages.error(request, message)
+        return _back_to(submission, item)
+    return HttpResponse(
+        format_html('<div class="alert alert-danger" role="alert">{}</div>', message), status=403
+    )
+
+
 @_login_required_or_401
 @require_POST
 def item_save(request, pk, item_pk):
-    """Autosave of one criterion (htmx): answers with the re-rendered block and, out of band,
-    the live total, grade and progress. Without htmx, saves and goes back to the form."""
+    """Save one criterion (its own form: autosave with htmx, Enter or its button without).
+    With htmx the answer is small: that criterion's status, errors and version, and out of band
+    the total, grade, progress and group points; the inputs are not re-rendered, so anything
+    typed meanwhile stays. Without htmx: back to the criterion, or the page with the errors."""
     submission, item = _item_for(request, pk, item_pk)
-    data = _prefixed(request.POST, item)
-    state = FormState()
+    form = self_assessment_form(item, request.POST)
+    form.is_valid()
+    saved_at = None
     try:
         outcome = selfassessment.save_item(
-            item, actor=request.user, data=data, expected_version=data.get("version")
+            item,
+            actor=request.user,
+            answer=form.answer,
+            expected_version=form.cleaned_data.get("version"),
         )
-        if outcome.errors:
-            state = FormState(values=_typed_values(data), errors=outcome.errors)
-        else:
-            state = FormState(saved_at=timezone.localtime())
     except ItemConflict as conflict:
-        state = FormState(conflict=conflict.message, typed=_typed_values(data))
+        current = conflict.current
+        current.criterion = item.criterion
+        typed = form
+        form = self_assessment_form(current)
+        form.conflict = conflict.message
+        form.typed = [
+            str(value)
+            for name in form.answer_fields
+            if name != "source" and (value := typed.data.get(typed.add_prefix(name)))
+        ]
+        item = current
     except EditRefused as refused:
-        if not _is_htmx(request):
-            messages.error(request, refused.message)
-            return _back_to(submission, item)
-        return HttpResponse(
-            format_html('<div class="alert alert-danger" role="alert">{}</div>', refused.message),
-            status=403,
-        )
+        return _refused(request, submission, item, refused.message)
+    else:
+        item = outcome.item
+        saved_at = timezone.localtime()
     if not _is_htmx(request):
-        if state.errors or state.conflict:
-            messages.error(request, state.conflict or " ".join(state.errors.values()))
-        else:
-            messages.success(request, f"Đã lưu lúc {state.saved_at:%H:%M}.")
+        if form.errors or getattr(form, "conflict", None):
+            messages.error(
+                request,
+                getattr(form, "conflict", None)
+                or f"Tiêu chí {item.criterion.code}: "
+                "chưa lưu số liệu không hợp lệ (xem thông báo màu đỏ).",
+            )
+            context = _form_context(request, submission, forms={item.pk: form})
+            return render(request, "assessments/agency/form.html", context)
+        messages.success(request, f"Đã lưu tiêu chí {item.criterion.code} lúc {saved_at:%H:%M}.")
         return _back_to(submission, item)
-    submission.refresh_from_db(fields=["version", "status"])
-    context = _form_context(request, submission, states={item.pk: state})
-    row = next(r for g in context["groups"] for r in g["rows"] if r["item"].pk == item.pk)
     return render(
-        request, "assessments/agency/_autosave.html", {**context, "row": row, "state": state}
+        request,
+        "assessments/agency/_autosave.html",
+        _autosave_context(request, submission, item, form, saved_at),
     )
+
+
+def _autosave_context(request, submission, item, form, saved_at):
+    """What the autosave answer shows, in a fixed small number of queries: the criteria, the
+    items' stored answers (no evidence rows: only their count) and the deadline."""
+    submission.refresh_from_db(fields=["version", "status"])
+    criteria = scores.table_criteria(submission.table)
+    items = list(submission.items.all())
+    _attach_criteria(items, criteria)
+    result = scores.self_result(submission, criteria, items)
+    stored = next(it for it in items if it.pk == item.pk)
+    evidence_count = Evidence.objects.filter(submission=submission).count()
+    item_result = result.items.get(item.criterion.code)
+    group = item.criterion.parent
+    saved = saved_at if not form.errors and not getattr(form, "conflict", None) else None
+    return {
+        "submission": submission,
+        "row": {
+            "item": stored,
+            "criterion": stored.criterion,
+            "form": form,
+            "conflict": getattr(form, "conflict", None),
+            "points": item_result.points if item_result else None,
+            "described": describe_inputs(
+                stored.criterion, stored.inputs or None, not_applicable=stored.not_applicable
+            ),
+            "editable": True,
+            "anchor": f"tieu-chi-{item.pk}",
+            "saved_at": saved,
+        },
+        "group": group,
+        "group_result": result.groups.get(group.code) if group else None,
+        **_summary(submission, result, evidence_count),
+    }
 
 
 # --- evidence -------------------------------------------------------------------------------
 
 
+def _evidence_answer(request, submission, item, *, notice, evidence_form=None, status=200):
+    """After an evidence action. With htmx: the evidence lists of every criterion (a document
+    may support several) and the summary, out of band, the message next to `item`. Without:
+    back to the criterion with the message, or the page again when the form has errors."""
+    if not _is_htmx(request):
+        if evidence_form is None:
+            getattr(messages, "error" if notice.level == "danger" else "success")(
+                request, notice.text
+            )
+            return _back_to(submission, item)
+        messages.error(request, notice.text)
+        context = _form_context(
+            request,
+            submission,
+            evidence_forms={item.pk: evidence_form},
+            notices={item.pk: notice},
+        )
+        return render(request, "assessments/agency/form.html", context)
+    submission.refresh_from_db()
+    context = _form_context(
+        request,
+        submission,
+        evidence_forms={item.pk: evidence_form} if evidence_form else {},
+        notices={item.pk: notice},
+    )
+    return render(request, "assessments/agency/_evidence_answer.html", context, status=status)
+
+
 @login_required
 @require_POST
 def evidence_add(request, pk, item_pk):
-    """Attach a citation, link or file to a criterion (multipart POST, works without JS)."""
+    """Attach a citation, link or file to a criterion (its own small form). A document already
+    in the dossier (same number and date) is linked, not stored twice."""
     submission, item = _item_for(request, pk, item_pk)
-    states, _problems = _save_posted(request, submission)
     form = EvidenceForm(request.POST, request.FILES, prefix=f"ev{item.pk}")
-    if form.is_valid():
-        data = {name: form.cleaned_data.get(name) for name in form.Meta.fields}
-        try:
-            selfassessment.add_evidence(
-                submission,
-                actor=request.user,
-                items=[item],
-                upload=form.cleaned_data.get("upload"),
-                **data,
-            )
-        except (EditRefused, UploadRefused) as refused:
-            messages.error(request, refused.message)
-            return _back_to(submission, item)
-        messages.success(
-            request, f"Đã thêm tài liệu kiểm chứng cho tiêu chí {item.criterion.code}."
+    code = item.criterion.code
+    if not form.is_valid():
+        notice = Notice(f"Chưa thêm được tài liệu kiểm chứng cho tiêu chí {code}.", "danger")
+        return _evidence_answer(request, submission, item, notice=notice, evidence_form=form)
+    data = {name: form.cleaned_data.get(name) for name in form.Meta.fields}
+    try:
+        evidence = selfassessment.add_evidence(
+            submission,
+            actor=request.user,
+            items=[item],
+            upload=form.cleaned_data.get("upload"),
+            **data,
         )
-        return _back_to(submission, item)
-    messages.error(
-        request, f"Chưa thêm được tài liệu kiểm chứng cho tiêu chí {item.criterion.code}."
-    )
-    submission.refresh_from_db()
-    context = _form_context(request, submission, states=states, evidence_forms={item.pk: form})
-    return render(request, "assessments/agency/form.html", context, status=200)
+    except (EditRefused, UploadRefused) as refused:
+        notice = Notice(refused.message, "danger")
+        return _evidence_answer(request, submission, item, notice=notice, evidence_form=form)
+    if evidence.reused:
+        text = (
+            f"Văn bản {evidence.doc_number} đã có trong hồ sơ; "
+            f"đã dùng lại cho tiêu chí {code} (không tạo bản trùng)."
+        )
+    else:
+        text = f"Đã thêm tài liệu kiểm chứng cho tiêu chí {code}."
+    return _evidence_answer(request, submission, item, notice=Notice(text))
 
 
 @login_required
@@ -424,30 +434,38 @@ def evidence_add(request, pk, item_pk):
 def evidence_link(request, pk, item_pk):
     """Let a document already in the dossier support this criterion too (no second upload)."""
     submission, item = _item_for(request, pk, item_pk)
-    _save_posted(request, submission)
-    chosen = request.POST.get(f"{_prefix(item)}link") or request.POST.get("evidence") or ""
-    if not (chosen.isascii() and chosen.isdigit()):
-        raise Http404
-    evidence = get_object_or_404(Evidence, pk=chosen, submission=submission)
+    form = EvidenceLinkForm(request.POST, submission=submission, prefix=f"lk{item.pk}")
+    if not form.is_valid():
+        notice = Notice(" ".join(form.errors.get("evidence", [])), "danger")
+        return _evidence_answer(request, submission, item, notice=notice)
     try:
-        selfassessment.link_evidence(evidence, item, actor=request.user)
+        selfassessment.link_evidence(form.cleaned_data["evidence"], item, actor=request.user)
     except EditRefused as refused:
-        messages.error(request, refused.message)
-    return _back_to(submission, item)
+        return _evidence_answer(request, submission, item, notice=Notice(refused.message, "danger"))
+    notice = Notice(f"Đã dùng tài liệu cho tiêu chí {item.criterion.code}.")
+    return _evidence_answer(request, submission, item, notice=notice)
+
+
+def _evidence_and_item(request, evidence_pk, item_pk):
+    evidence = get_evidence_for_user(request.user, evidence_pk)
+    _require_own_officer(request.user, evidence.submission)
+    submission = _submission_qs().get(pk=evidence.submission_id)
+    item = get_object_or_404(
+        ItemScore.objects.select_related("criterion"), pk=item_pk, submission=submission
+    )
+    return submission, evidence, item
 
 
 @login_required
 @require_POST
 def evidence_unlink(request, evidence_pk, item_pk):
-    evidence = get_evidence_for_user(request.user, evidence_pk)
-    _require_own_officer(request.user, evidence.submission)
-    item = get_object_or_404(ItemScore, pk=item_pk, submission_id=evidence.submission_id)
-    _save_posted(request, evidence.submission)
+    submission, evidence, item = _evidence_and_item(request, evidence_pk, item_pk)
     try:
         selfassessment.unlink_evidence(evidence, item, actor=request.user)
     except EditRefused as refused:
-        messages.error(request, refused.message)
-    return _back_to(evidence.submission, item)
+        return _evidence_answer(request, submission, item, notice=Notice(refused.message, "danger"))
+    notice = Notice(f"Đã bỏ tài liệu khỏi tiêu chí {item.criterion.code}.")
+    return _evidence_answer(request, submission, item, notice=notice)
 
 
 @login_required
@@ -476,18 +494,26 @@ def evidence_edit(request, evidence_pk):
 
 @login_required
 @require_POST
-def evidence_remove(request, evidence_pk):
+def evidence_remove(request, evidence_pk, item_pk=None):
+    """Delete a document from the dossier (from every criterion it supports)."""
     evidence = get_evidence_for_user(request.user, evidence_pk)
-    submission = evidence.submission
-    _require_own_officer(request.user, submission)
-    _save_posted(request, submission)
+    _require_own_officer(request.user, evidence.submission)
+    submission = _submission_qs().get(pk=evidence.submission_id)
+    item = None
+    if item_pk is not None:
+        item = get_object_or_404(
+            ItemScore.objects.select_related("criterion"), pk=item_pk, submission=submission
+        )
     try:
         selfassessment.remove_evidence(evidence, actor=request.user)
     except EditRefused as refused:
-        messages.error(request, refused.message)
+        notice = Notice(refused.message, "danger")
     else:
-        messages.success(request, "Đã xóa tài liệu kiểm chứng.")
-    return redirect("assessments:submission_form", submission.pk)
+        notice = Notice("Đã xóa tài liệu kiểm chứng khỏi hồ sơ.")
+    if item is None:
+        getattr(messages, "error" if notice.level == "danger" else "success")(request, notice.text)
+        return _back_to(submission)
+    return _evidence_answer(request, submission, item, notice=notice)
 
 
 # --- submit, withdraw, report ---------------------------------------------------------------
@@ -515,7 +541,7 @@ def submit_check(request, pk):
         {
             "submission": submission,
             "missing": _missing_rows(criteria, items),
-            **_summary(submission, items, result),
+            **_summary(submission, result, _evidence_count(items)),
         },
     )
 
@@ -559,7 +585,7 @@ def submit_confirm(request, pk):
             "form": form,
             "groups": groups,
             "missing": missing,
-            **_summary(submission, items, result),
+            **_summary(submission, result, _evidence_count(items)),
         },
     )
 
@@ -609,6 +635,11 @@ urlpatterns = [
     ),
     path("minh-chung/<int:evidence_pk>/sua/", evidence_edit, name="evidence_edit"),
     path("minh-chung/<int:evidence_pk>/xoa/", evidence_remove, name="evidence_remove"),
+    path(
+        "minh-chung/<int:evidence_pk>/xoa/<int:item_pk>/",
+        evidence_remove,
+        name="evidence_remove_from",
+    ),
     path("ho-so/<int:pk>/kiem-tra/", submit_check, name="submit_check"),
     path("ho-so/<int:pk>/nop/", submit_confirm, name="submit_confirm"),
     path("ho-so/<int:pk>/rut/", withdraw, name="withdraw"),

@@ -19,7 +19,14 @@ from django.views.decorators.http import require_POST
 from assessments import appraisal, permissions, scores, workflow
 from assessments.enums import PeriodStatus, Role, SubmissionStatus
 from assessments.forms.agreement import SettleItemForm
-from assessments.forms.review import ReturnForExplanationForm
+from assessments.forms.answers import Mode, appraisal_form
+from assessments.forms.review import (
+    INVALID,
+    AssignForm,
+    MessageItemForm,
+    QueueReviewerForm,
+    ReturnForExplanationForm,
+)
 from assessments.history import history_for
 from assessments.models import (
     Agency,
@@ -46,13 +53,6 @@ APPRAISED_STATUSES = frozenset({S.IN_REVIEW, S.RETURNED, S.ANSWERED, S.AGREED})
 def _require_department(user):
     if not user.is_department_staff:
         raise Http404
-
-
-def _posted_pk(value: str) -> str:
-    """An object id posted by a form: a tampered, non-numeric one is a 404, not a server error."""
-    if not (value.isascii() and value.isdigit()):
-        raise Http404
-    return value
 
 
 def _reviewers():
@@ -83,9 +83,20 @@ class QueueFilters:
     late: str = ""
     q: str = ""
 
+    reviewer_user: object = None
+
     @classmethod
     def from_request(cls, data):
-        return cls(**{name: (data.get(name) or "").strip() for name in cls.__dataclass_fields__})
+        names = [name for name in cls.__dataclass_fields__ if name != "reviewer_user"]
+        filters = cls(**{name: (data.get(name) or "").strip() for name in names})
+        # A tampered or unknown reviewer id filters nothing (the select shows “all”).
+        form = QueueReviewerForm({"reviewer": filters.reviewer})
+        if not form.is_valid():
+            filters.reviewer = ""
+        elif isinstance(form.cleaned_data["reviewer"], User):
+            filters.reviewer_user = form.cleaned_data["reviewer"]
+            filters.reviewer = str(filters.reviewer_user.pk)
+        return filters
 
     def apply(self, qs):
         if self.kind:
@@ -94,9 +105,9 @@ class QueueFilters:
             qs = qs.filter(status=self.status)
         if self.reviewer == "none":
             qs = qs.filter(reviewer__isnull=True)
-        elif self.reviewer.isascii() and self.reviewer.isdigit():
+        elif self.reviewer_user is not None:
             qs = qs.filter(
-                Q(reviewer_id=int(self.reviewer)) | Q(assignments__reviewer_id=int(self.reviewer))
+                Q(reviewer=self.reviewer_user) | Q(assignments__reviewer=self.reviewer_user)
             ).distinct()
         if self.late == "1":
             qs = qs.filter(is_late=True)
@@ -232,7 +243,7 @@ class Row:
     error: str = ""
     evidence: tuple = ()
     messages: tuple = ()
-    form: dict | None = None
+    form: object = None
 
 
 def _submission_qs():
@@ -300,54 +311,18 @@ def appraisal_context(request, submission, *, forms=None, action_data=None):
 
 def _row(criterion, item, self_result, appraised, item_messages, forms) -> Row:
     result = appraised.items.get(criterion.code)
-    form = forms.get(item.pk) or _initial_form(item)
+    form = forms.get(item.pk) or appraisal_form(item)
     return Row(
         criterion=criterion,
         item=item,
         self_points=self_result.items[criterion.code].points,
         appraised_points=result.points if result else None,
         appraised_na=bool(result and result.not_applicable),
-        error=form.get("error", ""),
+        error=getattr(form, "error", ""),
         evidence=tuple(item.evidence.all()),
         messages=tuple(item_messages.get(item.pk, ())),
         form=form,
     )
-
-
-def _initial_form(item) -> dict:
-    if item.reviewer_not_applicable:
-        mode = "not_applicable"
-    elif item.reviewer_override:
-        mode = "override"
-    elif item.reviewer_inputs is not None:
-        mode = "inputs"
-    else:
-        mode = "keep"
-    raw = item.reviewer_inputs if item.reviewer_inputs is not None else (item.inputs or {})
-    values = {f"in_{key}": value for key, value in raw.items() if key != "checked"}
-    if "met" in raw:
-        values["in_met"] = "yes" if raw["met"] in (True, "yes", "có") else "no"
-    return {
-        "mode": mode,
-        "values": values,
-        "checked": [str(index) for index in raw.get("checked") or []],
-        "points": "" if item.reviewer_points is None else str(item.reviewer_points),
-        "reason": item.reviewer_reason,
-        "version": item.version,
-    }
-
-
-def _posted_form(item, data, *, error="", version=None) -> dict:
-    """What the reviewer typed, to show again with an error: nothing typed is lost."""
-    return {
-        "mode": data.get("mode", "keep"),
-        "values": {key: value for key, value in data.items() if key.startswith("in_")},
-        "checked": data.getlist("in_checked"),
-        "points": data.get("points", ""),
-        "reason": data.get("reason", ""),
-        "version": item.version if version is None else version,
-        "error": error,
-    }
 
 
 @login_required
@@ -374,43 +349,41 @@ def appraise_item(request, pk, item_pk):
     """Save the reviewer's column of one criterion. With htmx, answers the row and the totals;
     without, redirects back to the row. On error the row comes back with what was typed."""
     submission, item = _item_for(request, pk, item_pk)
-    data = request.POST
-    mode = data.get("mode", "keep")
-    version = data.get("version")
+    form = appraisal_form(item, request.POST)
+    if not form.is_valid():
+        form.error = "Chưa lưu: hãy sửa các ô có thông báo màu đỏ."
+        return _answer_item(request, submission, item, {item.pk: form}, form.error)
+    data = form.cleaned_data
+    mode, version = data["mode"], data.get("version")
+    common = {"actor": request.user, "expected_version": version}
     try:
-        if mode == "inputs":
-            appraisal.correct_inputs(
-                item,
-                actor=request.user,
-                inputs=appraisal.inputs_from_form(item.criterion, data),
-                reason=data.get("reason", ""),
-                expected_version=version,
-            )
-        elif mode == "override":
-            appraisal.override_points(
-                item,
-                actor=request.user,
-                points=data.get("points", ""),
-                reason=data.get("reason", ""),
-                expected_version=version,
-            )
-        elif mode == "not_applicable":
-            appraisal.mark_not_applicable(
-                item, actor=request.user, reason=data.get("reason", ""), expected_version=version
-            )
+        if mode == Mode.INPUTS:
+            appraisal.correct_inputs(item, inputs=data["inputs"], reason=data["reason"], **common)
+        elif mode == Mode.OVERRIDE:
+            appraisal.override_points(item, points=data["points"], reason=data["reason"], **common)
+        elif mode == Mode.NOT_APPLICABLE:
+            appraisal.mark_not_applicable(item, reason=data["reason"], **common)
         else:
-            appraisal.keep_agency_result(item, actor=request.user, expected_version=version)
+            appraisal.keep_agency_result(item, **common)
     except ConflictError as error:
         item.refresh_from_db()
         # The current version goes back with the page: saving again, now that the person has
         # seen the other change, is a deliberate overwrite.
-        forms = {item.pk: _posted_form(item, data, error=error.message, version=item.version)}
-        return _answer_item(request, submission, item, forms, error.message)
+        form = appraisal_form(item, _with_version(request.POST, form, item.version))
+        form.is_valid()
+        form.error = error.message
+        return _answer_item(request, submission, item, {item.pk: form}, error.message)
     except WorkflowError as error:
-        forms = {item.pk: _posted_form(item, data, error=error.message, version=version)}
-        return _answer_item(request, submission, item, forms, error.message)
+        form.error = error.message
+        return _answer_item(request, submission, item, {item.pk: form}, error.message)
     submission.refresh_from_db()
     return _answer_item(request, submission, item, {}, "")
+
+
+def _with_version(post, form, version):
+    data = post.copy()
+    data[form.add_prefix("version")] = str(version)
+    return data
 
 
 def _answer_item(request, submission, item, forms, error):
@@ -469,10 +442,12 @@ def post_message(request, pk):
     """A question to the agency (per criterion or general), or an internal note."""
     _require_department(request.user)
     submission = get_submission_for_user(request.user, pk, _submission_qs())
-    item = None
-    item_pk = request.POST.get("item")
-    if item_pk:
-        item = get_object_or_404(ItemScore, pk=_posted_pk(item_pk), submission=submission)
+    chosen = MessageItemForm(request.POST, submission=submission)
+    if not chosen.is_valid():
+        messages.error(request, " ".join(chosen.errors["item"]))
+        return redirect("assessments:appraisal", submission.pk)
+    item = chosen.cleaned_data["item"]
+    item_pk = str(item.pk) if item else ""
     body = request.POST.get("body", "")
     anchor = f"#tc-{item.pk}" if item else "#trao-doi"
     try:
@@ -555,14 +530,11 @@ def assign(request, pk):
     """The lead assigns the reviewer of the whole submission or of one criteria group."""
     _require_department(request.user)
     submission = get_submission_for_user(request.user, pk, _submission_qs())
-    reviewer = None
-    if request.POST.get("reviewer"):
-        reviewer = get_object_or_404(User, pk=_posted_pk(request.POST["reviewer"]))
-    group = None
-    if request.POST.get("group"):
-        group = get_object_or_404(
-            Criterion, pk=_posted_pk(request.POST["group"]), table=submission.table
-        )
+    form = AssignForm(request.POST, submission=submission)
+    if not form.is_valid():
+        messages.error(request, INVALID)
+        return redirect("assessments:appraisal", submission.pk)
+    reviewer, group = form.cleaned_data["reviewer"], form.cleaned_data["group"]
     try:
         appraisal.assign_reviewer(submission, actor=request.user, reviewer=reviewer, group=group)
     except WorkflowError as error:

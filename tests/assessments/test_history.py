@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from assessments import audit, periods, selfassessment, workflow
 from assessments.enums import AuditAction
+from assessments.forms.answers import answer_of
 from assessments.history import history_for, period_log
 from assessments.models import AuditEntry
 from assessments.services import get_or_create_submission
@@ -25,11 +26,14 @@ def test_self_assessment_and_evidence_changes_read_in_vietnamese(agency_b, perio
     selfassessment.save_item(
         item,
         actor=officer_b,
-        data={
-            "explanation": "Theo báo cáo tháng 12",
-            "not_applicable": "on",
-            "not_applicable_reason": "Huyện chưa có thủ tục đủ điều kiện",
-        },
+        answer=answer_of(
+            item,
+            {
+                "explanation": "Theo báo cáo tháng 12",
+                "not_applicable": "on",
+                "not_applicable_reason": "Huyện chưa có thủ tục đủ điều kiện",
+            },
+        ).answer,
         expected_version=item.version,
     )
     evidence = selfassessment.add_evidence(

@@ -7,12 +7,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments import selfassessment, workflow
+from assessments.forms.answers import answer_of
 from assessments.models import AuditEntry, Evidence, ItemScore
 from assessments.selfassessment import (
     EditRefused,
     ItemConflict,
     add_evidence,
-    parse_answer,
     remove_evidence,
     save_item,
     unlink_evidence,
@@ -33,6 +33,10 @@ def item(submission, code) -> ItemScore:
     return submission.items.select_related("criterion").get(criterion__code=code)
 
 
+def _answer(it, data) -> dict:
+    return answer_of(it, data).answer
+
+
 @pytest.mark.parametrize(
     ("code", "data", "inputs"),
     [
@@ -51,8 +55,8 @@ def item(submission, code) -> ItemScore:
         ),
         (
             "II.2",
-            {"numerator": "1", "denominator": "2", "percent": "90"},
-            {"numerator": "1", "denominator": "2"},
+            {"source": "percent", "numerator": "", "denominator": "", "percent": "90"},
+            {"percent": "90"},
         ),
         ("II.1", {"percent": "87,5 %"}, {"percent": "87,5"}),
         ("II.1", {"percent": "0.5"}, {"percent": "0,5"}),
@@ -65,8 +69,10 @@ def item(submission, code) -> ItemScore:
         ("Đ.1", {"count": "0"}, {"count": "0"}),
     ],
 )
-def test_parse_answer_reads_each_rule(draft, code, data, inputs):
-    assert parse_answer(item(draft, code).criterion, data) == (inputs, {})
+def test_the_answer_form_reads_each_rule(draft, code, data, inputs):
+    form = answer_of(item(draft, code), data)
+    assert form.errors == {}
+    assert form.cleaned_data["inputs"] == inputs
 
 
 @pytest.mark.parametrize(
@@ -83,10 +89,36 @@ def test_parse_answer_reads_each_rule(draft, code, data, inputs):
         ("IV.1", {"checked": ["99"]}, {"checked": "Mục “99” không có trong danh sách."}),
         ("VI.3", {"met": "có lẽ"}, {"met": "Hãy chọn “Có” hoặc “Không”."}),
         ("II.1", {"percent": "1,2,3"}, {"percent": "Giá trị “1,2,3” không phải là số hợp lệ."}),
+        (
+            "II.2",
+            {"numerator": "751", "denominator": "1.000", "percent": "50"},
+            {
+                "percent": "Đang tính theo tử số và mẫu số; hãy xóa tỷ lệ, "
+                "hoặc chọn “Nhập tỷ lệ (%)” để dùng tỷ lệ này."
+            },
+        ),
+        (
+            "II.2",
+            {"source": "percent", "numerator": "751", "percent": "50"},
+            {
+                "numerator": "Đang tính theo tỷ lệ (%); hãy xóa tử số và mẫu số, "
+                "hoặc chọn “Nhập tử số và mẫu số” để dùng chúng."
+            },
+        ),
+        (
+            "I.2",
+            {"count": "1" * 16},
+            {
+                "count": "Số quá dài: chỉ nhập tối đa 15 chữ số (kể cả phần thập phân), "
+                "không quá 32 ký tự."
+            },
+        ),
     ],
 )
-def test_parse_answer_refuses_invalid_values(draft, code, data, errors):
-    assert parse_answer(item(draft, code).criterion, data)[1] == errors
+def test_the_answer_form_refuses_invalid_values(draft, code, data, errors):
+    form = answer_of(item(draft, code), data)
+    assert form.answer_errors == errors
+    assert form.cleaned_data["inputs"] is None
 
 
 def test_save_item_recomputes_points_bumps_versions_and_audits(draft, officer_b):
@@ -94,7 +126,9 @@ def test_save_item_recomputes_points_bumps_versions_and_audits(draft, officer_b)
     outcome = save_item(
         it,
         actor=officer_b,
-        data={"numerator": "9", "denominator": "10", "explanation": "Số liệu phần mềm"},
+        answer=_answer(
+            it, {"numerator": "9", "denominator": "10", "explanation": "Số liệu phần mềm"}
+        ),
         expected_version=1,
     )
     draft.refresh_from_db()
@@ -113,8 +147,8 @@ def test_save_item_recomputes_points_bumps_versions_and_audits(draft, officer_b)
 
 def test_saving_the_same_values_changes_nothing(draft, officer_b):
     it = item(draft, "VI.3")
-    save_item(it, actor=officer_b, data={"met": "yes"}, expected_version=1)
-    outcome = save_item(it, actor=officer_b, data={"met": "yes"}, expected_version=2)
+    save_item(it, actor=officer_b, answer=_answer(it, {"met": "yes"}), expected_version=1)
+    outcome = save_item(it, actor=officer_b, answer=_answer(it, {"met": "yes"}), expected_version=2)
     assert outcome.changed == []
     assert outcome.item.version == 2
     assert AuditEntry.objects.count() == 1
@@ -122,27 +156,28 @@ def test_saving_the_same_values_changes_nothing(draft, officer_b):
 
 def test_stale_version_raises_a_conflict_carrying_the_current_item(draft, officer_b):
     it = item(draft, "VI.3")
-    save_item(it, actor=officer_b, data={"met": "yes"}, expected_version=1)
+    save_item(it, actor=officer_b, answer=_answer(it, {"met": "yes"}), expected_version=1)
     with pytest.raises(ItemConflict) as conflict:
-        save_item(it, actor=officer_b, data={"met": "no"}, expected_version=1)
+        save_item(it, actor=officer_b, answer=_answer(it, {"met": "no"}), expected_version=1)
     assert conflict.value.current.inputs == {"met": True}
     assert conflict.value.current.version == 2
     assert item(draft, "VI.3").inputs == {"met": True}
 
 
 def test_not_applicable_only_where_the_table_allows_it(draft, officer_b):
-    refused = save_item(
-        item(draft, "II.2"), actor=officer_b, data={"not_applicable": "on"}, expected_version=1
-    )
-    assert refused.errors == {"not_applicable": "Tiêu chí này không được chọn “Không áp dụng”."}
+    form = answer_of(item(draft, "II.2"), {"not_applicable": "on"})
+    assert form.errors == {"not_applicable": ["Tiêu chí này không được chọn “Không áp dụng”."]}
+    save_item(item(draft, "II.2"), actor=officer_b, answer=form.answer, expected_version=1)
     assert item(draft, "II.2").not_applicable is False
     allowed = save_item(
         item(draft, "III.1"),
         actor=officer_b,
-        data={"not_applicable": "on", "not_applicable_reason": "Không có TTHC đủ điều kiện"},
+        answer=_answer(
+            item(draft, "III.1"),
+            {"not_applicable": "on", "not_applicable_reason": "Không có TTHC đủ điều kiện"},
+        ),
         expected_version=1,
     )
-    assert allowed.errors == {}
     assert allowed.item.not_applicable is True
     assert allowed.item.not_applicable_reason == "Không có TTHC đủ điều kiện"
 
@@ -152,12 +187,19 @@ def test_other_agency_officer_reviewer_and_submitted_dossier_are_refused(
 ):
     for actor in (officer_a, reviewer):
         with pytest.raises(EditRefused):
-            save_item(item(draft, "VI.3"), actor=actor, data={"met": "yes"}, expected_version=1)
+            save_item(
+                item(draft, "VI.3"),
+                actor=actor,
+                answer=_answer(item(draft, "VI.3"), {"met": "yes"}),
+                expected_version=1,
+            )
     fill_submission(draft)
     workflow.submit(draft, actor=officer_b)
     it = item(draft, "VI.3")
     with pytest.raises(EditRefused) as refused:
-        save_item(it, actor=officer_b, data={"met": "no"}, expected_version=it.version)
+        save_item(
+            it, actor=officer_b, answer=_answer(it, {"met": "no"}), expected_version=it.version
+        )
     assert refused.value.message == selfassessment.NOT_EDITABLE_MESSAGE
 
 
@@ -221,7 +263,10 @@ def test_unlinking_the_last_criterion_removes_the_evidence(draft, officer_b):
 
 def test_none_of_the_checklist_is_an_answer_worth_zero(draft, officer_b):
     outcome = save_item(
-        item(draft, "IV.1"), actor=officer_b, data={"checked_none": "1"}, expected_version=1
+        item(draft, "IV.1"),
+        actor=officer_b,
+        answer=_answer(item(draft, "IV.1"), {"checked_none": "1"}),
+        expected_version=1,
     )
     assert outcome.item.inputs == {"checked": []}
     assert outcome.item.points == Decimal("0.00")

@@ -24,10 +24,10 @@ def answer(page, item):
     criterion, p = item.criterion, f"#c{item.pk}-"
     inputs = full_inputs(criterion)
     if criterion.rule == "yes_no":
-        page.check(f"{p}met-yes")
+        page.check(f"{p}met_0")
     elif "checked" in inputs:
         for index in inputs["checked"]:
-            page.check(f"{p}checked-{index}")
+            page.check(f"{p}checked_{index}")
     elif "option" in inputs:
         page.select_option(f"{p}option", inputs["option"])
     elif "count" in inputs:

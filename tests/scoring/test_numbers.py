@@ -80,3 +80,33 @@ def test_formatting_refuses_floats():
         format_points(2.5)
     with pytest.raises(TypeError):
         format_number(2.5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1234567890123456", "1.234.567.890.123.456", "0,1234567890123456", "9" * 600_000],
+)
+def test_more_than_fifteen_digits_or_a_long_paste_is_refused_in_vietnamese(text):
+    with pytest.raises(InvalidInput) as refused:
+        parse_decimal(text)
+    assert refused.value.message == (
+        "Số quá dài: chỉ nhập tối đa 15 chữ số (kể cả phần thập phân), không quá 32 ký tự."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("123456789012345", D("123456789012345")), ("0,000000000000001", D("1E-15"))],
+)
+def test_fifteen_significant_digits_are_accepted(text, value):
+    assert parse_decimal(text) == value
+
+
+def test_format_number_is_linear_and_never_overflows():
+    import time
+
+    started = time.perf_counter()
+    text = format_number(D("9" * 1_000_000))
+    assert time.perf_counter() - started < 2  # was quadratic, then decimal.Overflow
+    assert text[:8] == "9.999.99"
+    assert len(text) == 1_333_333

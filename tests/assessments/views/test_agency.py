@@ -101,7 +101,8 @@ def test_numerator_above_denominator_is_refused_next_to_the_field_and_explanatio
     body = text(response)
     it.refresh_from_db()
     assert (
-        f'<div id="c{it.pk}-numerator-err" class="invalid-feedback d-block" role="alert" '
+        f'<div id="c{it.pk}-numerator-err" class="invalid-feedback d-block" '
+        f'data-error-for="c{it.pk}-numerator" role="alert" '
         'hx-swap-oob="true">Tử số không được lớn hơn mẫu số.</div>'
     ) in body
     # The inputs are not re-rendered: what was typed (and anything typed since) stays on screen.
@@ -155,28 +156,41 @@ def test_second_save_with_the_same_version_is_told_and_shown_the_current_value(
     assert "Bạn đã nhập: 70; 100" in body
 
 
-def test_full_form_post_without_javascript_saves_valid_fields_and_reports_invalid_ones(
+def test_without_javascript_each_criterion_saves_alone_and_keeps_what_was_typed(
     officer_b, draft_b, client_for
 ):
+    client = client_for(officer_b)
     good, bad = item(draft_b, "II.2"), item(draft_b, "II.3")
-    payload = {
-        f"c{good.pk}-version": 1,
-        f"c{good.pk}-numerator": "9",
-        f"c{good.pk}-denominator": "10",
-        f"c{bad.pk}-version": 1,
-        f"c{bad.pk}-numerator": "11",
-        f"c{bad.pk}-denominator": "10",
-    }
-    response = client_for(officer_b).post(
-        reverse("assessments:submission_form", args=[draft_b.pk]), payload
-    )
+    response = post_item(client, good, {"numerator": "9", "denominator": "10"}, htmx=False)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#tieu-chi-{good.pk}")
+    response = post_item(client, bad, {"numerator": "11", "denominator": "10"}, htmx=False)
     body = text(response)
     assert response.status_code == 200
-    assert "Đã lưu các nội dung hợp lệ; còn 1 tiêu chí cần sửa" in body
+    assert "Tiêu chí II.3: chưa lưu số liệu không hợp lệ (xem thông báo màu đỏ)." in body
     assert "Tử số không được lớn hơn mẫu số." in body
     assert f'name="c{bad.pk}-numerator" value="11"' in body  # shown again as typed
     assert item(draft_b, "II.2").points == Decimal("0.23")
     assert item(draft_b, "II.3").inputs == {}
+
+
+def test_the_whole_page_is_no_longer_one_form_that_any_enter_submits(
+    officer_b, draft_b, client_for
+):
+    """Bug 1: Enter in III.3 pressed the first button of one big form (I.1's “remove”)."""
+    url = reverse("assessments:submission_form", args=[draft_b.pk])
+    client = client_for(officer_b)
+    assert client.post(url, {}).status_code == 405
+    body = text(client.get(url))
+    it = item(draft_b, "III.3")
+    start = body.index(f'<section id="tieu-chi-{it.pk}"')
+    block = body[start : body.index("</section>", start)]
+    form = block[block.index("<form") : block.index("</form>")]
+    # The criterion's own form holds its inputs and one button: its own save.
+    assert form.count('type="submit"') == 1
+    assert "Lưu tiêu chí III.3" in form
+    assert "formaction" not in body
+    assert "onclick" not in body and "onsubmit" not in body
 
 
 def test_every_change_is_audited_in_readable_words(officer_b, draft_b, client_for):
@@ -354,7 +368,9 @@ def test_officer_attaches_a_pdf_which_is_served_inline_to_allowed_users_only(
     assert client_for(officer_a).get(url).status_code == 404
 
 
-def test_adding_evidence_from_the_form_also_saves_what_was_typed(officer_b, draft_b, client_for):
+def test_evidence_actions_touch_only_their_criterion(officer_b, draft_b, client_for):
+    """Bug 1: an evidence action posted with the whole page's fields changed other criteria."""
+    client = client_for(officer_b)
     it, other = item(draft_b, "I.1"), item(draft_b, "II.2")
     payload = {
         f"c{other.pk}-version": 1,
@@ -363,9 +379,55 @@ def test_adding_evidence_from_the_form_also_saves_what_was_typed(officer_b, draf
         f"ev{it.pk}-doc_number": "45/KH-UBND",
     }
     url = reverse("assessments:evidence_add", args=[draft_b.pk, it.pk])
-    assert client_for(officer_b).post(url, payload).status_code == 302
-    assert item(draft_b, "II.2").points == Decimal("0.24")
+    response = client.post(url, payload, **HTMX)
+    body = text(response)
+    assert response.status_code == 200
+    assert "Đã thêm tài liệu kiểm chứng cho tiêu chí I.1." in body
+    assert f'<div id="ev-{it.pk}" class="mt-3 evidence" hx-swap-oob="true">' in body
+    assert item(draft_b, "II.2").inputs == {}  # nothing of another criterion was saved
     assert Evidence.objects.get().doc_number == "45/KH-UBND"
+
+
+def test_a_document_already_in_the_dossier_is_reused_not_duplicated(officer_b, draft_b, client_for):
+    client = client_for(officer_b)
+    first, second = item(draft_b, "I.1"), item(draft_b, "I.2")
+    add_evidence(client, first, doc_number="45/KH-UBND", doc_date="15/03/2022")
+    url = reverse("assessments:evidence_add", args=[draft_b.pk, second.pk])
+    response = client.post(
+        url,
+        {f"ev{second.pk}-doc_number": " 45/kh-ubnd ", f"ev{second.pk}-doc_date": "15/03/2022"},
+        **HTMX,
+    )
+    assert (
+        "Văn bản 45/KH-UBND đã có trong hồ sơ; đã dùng lại cho tiêu chí I.2 (không tạo bản trùng)."
+    ) in text(response)
+    evidence = Evidence.objects.get()
+    assert sorted(evidence.items.values_list("criterion__code", flat=True)) == ["I.1", "I.2"]
+
+
+@pytest.mark.parametrize("tampered", ["99999999999999999999", "abc", "²", "-1", ""])
+def test_a_tampered_evidence_id_is_a_form_error_not_a_server_error(
+    officer_b, officer_a, period, draft_b, client_for, tampered
+):
+    it = item(draft_b, "I.2")
+    url = reverse("assessments:evidence_link", args=[draft_b.pk, it.pk])
+    response = client_for(officer_b).post(url, {f"lk{it.pk}-evidence": tampered}, **HTMX)
+    assert response.status_code == 200
+    assert (
+        "Tài liệu đã chọn không còn trong hồ sơ; vui lòng tải lại trang." in text(response)
+    ) or ("Hãy chọn tài liệu đã có trong hồ sơ." in text(response))
+
+
+def test_evidence_of_another_agency_cannot_be_linked(
+    officer_b, period, agency_a, draft_b, client_for
+):
+    other = get_or_create_submission(agency_a, period)
+    foreign = Evidence.objects.create(submission=other, doc_number="9/KH")
+    it = item(draft_b, "I.2")
+    url = reverse("assessments:evidence_link", args=[draft_b.pk, it.pk])
+    response = client_for(officer_b).post(url, {f"lk{it.pk}-evidence": foreign.pk}, **HTMX)
+    assert "Tài liệu đã chọn không còn trong hồ sơ; vui lòng tải lại trang." in text(response)
+    assert list(foreign.items.all()) == []
 
 
 def test_too_large_file_is_refused_with_the_configured_limit(
@@ -434,7 +496,7 @@ def test_one_document_supports_several_criteria_without_a_second_upload(
     evidence = Evidence.objects.get()
     client.post(
         reverse("assessments:evidence_link", args=[draft_b.pk, second.pk]),
-        {f"c{second.pk}-link": evidence.pk},
+        {f"lk{second.pk}-evidence": evidence.pk},
     )
     assert set(evidence.items.values_list("criterion__code", flat=True)) == {"I.2", "V.1"}
     client.post(reverse("assessments:evidence_unlink", args=[evidence.pk, first.pk]))
@@ -662,3 +724,60 @@ def test_opening_the_period_writes_nothing_until_the_officer_starts(officer_b, p
     submission = Submission.objects.get(agency=officer_b.agency, period=period)
     assert submission.items.count() == 23
     assert "0/23 tiêu chí" in text(client.get(url))
+
+
+def test_the_check_page_says_the_deadline_passed_before_offering_to_submit(
+    officer_b, draft_b, client_for, monkeypatch
+):
+    """Bug 7: after the deadline the check page said “đủ nội dung để nộp” and offered submit."""
+    fill_submission(draft_b)
+    day = draft_b.period.self_assessment_deadline + dt.timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: _at_local(day, 9, 0, 0))
+    body = text(client_for(officer_b).get(reverse("assessments:submit_check", args=[draft_b.pk])))
+    deadline = draft_b.period.self_assessment_deadline
+    assert (
+        f"Đã quá hạn nộp hồ sơ (hết ngày {deadline:%d/%m/%Y}): "
+        "hệ thống không nhận hồ sơ nộp sau hạn."
+    ) in body
+    assert (
+        "Đơn vị chưa được gia hạn; nếu cần nộp, hãy liên hệ Sở TT&amp;TT để được gia hạn." in body
+    )
+    assert "Hồ sơ đã đủ nội dung để nộp" not in body
+    assert "Tiếp tục: xem tóm tắt và nộp" not in body
+
+
+def test_the_check_page_names_the_extension_that_applies(
+    officer_b, draft_b, client_for, monkeypatch, lead
+):
+    fill_submission(draft_b)
+    period_deadline = draft_b.period.self_assessment_deadline
+    Extension.objects.create(
+        period=draft_b.period,
+        agency=draft_b.agency,
+        new_deadline=period_deadline + dt.timedelta(days=5),
+        reason="Thay đổi nhân sự",
+        granted_by=lead,
+    )
+    monkeypatch.setattr(
+        timezone, "now", lambda: _at_local(period_deadline + dt.timedelta(2), 9, 0, 0)
+    )
+    body = text(client_for(officer_b).get(reverse("assessments:submit_check", args=[draft_b.pk])))
+    new = period_deadline + dt.timedelta(days=5)
+    assert f"Hồ sơ đã đủ nội dung để nộp (theo hạn đã gia hạn đến hết ngày {new:%d/%m/%Y})." in body
+    assert "Tiếp tục: xem tóm tắt và nộp" in body
+
+
+def test_autosave_answers_one_criterion_in_a_fixed_small_number_of_queries(
+    officer_b, draft_b, client_for, django_assert_num_queries
+):
+    """Pinned: the answer renders one criterion's status (no evidence rows, no other inputs);
+    the queries are the save's own (lock, audit rows, versions) plus criteria, items, count."""
+    fill_submission(draft_b)
+    client = client_for(officer_b)
+    it = item(draft_b, "II.2")
+    client.get(reverse("assessments:submission_form", args=[draft_b.pk]))
+    with django_assert_num_queries(17):
+        response = post_item(client, it, {"numerator": "9", "denominator": "10"})
+    assert response.status_code == 200
+    assert "Đã lưu lúc" in text(response)
+    assert "tieu-chi-" not in text(response)  # only this criterion's status, not the form

@@ -269,10 +269,10 @@ POST_MATRIX = {
     "logout": [302, 302, 302, 302, 302, 302],
     "notifications_read": [302, 302, 302, 302, 302, 302],
     "agency_period": [302, 302, 302, 404, 404, 404],  # officers: their dossier, then the dashboard
-    "submission_form": [302, 302, 404, 403, 403, 403],
-    "item_save": [302, 302, 404, 403, 403, 403],
+    "submission_form": [302, 405, 404, 405, 405, 405],  # GET only: each criterion is its own form
+    "item_save": [302, 200, 404, 403, 403, 403],  # officer_a: no version, the conflict shown
     "evidence_add": [302, 200, 404, 403, 403, 403],  # officer_a: the form again, with errors
-    "evidence_link": [302, 404, 404, 403, 403, 403],  # officer_a: no evidence chosen
+    "evidence_link": [302, 302, 404, 403, 403, 403],  # officer_a: back, told to choose one
     "evidence_unlink": [302, 302, 404, 403, 403, 403],
     "evidence_remove": [302, 302, 404, 403, 403, 403],
     "withdraw": [302, 302, 404, 403, 403, 403],

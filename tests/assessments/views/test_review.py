@@ -32,6 +32,12 @@ def _appraisal_url(submission):
     return reverse("assessments:appraisal", args=[submission.pk])
 
 
+def _review_data(submission, code, data) -> dict:
+    """The reviewer's form of one criterion as the browser posts it (prefix “r<item id>”)."""
+    prefix = f"r{item(submission, code).pk}-"
+    return {prefix + key.removeprefix("in_"): value for key, value in data.items()}
+
+
 def _item_url(submission, code):
     return reverse("assessments:appraise_item", args=[submission.pk, item(submission, code).pk])
 
@@ -220,13 +226,17 @@ def test_the_appraisal_page_query_count_does_not_grow_with_evidence_and_messages
 def test_saving_an_item_with_htmx_answers_the_card_and_the_totals(client_for, reviewer, reviewing):
     response = client_for(reviewer).post(
         _item_url(reviewing, "II.2"),
-        {
-            "mode": "inputs",
-            "in_numerator": "60",
-            "in_denominator": "100",
-            "reason": "Thấp hơn",
-            "version": "1",
-        },
+        _review_data(
+            reviewing,
+            "II.2",
+            {
+                "mode": "inputs",
+                "in_numerator": "60",
+                "in_denominator": "100",
+                "reason": "Thấp hơn",
+                "version": "1",
+            },
+        ),
         HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
@@ -242,18 +252,23 @@ def test_saving_an_item_with_htmx_answers_the_card_and_the_totals(client_for, re
 def test_a_refused_save_keeps_what_was_typed(client_for, reviewer, reviewing):
     response = client_for(reviewer).post(
         _item_url(reviewing, "II.2"),
-        {
-            "mode": "inputs",
-            "in_numerator": "60",
-            "in_denominator": "100",
-            "reason": "",
-            "version": "1",
-        },
+        _review_data(
+            reviewing,
+            "II.2",
+            {
+                "mode": "inputs",
+                "in_numerator": "60",
+                "in_denominator": "100",
+                "reason": "",
+                "version": "1",
+            },
+        ),
         HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
     assert "Điểm thẩm định khác điểm tự đánh giá của đơn vị; vui lòng nêu lý do điều chỉnh." in html
-    assert 'name="in_numerator" id="in-num-' in html
+    it = item(reviewing, "II.2")
+    assert f'name="r{it.pk}-numerator"' in html
     assert 'value="60"' in html
     assert item(reviewing, "II.2").reviewer_points is None
 
@@ -266,14 +281,20 @@ def test_a_conflicting_save_is_told_and_keeps_what_was_typed(
     )
     response = client_for(reviewer).post(
         _item_url(reviewing, "II.5"),
-        {"mode": "override", "points": "0,05", "reason": "Lý do của tôi", "version": "1"},
+        _review_data(
+            reviewing,
+            "II.5",
+            {"mode": "override", "points": "0,05", "reason": "Lý do của tôi", "version": "1"},
+        ),
         HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
     assert "Người khác vừa cập nhật hồ sơ này." in html
     assert 'value="0,05"' in html
     assert "Lý do của tôi</textarea>" in html
-    assert 'name="version" value="2"' in html  # saving again overwrites deliberately
+    assert (
+        'name="r{}-version" value="2"'.format(item(reviewing, "II.5").pk) in html
+    )  # saving again overwrites deliberately
     assert item(reviewing, "II.5").reviewer_points == Decimal("0.10")
 
 
@@ -281,7 +302,11 @@ def test_saving_without_htmx_redirects_to_the_criterion(client_for, reviewer, re
     target = item(reviewing, "III.5")
     response = client_for(reviewer).post(
         _item_url(reviewing, "III.5"),
-        {"mode": "not_applicable", "reason": "Không thu phí", "version": "1"},
+        _review_data(
+            reviewing,
+            "III.5",
+            {"mode": "not_applicable", "reason": "Không thu phí", "version": "1"},
+        ),
     )
     assert response.status_code == 302
     assert response["Location"] == f"{_appraisal_url(reviewing)}#tc-{target.pk}"
@@ -297,7 +322,8 @@ def test_saving_is_refused_before_the_review_starts(
     assert "Bắt đầu thẩm định</button>" in html
     assert "Lưu thẩm định" not in html
     response = client.post(
-        _item_url(submission, "II.2"), {"mode": "override", "points": "0", "reason": "x"}
+        _item_url(submission, "II.2"),
+        _review_data(submission, "II.2", {"mode": "override", "points": "0", "reason": "x"}),
     )
     assert "Hồ sơ chưa được mở thẩm định" in response.content.decode()
     response = client.post(
@@ -524,7 +550,11 @@ def test_the_evidence_file_is_served_inline_to_allowed_users_only(
 def test_a_garbled_version_is_a_conflict_not_a_server_error(client_for, reviewer, reviewing):
     response = client_for(reviewer).post(
         _item_url(reviewing, "II.5"),
-        {"mode": "override", "points": "0,05", "reason": "Lý do", "version": "abc"},
+        _review_data(
+            reviewing,
+            "II.5",
+            {"mode": "override", "points": "0,05", "reason": "Lý do", "version": "abc"},
+        ),
         HTTP_HX_REQUEST="true",
     )
     assert "Người khác vừa cập nhật hồ sơ này." in response.content.decode()

@@ -128,16 +128,22 @@ def test_the_consolidated_workbook_neutralises_a_formula_in_a_table_label(period
         ("appraisal_message", {"item": "abc", "body": "Câu hỏi"}),
         # str.isdigit() accepts a superscript two; int() does not.
         ("appraisal_message", {"item": "²", "body": "Câu hỏi"}),
+        ("appraisal_message", {"item": "99999999999999999999", "body": "Câu hỏi"}),
+        ("appraisal_assign", {"reviewer": "99999999999999999999"}),
     ],
 )
-def test_a_tampered_object_id_in_a_review_form_is_a_404_not_a_server_error(
+def test_a_tampered_object_id_in_a_review_form_is_a_form_error_not_a_server_error(
     name, data, agency_a, period, officer_a, reviewer, lead, client_for
 ):
     submission = in_review(agency_a, period, officer_a, reviewer)
     client = client_for(lead)
     client.raise_request_exception = False
-    response = client.post(reverse(f"assessments:{name}", args=[submission.pk]), data)
-    assert response.status_code == 404
+    response = client.post(reverse(f"assessments:{name}", args=[submission.pk]), data, follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "Lựa chọn không hợp lệ; vui lòng tải lại trang."
+    ]
+    assert not submission.messages.exists()
 
 
 def test_a_tampered_criterion_id_when_adding_evidence_during_the_exchange_is_ignored(
@@ -159,17 +165,22 @@ def test_a_tampered_criterion_id_when_adding_evidence_during_the_exchange_is_ign
     assert [i.criterion.code for i in evidence.items.select_related("criterion")] == ["II.2"]
 
 
-def test_a_tampered_evidence_id_when_linking_is_a_404_not_a_server_error(
+def test_a_tampered_evidence_id_when_linking_is_a_form_error_not_a_server_error(
     agency_a, period, officer_a, client_for
 ):
     submission = get_or_create_submission(agency_a, period)
     client = client_for(officer_a)
     client.raise_request_exception = False
+    it = item(submission, "I.1")
     response = client.post(
-        reverse("assessments:evidence_link", args=[submission.pk, item(submission, "I.1").pk]),
-        {"evidence": "²"},
+        reverse("assessments:evidence_link", args=[submission.pk, it.pk]),
+        {f"lk{it.pk}-evidence": "²"},
+        follow=True,
     )
-    assert response.status_code == 404
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "Tài liệu đã chọn không còn trong hồ sơ; vui lòng tải lại trang."
+    ]
 
 
 def test_a_superscript_digit_in_the_queue_filter_or_a_checklist_is_not_a_server_error(
@@ -178,22 +189,27 @@ def test_a_superscript_digit_in_the_queue_filter_or_a_checklist_is_not_a_server_
     submission = in_review(agency_a, period, officer_a, reviewer)
     client = client_for(reviewer)
     client.raise_request_exception = False
-    queue = client.get(reverse("assessments:review_queue", args=[period.code]), {"reviewer": "²"})
-    assert queue.status_code == 200
-    assert [row.pk for row in queue.context["rows"]] == [submission.pk]  # filter ignored
+    for tampered in ("²", "99999999999999999999", "-1"):
+        queue = client.get(
+            reverse("assessments:review_queue", args=[period.code]), {"reviewer": tampered}
+        )
+        assert queue.status_code == 200
+        assert [row.pk for row in queue.context["rows"]] == [submission.pk]  # filter ignored
     checklist = item(submission, "IV.1")
+    prefix = f"r{checklist.pk}-"
     response = client.post(
         reverse("assessments:appraise_item", args=[submission.pk, checklist.pk]),
         {
-            "mode": "inputs",
-            "in_checked": ["0", "²"],
-            "reason": "Chỉ có chuyên mục đầu tiên.",
-            "version": checklist.version,
+            prefix + "mode": "inputs",
+            prefix + "checked": ["0", "²"],
+            prefix + "reason": "Chỉ có chuyên mục đầu tiên.",
+            prefix + "version": checklist.version,
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Mục “²” không có trong danh sách." in response.content.decode()
     checklist.refresh_from_db()
-    assert checklist.reviewer_inputs == {"checked": [0]}
+    assert checklist.reviewer_inputs is None
 
 
 def test_a_tampered_agency_id_in_the_reminder_form_is_not_a_server_error(
