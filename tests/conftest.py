@@ -6,7 +6,7 @@ from django.test import Client
 
 from assessments.criteria_io import load_reference_agencies
 from assessments.enums import Role
-from assessments.models import Agency
+from assessments.models import Agency, AgencyKind
 from tests.factories import PASSWORD, make_period, make_user
 
 
@@ -30,6 +30,14 @@ def reference(db):
     ends; the next test that needs them loads them again."""
     if not Agency.objects.filter(code="so-thong-tin-truyen-thong").exists():
         load_reference_agencies()
+
+
+@pytest.fixture
+def empty_database(db):
+    """A database with nothing in it (what `restore` requires): the session's reference
+    agencies are removed inside this test's transaction, so the next test has them again."""
+    Agency.objects.all().delete()
+    AgencyKind.objects.all().delete()
 
 
 @pytest.fixture

@@ -231,7 +231,7 @@ def test_a_backup_restores_into_an_empty_database_and_media_folder(
         assert stored.read() == b"\x89PNG ung dung"
 
 
-def test_restore_refuses_a_media_folder_with_files(tmp_path, db):
+def test_restore_refuses_a_media_folder_with_files(tmp_path, empty_database):
     (settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
     (settings.MEDIA_ROOT / "con-lai.txt").write_text("x")
     archive = tmp_path / "a.tar.gz"
@@ -243,7 +243,7 @@ def test_restore_refuses_a_media_folder_with_files(tmp_path, db):
     )
 
 
-def test_restore_refuses_an_archive_that_writes_outside_the_media_folder(db, tmp_path):
+def test_restore_refuses_an_archive_that_writes_outside_the_media_folder(empty_database, tmp_path):
     import tarfile
 
     archive = tmp_path / "doc-hai.tar.gz"

@@ -235,6 +235,31 @@ def test_the_reminder_page_offers_no_reminder_to_an_agency_past_its_deadline(
     ]
 
 
+@pytest.mark.parametrize("tampered", ["99999999999999999999999", "abc", "-1", ""])
+def test_a_tampered_agency_on_the_reminder_page_is_refused_with_a_message(
+    admin_client, period, agency_a, tampered
+):
+    url = reverse("assessments:admin_reminders", args=[period.code])
+
+    response = admin_client.post(url, {"agency": [agency_a.pk, tampered]}, follow=True)
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "Cơ quan, đơn vị đã chọn không thuộc kỳ đánh giá này; vui lòng tải lại trang và chọn lại."
+    ]
+    assert ReminderLog.objects.count() == 0
+
+
+def test_the_reminder_page_asks_to_choose_an_agency(admin_client, period):
+    url = reverse("assessments:admin_reminders", args=[period.code])
+
+    response = admin_client.post(url, {}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Vui lòng chọn ít nhất một cơ quan, đơn vị để nhắc."
+    ]
+
+
 # Criteria tables -----------------------------------------------------------------------------
 
 
