@@ -147,7 +147,8 @@ def test_the_replay_runs_in_the_order_of_the_2022_calendar(seeded):
 
 def test_the_public_pages_and_open_data_show_2022_dates(seeded, client):
     results = client.get(reverse("public:period_results", args=[2022])).content.decode()
-    data = json.loads(client.get(reverse("public:open_data_json", args=[2022])).content)
+    response = client.get(reverse("public:open_data_json", args=[2022]))
+    data = json.loads(b"".join(response.streaming_content))
     today = f"{timezone.localdate():%d/%m/%Y}"
 
     assert "công bố ngày 25/11/2022" in results

@@ -34,6 +34,7 @@ READ_ONLY = {
     "assessments.notification",
     "assessments.auditentry",
     "assessments.issueddocument",
+    "django_tasks_database.dbtaskresult",
 }
 # Reference data the administrator maintains through the admin (not workflow records).
 EDITABLE = {
@@ -100,11 +101,16 @@ def test_workflow_records_refuse_add_change_and_delete_in_the_admin(records, sup
         label = _label(model)
         if label not in READ_ONLY:
             continue
-        obj = records[label]
         before = model.objects.count()
         assert client.get(_url(model, "changelist")).status_code == 200, label
         assert client.get(_url(model, "add")).status_code == 403, label
         assert client.post(_url(model, "add"), {}).status_code == 403, label
+        assert model.objects.count() == before, label
+        walked.append(label)
+        obj = records.get(label)
+        if obj is None:
+            # The job queue's results: written by the worker only, none exist in this test.
+            continue
         change = client.get(_url(model, "change", obj.pk))
         assert change.status_code == 200, label
         assert 'name="_save"' not in change.content.decode(), label
@@ -117,7 +123,6 @@ def test_workflow_records_refuse_add_change_and_delete_in_the_admin(records, sup
         )
         assert bulk.status_code in (200, 302, 403), label
         assert model.objects.count() == before, label
-        walked.append(label)
     assert sorted(walked) == sorted(READ_ONLY)
 
 

@@ -76,7 +76,7 @@ def test_autosave_stores_vietnamese_numbers_and_answers_with_block_and_totals(
     assert it.points == Decimal("0.24")
     assert it.version == 2
     assert "Đã lưu lúc" in body
-    assert 'id="tong-ket-wrap" hx-swap-oob="true"' in body
+    assert 'id="tong-ket-wrap" data-hx-swap-oob="true"' in body
     assert 'data-testid="tong-diem">0,24<' in body
     assert 'data-testid="diem-II.2">0,24<' in body
 
@@ -103,7 +103,7 @@ def test_numerator_above_denominator_is_refused_next_to_the_field_and_explanatio
     assert (
         f'<div id="c{it.pk}-numerator-err" class="invalid-feedback d-block" '
         f'data-error-for="c{it.pk}-numerator" role="alert" '
-        'hx-swap-oob="true">Tử số không được lớn hơn mẫu số.</div>'
+        'data-hx-swap-oob="true">Tử số không được lớn hơn mẫu số.</div>'
     ) in body
     # The inputs are not re-rendered: what was typed (and anything typed since) stays on screen.
     assert f'name="c{it.pk}-numerator"' not in body
@@ -383,7 +383,7 @@ def test_evidence_actions_touch_only_their_criterion(officer_b, draft_b, client_
     body = text(response)
     assert response.status_code == 200
     assert "Đã thêm tài liệu kiểm chứng cho tiêu chí I.1." in body
-    assert f'<div id="ev-{it.pk}" class="mt-3 evidence" hx-swap-oob="true">' in body
+    assert f'<div id="ev-{it.pk}" class="mt-3 evidence" data-hx-swap-oob="true">' in body
     assert item(draft_b, "II.2").inputs == {}  # nothing of another criterion was saved
     assert Evidence.objects.get().doc_number == "45/KH-UBND"
 
@@ -776,7 +776,7 @@ def test_autosave_answers_one_criterion_in_a_fixed_small_number_of_queries(
     client = client_for(officer_b)
     it = item(draft_b, "II.2")
     client.get(reverse("assessments:submission_form", args=[draft_b.pk]))
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = post_item(client, it, {"numerator": "9", "denominator": "10"})
     assert response.status_code == 200
     assert "Đã lưu lúc" in text(response)

@@ -105,6 +105,9 @@ URLS = {
         "assessments:evidence_unlink", args=[o.evidence.pk, o.item.pk]
     ),
     "evidence_remove": lambda o: reverse("assessments:evidence_remove", args=[o.evidence.pk]),
+    "evidence_remove_from": lambda o: reverse(
+        "assessments:evidence_remove_from", args=[o.evidence.pk, o.item.pk]
+    ),
     "withdraw": lambda o: reverse("assessments:withdraw", args=[o.submission.pk]),
     # review and exchange
     "review_home": lambda o: reverse("assessments:review_home"),
@@ -275,6 +278,7 @@ POST_MATRIX = {
     "evidence_link": [302, 302, 404, 403, 403, 403],  # officer_a: back, told to choose one
     "evidence_unlink": [302, 302, 404, 403, 403, 403],
     "evidence_remove": [302, 302, 404, 403, 403, 403],
+    "evidence_remove_from": [302, 302, 404, 403, 403, 403],
     "withdraw": [302, 302, 404, 403, 403, 403],
     "submit_confirm": [302, 200, 404, 404, 404, 404],  # officer_a: the summary, with errors
     "appraise_item": [302, 404, 404, 200, 200, 404],

@@ -166,8 +166,8 @@ def test_report_pages_use_a_fixed_number_of_queries(
     client = client_for(lead)
     # session, user, unread notices, period, tables (filter), agencies listed, finalised, the
     # page's length and agencies, five result queries for the page's agencies, issued report,
-    # messages
-    with django_assert_num_queries(16):
+    # the period's background-built files, messages
+    with django_assert_num_queries(17):
         client.get(reverse("assessments:period_reports", args=["2022"]))
     with django_assert_num_queries(9):
         client.get(reverse("assessments:consolidated_xlsx", args=["2022"]))
