@@ -78,3 +78,11 @@ class MessageKind(models.TextChoices):
 
 class DocumentKind(models.TextChoices):
     CONSOLIDATED_REPORT = "consolidated_report", _("Báo cáo kết quả đánh giá gửi UBND tỉnh")
+
+
+class LoginAuditAction(models.TextChoices):
+    """Audit actions of logins (prod). To be folded into the one audit-action TextChoices."""
+
+    LOGIN = "auth.login", _("Đăng nhập")
+    LOGIN_FAILED = "auth.login_failed", _("Đăng nhập không thành công")
+    LOCKED_OUT = "auth.locked_out", _("Tạm khóa đăng nhập vì sai mật khẩu nhiều lần")
