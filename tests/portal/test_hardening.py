@@ -20,6 +20,7 @@ from assessments.models import Evidence
 from assessments.services import get_or_create_submission
 from portal.logging import JsonFormatter, RequestContextFilter
 from tests.assessments.results_helpers import build_results
+from tests.factories import submitted_submission
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
@@ -262,6 +263,16 @@ def test_private_evidence_files_are_not_stored(officer_a, agency_a, period):
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4\n%%EOF\n"
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_private_pdf_is_not_stored(officer_a, agency_a, period):
+    """Before: the self-assessment PDF went out with no Cache-Control at all."""
+    submission = submitted_submission(agency_a, period, officer_a)
+    client = Client()
+    client.force_login(officer_a)
+    response = client.get(reverse("assessments:self_assessment_pdf", args=[submission.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert set(response["Cache-Control"].replace(" ", "").split(",")) >= {"no-store", "private"}
 
 
 def test_public_pages_for_anonymous_visitors_stay_cacheable(db):
