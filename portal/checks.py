@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 REQUIRED_STATIC = [
     "vendor/bootstrap.min.css",
@@ -51,3 +51,17 @@ def missing_static_manifest() -> str | None:
 def static_files_collected(app_configs, **kwargs):
     message = missing_static_manifest()
     return [Error(message, id="portal.E002")] if message else []
+
+
+@register(deploy=True)
+def site_url_is_https(app_configs, **kwargs):
+    """`check` runs without the production variables; --deploy still says what e-mails link to."""
+    if settings.SITE_URL.startswith("https://"):
+        return []
+    return [
+        Warning(
+            f"SITE_URL is {settings.SITE_URL or 'not set'}: links in e-mails (password links, "
+            "reminders) need the portal's public https:// address.",
+            id="portal.W001",
+        )
+    ]

@@ -64,7 +64,7 @@ SECRET_KEY = env_str("SECRET_KEY")
 # a build step) run without them.
 REQUIRE_PRODUCTION_SETTINGS = (
     not DEBUG and not TESTING and not (sys.argv[1:2] and sys.argv[1] in KEYLESS_COMMANDS)
-) or env_bool("REQUIRE_PRODUCTION_SETTINGS", default=False)
+)
 MISSING_SETTINGS: list[str] = []
 if not SECRET_KEY:
     if DEBUG or TESTING:

@@ -141,3 +141,11 @@ def test_a_bad_boolean_fails_loudly():
     result = _run(["check"], {**PRODUCTION, "DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DEBUG must be true/false" in result.stderr
+
+
+def test_check_deploy_warns_when_site_url_is_not_https(collected_static):
+    result = _run(
+        ["check", "--deploy"],
+        {**PRODUCTION, "STATIC_ROOT": str(collected_static), "SITE_URL": ""},
+    )
+    assert "(portal.W001) SITE_URL is not set: links in e-mails" in result.stderr
