@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core import signals
 from django.core.files.base import ContentFile
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -328,9 +330,16 @@ def _call_wsgi(environ):
     def start_response(status, headers, exc_info=None):
         captured["status"], captured["headers"] = status, headers
 
-    result = WSGIHandler()(environ, start_response)
-    body = b"".join(result)
-    result.close()
+    # As Django's test client does: the test's database connection must survive the request.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        result = WSGIHandler()(environ, start_response)
+        body = b"".join(result)
+        result.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     return captured["status"], captured["headers"], body
 
 
