@@ -143,6 +143,10 @@ class AuditAction(models.TextChoices):
     UPDATE_ACCOUNT = "update_account", _("Sửa tài khoản")
     SEND_PASSWORD_LINK = "send_password_link", _("Gửi liên kết đặt mật khẩu")
     RESEND_EMAIL = "resend_email", _("Gửi lại thư điện tử")
+    # Logins (also written as log lines for the operator).
+    LOGIN = "login", _("Đăng nhập")
+    LOGIN_FAILED = "login_failed", _("Đăng nhập không thành công")
+    LOCKED_OUT = "locked_out", _("Tạm khóa đăng nhập vì sai mật khẩu nhiều lần")
 
 
 class Agreement(models.TextChoices):

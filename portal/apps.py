@@ -6,4 +6,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Cổng đánh giá"
 
     def ready(self):
-        from portal import checks  # noqa: F401  (registers the system checks)
+        from portal import (  # noqa: F401  (registers the system checks and signal receivers)
+            auth_events,
+            checks,
+        )

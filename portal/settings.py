@@ -7,6 +7,7 @@ the variable, rather than later in a request.
 import os
 import secrets
 import sys
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -57,17 +58,32 @@ TESTING = "PYTEST_VERSION" in os.environ
 KEYLESS_COMMANDS = {"makemigrations", "check", "collectstatic", "compilemessages", "showmigrations"}
 
 SECRET_KEY = env_str("SECRET_KEY")
+# --- prod: production refuses to start without its essentials --------------------------------
+# Each missing variable gets its own sentence naming it, so an operator fixes all in one go.
+# Commands that never serve a request nor send mail (CI's makemigrations --check, collectstatic in
+# a build step) run without them.
+REQUIRE_PRODUCTION_SETTINGS = (
+    not DEBUG and not TESTING and not (sys.argv[1:2] and sys.argv[1] in KEYLESS_COMMANDS)
+)
+MISSING_SETTINGS: list[str] = []
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
-    elif sys.argv[1:2] and sys.argv[1] in KEYLESS_COMMANDS:
+    elif not REQUIRE_PRODUCTION_SETTINGS:
         SECRET_KEY = secrets.token_urlsafe(50)
     else:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is required when DEBUG is off. See .env.example (make run sets DEBUG=1)."
+        MISSING_SETTINGS.append(
+            "SECRET_KEY is required when DEBUG is off: a long random string "
+            '(python -c "import secrets; print(secrets.token_urlsafe(50))").'
         )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
+if REQUIRE_PRODUCTION_SETTINGS and not ALLOWED_HOSTS:
+    MISSING_SETTINGS.append(
+        "ALLOWED_HOSTS is required when DEBUG is off: the host names the portal answers to, "
+        "comma-separated (danhgia.stttt.dongnai.gov.vn)."
+    )
+# --- end prod -----------------------------------------------------------------------------------
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -80,20 +96,32 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",  # prod: login lockout (django-axes)
     "portal",
     "assessments",
 ]
 
 MIDDLEWARE = [
+    # prod: request id, user id and duration on one JSON log line per request.
+    "portal.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # prod: HEAD is answered wherever GET is, whatever decorator the view uses.
+    "portal.middleware.HeadAsGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # prod: a body over the upload limit is refused before a byte of it is read.
+    "portal.middleware.UploadLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # prod: authenticated pages and private files are never kept by a browser or proxy.
+    "portal.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # prod: django-axes turns a locked-out login into its lockout page; it must come last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -121,9 +149,15 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+# --- prod: SQLite writers wait for each other ------------------------------------------------
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Autosave writes often; without a busy timeout a second tab gets "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Autosave writes often. A deferred transaction that reads and then writes cannot wait for the
+    # lock (SQLite answers "database is locked" at once, whatever the timeout), so transactions
+    # take the write lock when they begin and wait up to `timeout` seconds for it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": env_int("SQLITE_TIMEOUT", 20), "transaction_mode": "IMMEDIATE"}
+    )
+# --- end prod -----------------------------------------------------------------------------------
 
 # Persistent database connections (issue 13, owned by perf): a new PostgreSQL connection per
 # request made every autosave pay for a connect; by default a server keeps each worker's
@@ -139,12 +173,35 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+# --- prod: login protection and passwords ------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out user name + address before the password is even checked.
+    "portal.auth_events.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
+# Five wrong passwords for one user name from one address within 15 minutes lock that pair for
+# 15 minutes. Per pair rather than per user name alone, so nobody can lock a colleague out from
+# elsewhere; the administrator unlocks at Quản trị › Access attempts or with
+# `python manage.py axes_reset_username USERNAME`.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "portal.auth_events.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "portal.auth_events.client_ip"
+AXES_VERBOSE = False  # the portal writes its own JSON log line for each login event
+# Behind the nginx of deploy/, REMOTE_ADDR is the proxy; it passes the client's address in
+# X-Real-IP. Trust that header only when told the portal sits behind such a proxy.
+TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", default=False)
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "portal.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "portal.passwords.MinimumLengthValidator"},
+    {"NAME": "portal.passwords.CommonPasswordValidator"},
+    {"NAME": "portal.passwords.NumericPasswordValidator"},
+]
+# --- end prod -----------------------------------------------------------------------------------
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
@@ -155,7 +212,7 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["portal.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Uploaded evidence is never served as static media: only through a view that checks permissions.
@@ -175,8 +232,63 @@ STORAGES = {
 EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+# --- prod: request bodies are bounded before they are read --------------------------------------
+# The largest body the portal reads: one evidence file plus room for the form around it. Larger
+# requests answer 413 before a byte is read (portal.middleware.UploadLimitMiddleware); the upload
+# handler stops a single file at the same limit while it streams. nginx's client_max_body_size
+# (deploy/nginx.conf) should be the same figure.
+MAX_REQUEST_BODY_BYTES = (EVIDENCE_MAX_UPLOAD_MB + 1) * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default: larger files go to a temporary file
+FILE_UPLOAD_HANDLERS = [
+    "portal.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# --- end prod -----------------------------------------------------------------------------------
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# --- prod: e-mail backend and SITE_URL must be chosen in production ------------------------------
+# Short names for the backends an operator picks; a dotted path is accepted as well. The console
+# backend prints one-time password links into the server log, so production uses it only when
+# EMAIL_BACKEND=console says so explicitly.
+EMAIL_BACKEND_ALIASES = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+_email_backend = env_str("EMAIL_BACKEND")
+if _email_backend is None:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    if REQUIRE_PRODUCTION_SETTINGS:
+        MISSING_SETTINGS.append(
+            "EMAIL_BACKEND is required when DEBUG is off: EMAIL_BACKEND=smtp (with EMAIL_HOST, "
+            "EMAIL_PORT…) to send mail, or EMAIL_BACKEND=console to print it to the log on purpose."
+        )
+else:
+    EMAIL_BACKEND = EMAIL_BACKEND_ALIASES.get(_email_backend.strip().lower(), _email_backend)
+    if "." not in EMAIL_BACKEND:
+        raise ImproperlyConfigured(
+            f"EMAIL_BACKEND must be smtp, console or a dotted path, got {_email_backend!r}"
+        )
+
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG or TESTING else None)
+if SITE_URL is None:
+    SITE_URL = ""
+    if REQUIRE_PRODUCTION_SETTINGS:
+        MISSING_SETTINGS.append(
+            "SITE_URL is required when DEBUG is off: the portal's public address used in e-mail "
+            "links (https://danhgia.stttt.dongnai.gov.vn)."
+        )
+elif not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with https:// or http://, got {SITE_URL!r}")
+SITE_URL = SITE_URL.rstrip("/")
+
+if MISSING_SETTINGS:
+    raise ImproperlyConfigured(
+        "The portal cannot start with DEBUG off:\n- "
+        + "\n- ".join(MISSING_SETTINGS)
+        + "\nSee .env.example and the README's production section (make run sets DEBUG=1)."
+    )
+# --- end prod -----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -186,7 +298,6 @@ DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Cổng đánh giá CNTT <noreply@stttt.dongnai.gov.vn>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Scale of the evaluation score (Công văn 2083: thresholds 2.5 / 1.5 / 0.5 on a 0–3 scale).
 SCORE_SCALE_MAX = Decimal("3.00")
@@ -209,13 +320,63 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # prod: a local health probe (curl http://127.0.0.1:8001/healthz) is not redirected.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# --- prod: structured logs -----------------------------------------------------------------------
+# One JSON object per line on stderr (journald keeps it): time, level, logger, message, and the
+# request id, user id and duration where there is a request. LOG_FORMAT=text for people.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "portal.logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "portal.logging.JsonFormatter"},
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # The portal's own lines (requests, logins, mail, jobs) are what an operator reads.
+    "loggers": {
+        "portal": {"level": env_str("PORTAL_LOG_LEVEL", "INFO")},
+        "assessments": {"level": env_str("PORTAL_LOG_LEVEL", "INFO")},
+        # Django logs every 4xx/5xx again at WARNING; the request line already says it.
+        "django.request": {"level": "ERROR"},
+    },
 }
+# --- end prod -----------------------------------------------------------------------------------
+
+# --- prod: Content-Security-Policy (django-csp) -------------------------------------------------
+# No inline script or style anywhere: scripts are static files, confirmations are data-confirm
+# attributes handled in static/js/portal.js. Bootstrap draws some icons as data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # The 500 page links no stylesheet (static files may be what failed); its one <style>
+        # block is allowed by its hash (tests/portal/test_hardening.py recomputes it).
+        "style-src": ["'self'", "'sha256-MS7VcCgzGPgnfaPm+niSp7aM1NNgPw8Vn/4cSfE4gRg='"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# --- end prod -----------------------------------------------------------------------------------
 
 # Serve static files from the app folders (no collectstatic) during development and tests.
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING

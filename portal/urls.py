@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import views
+from portal import health, views
 from portal.forms import LoginForm
 
 admin.site.site_header = "Quản trị Cổng đánh giá ứng dụng CNTT"
@@ -11,6 +11,7 @@ admin.site.index_title = "Dữ liệu hệ thống"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(

@@ -2,10 +2,13 @@
 (function () {
   "use strict";
 
-  // Confirmation before a destructive form is sent: <form data-confirm="…"> (no inline handlers).
+  // Confirmations without inline handlers (the Content-Security-Policy allows no inline
+  // script): a form or its submit button with data-confirm="…" asks before it is sent.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var question = form.getAttribute && form.getAttribute("data-confirm");
+    var button = event.submitter;
+    var question = (button && button.getAttribute("data-confirm")) ||
+      (form.getAttribute && form.getAttribute("data-confirm"));
     if (question && !window.confirm(question)) {
       event.preventDefault();
       event.stopImmediatePropagation();
@@ -190,3 +193,11 @@
     });
   });
 })();
+// Saving a criterion through htmx moves the submission's version on; the workflow buttons send
+// the version the page now shows, so only someone else's change counts as a conflict.
+document.addEventListener("submit", function (event) {
+  var form = event.target, current = document.getElementById("submission-version");
+  if (current && form.classList.contains("js-versioned")) {
+    form.querySelector("[name=expected_version]").value = current.value;
+  }
+});

@@ -12,9 +12,10 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from assessments.criteria_io import dump_table
-from assessments.models import Evidence, Extension, Notification, ReminderLog
+from assessments.models import Evidence, Extension, Notification, ReminderLog, User
 from assessments.services import get_or_create_submission
 from tests.assessments.admin_workbooks import row_of, table_workbook
 from tests.factories import fill_submission, make_period, submitted_submission
@@ -215,15 +216,19 @@ def test_a_backup_restores_into_an_empty_database_and_media_folder(
 
     (archive,) = backups.iterdir()
     assert archive.name.startswith("sao-luu-") and archive.name.endswith(".tar.gz")
-    assert output == f"Đã sao lưu {len(before)} bản ghi và 1 tệp vào {archive}.\n"
+    # PostgreSQL is backed up with pg_dump (custom format), SQLite as JSON rows.
+    postgresql = connection.vendor == "postgresql"
+    saved = "cơ sở dữ liệu (pg_dump)" if postgresql else f"{len(before)} bản ghi"
+    assert output == f"Đã sao lưu {saved} và 1 tệp vào {archive}.\n"
     with pytest.raises(CommandError) as caught:
         call_command("restore", str(archive))
     assert str(caught.value).startswith("Cơ sở dữ liệu không trống (đã có ")
 
     call_command("flush", interactive=False, verbosity=0)
     shutil.rmtree(settings.MEDIA_ROOT)
+    restored_what = "cơ sở dữ liệu (pg_restore)" if postgresql else f"{len(before)} bản ghi"
     assert run("restore", str(archive)) == (
-        f"Đã khôi phục {len(before)} bản ghi và 1 tệp từ {archive.name}.\n"
+        f"Đã khôi phục {restored_what} và 1 tệp từ {archive.name}.\n"
     )
     assert _dump() == before
     restored = Evidence.objects.get(pk=evidence.pk)
@@ -261,3 +266,100 @@ def test_restore_refuses_an_archive_that_writes_outside_the_media_folder(empty_d
         call_command("restore", str(archive))
     assert str(caught.value) == ("Tệp sao lưu có đường dẫn không an toàn: “media/../../evil.txt”.")
     assert not (settings.MEDIA_ROOT.parent.parent / "evil.txt").exists()
+
+
+# Backup files, rotation and what restore accepts (issue 11) ------------------------------------
+
+
+def _archive(tmp_path, rows, name="sao-luu-planted.tar.gz"):
+    import tarfile
+
+    archive = tmp_path / name
+    data = tmp_path / "du-lieu.json"
+    data.write_text(json.dumps(rows), encoding="utf-8")
+    manifest = tmp_path / "thong-tin.json"
+    manifest.write_text('{"format": 2}', encoding="utf-8")
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(manifest, arcname="thong-tin.json")
+        tar.add(data, arcname="du-lieu.json")
+    return archive
+
+
+def test_a_backup_is_readable_by_its_owner_only(db, tmp_path):
+    """Before: created with the process umask, world-readable (password hashes, evidence)."""
+    backups = tmp_path / "sao-luu"
+    backups.mkdir()
+    run("backup", "--output", str(backups))
+    (archive,) = backups.iterdir()
+    assert oct(archive.stat().st_mode & 0o777) == "0o600"
+
+
+def test_backup_keep_removes_the_oldest_archives_beyond_n(db, tmp_path):
+    backups = tmp_path / "sao-luu"
+    backups.mkdir()
+    for stamp in ("20220101-010101", "20220102-010101", "20220103-010101"):
+        (backups / f"sao-luu-{stamp}.tar.gz").write_bytes(b"old")
+    (backups / "ghi-chu.txt").write_text("not a backup")
+    output = run("backup", "--output", str(backups), "--keep", "2")
+    names = sorted(p.name for p in backups.iterdir())
+    assert names[0] == "ghi-chu.txt"
+    assert names[1] == "sao-luu-20220103-010101.tar.gz"
+    assert len(names) == 3 and names[2].startswith("sao-luu-2")
+    assert "Đã xóa bản sao lưu cũ sao-luu-20220101-010101.tar.gz." in output
+    assert "Đã xóa bản sao lưu cũ sao-luu-20220102-010101.tar.gz." in output
+
+
+def test_restore_refuses_rows_that_are_not_portal_data_by_name(db, tmp_path):
+    """Before: `restore` loaded any model in the archive (a session, a permission…)."""
+    rows = [
+        {
+            "model": "sessions.session",
+            "pk": "abc",
+            "fields": {"session_data": "x", "expire_date": "2030-01-01T00:00:00Z"},
+        },
+        {
+            "model": "auth.permission",
+            "pk": 999,
+            "fields": {"name": "x", "content_type": 1, "codename": "x"},
+        },
+        {"model": "auth.group", "pk": 1, "fields": {"name": "Nhóm", "permissions": []}},
+    ]
+    with pytest.raises(CommandError) as caught:
+        call_command("restore", str(_archive(tmp_path, rows)))
+    assert str(caught.value) == (
+        "Tệp sao lưu có dữ liệu không thuộc cổng, không khôi phục: auth.permission, "
+        "sessions.session. Chỉ khôi phục bản sao lưu do lệnh backup của cổng tạo."
+    )
+    from django.contrib.auth.models import Group
+
+    assert Group.objects.count() == 0
+
+
+def test_restore_refuses_a_planted_superuser_unless_told_to_expect_one(db, tmp_path):
+    rows = [
+        {
+            "model": "assessments.user",
+            "pk": 77,
+            "fields": {
+                "username": "ke-xam-nhap",
+                "password": "md5$x$y",
+                "is_superuser": True,
+                "is_staff": True,
+                "is_active": True,
+                "role": "admin",
+                "groups": [],
+                "user_permissions": [],
+            },
+        }
+    ]
+    archive = _archive(tmp_path, rows)
+    with pytest.raises(CommandError) as caught:
+        call_command("restore", str(archive))
+    assert str(caught.value) == (
+        "Tệp sao lưu có tài khoản quản trị tối cao (is_superuser): “ke-xam-nhap”. "
+        "Nếu đúng là tài khoản của cổng, chạy lại với --allow-superusers."
+    )
+    assert not User.objects.filter(username="ke-xam-nhap").exists()
+    output = run("restore", str(archive), "--allow-superusers")
+    assert output == "Đã khôi phục 1 bản ghi và 0 tệp từ sao-luu-planted.tar.gz.\n"
+    assert User.objects.get(username="ke-xam-nhap").is_superuser
