@@ -64,11 +64,15 @@ def exchange_context(request, submission, *, forms=None, posted=None):
     """Everything the exchange page shows, in a fixed number of queries. Only messages the
     agency may read: never internal notes, never questions of a round not yet sent."""
     criteria = scores.table_criteria(submission.table)
-    items = list(
-        submission.items.select_related("criterion__parent", "agreed_by").prefetch_related(
+    # The appraisal as last sent: a correction drafted since is not the agency's to see.
+    items = [
+        item.as_sent()
+        for item in submission.items.select_related(
+            "criterion__parent", "agreed_by"
+        ).prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "id"))
         )
-    )
+    ]
     visible = list(
         Message.objects.filter(
             submission=submission, is_internal=False, round__lte=submission.round

@@ -57,3 +57,25 @@ def test_the_agreed_criterion_shows_the_final_value_and_how(
         '<span class="text-muted">Điểm thống nhất:</span> <strong data-points="final">0,30'
         "</strong> · Chấp nhận giải trình (thamdinh"
     ) in card
+
+
+def test_a_correction_drafted_after_the_answer_stays_inside_the_department(
+    client_for, officer_a, reviewer, agency_a, period
+):
+    submission = returned(agency_a, period, officer_a, reviewer)
+    appraisal.respond_to_item(
+        item(submission, "II.2"), actor=officer_a, response="explain", text="Còn hồ sơ giấy."
+    )
+    workflow.answer(submission, actor=officer_a)
+    appraisal.correct_inputs(
+        item(submission, "II.2"),
+        actor=reviewer,
+        inputs={"numerator": "90", "denominator": "100"},
+        reason="MOI-SUA chưa gửi.",
+    )
+    html = client_for(officer_a).get(reverse("assessments:exchange", args=[submission.pk]))
+    page = html.content.decode()
+    card = _card(page, "II.2")
+    assert "MOI-SUA" not in page
+    assert '<strong data-points="appraised">0,24</strong>' in card
+    assert "Số liệu trên phần mềm QLVB&amp;ĐHCV chỉ đạt 80 %." in card
