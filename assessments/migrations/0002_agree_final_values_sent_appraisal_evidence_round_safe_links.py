@@ -6,6 +6,57 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+SETTLED_STATUSES = ("agreed", "finalised")
+SENT_STATUSES = ("returned", "answered", "agreed", "finalised")
+SENT_FIELDS = (
+    "reviewer_inputs",
+    "reviewer_points",
+    "reviewer_override",
+    "reviewer_not_applicable",
+    "reviewer_reason",
+)
+
+
+def _is_adjusted(item) -> bool:
+    if item.reviewer_not_applicable is not None and item.reviewer_not_applicable != item.not_applicable:
+        return True
+    return item.reviewer_points is not None and item.reviewer_points != item.points
+
+
+def backfill(apps, schema_editor):
+    """Existing data: how each agreed criterion was reached, as far as the record tells; the
+    appraisal as sent for dossiers already sent back; no script link kept in notifications."""
+    ItemScore = apps.get_model("assessments", "ItemScore")
+    Notification = apps.get_model("assessments", "Notification")
+    items = ItemScore.objects.filter(submission__status__in=SENT_STATUSES).select_related(
+        "submission"
+    )
+    for item in items.iterator():
+        fields = ["sent_appraisal"]
+        snapshot = {name: getattr(item, name) for name in SENT_FIELDS}
+        if snapshot["reviewer_points"] is not None:
+            snapshot["reviewer_points"] = str(snapshot["reviewer_points"])
+        item.sent_appraisal = snapshot
+        if item.submission.status in SETTLED_STATUSES and not item.agreement:
+            if not _is_adjusted(item):
+                item.agreement = "not_adjusted"
+            elif item.agency_response == "agree":
+                item.agreement = "agency_agreed"
+            elif item.submission.decision_reason:
+                item.agreement = "lead_decided"
+                item.agreement_reason = item.submission.decision_reason
+            # Otherwise the record holds no agreement (the bug of issue 10): left empty.
+            fields += ["agreement", "agreement_reason"]
+        item.save(update_fields=fields)
+    for notification in Notification.objects.exclude(url=""):
+        url = notification.url
+        if not (url.startswith("/") and not url.startswith("//")) and not url.startswith(
+            ("http://", "https://")
+        ):
+            notification.url = ""
+            notification.save(update_fields=["url"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -53,6 +104,7 @@ class Migration(migrations.Migration):
             name='url',
             field=models.CharField(blank=True, max_length=500, validators=[assessments.models.audit.validate_link], verbose_name='đường dẫn'),
         ),
+        migrations.RunPython(backfill, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='notification',
             constraint=models.CheckConstraint(condition=models.Q(('url', ''), models.Q(('url__startswith', '/'), models.Q(('url__startswith', '//'), _negated=True)), ('url__startswith', 'http://'), ('url__startswith', 'https://'), _connector='OR'), name='notification_url_is_a_web_link'),
