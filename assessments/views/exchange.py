@@ -220,6 +220,25 @@ def add_evidence(request, pk):
     return redirect(reverse("assessments:exchange", args=[submission.pk]) + "#bo-sung")
 
 
+@require_POST
+@login_required
+def remove_evidence(request, pk, evidence_pk):
+    """Take back evidence added in this round of explanation (the only evidence the agency may
+    remove once its dossier is submitted; the file stays on record)."""
+    submission = _submission_for_officer(request.user, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, submission=submission)
+    if not permissions.can_answer(request.user, submission):
+        messages.error(request, "Chỉ gỡ được tài liệu khi đang trả lời yêu cầu giải trình.")
+        return redirect("assessments:exchange", submission.pk)
+    try:
+        selfassessment.remove_evidence(evidence, actor=request.user)
+    except EditRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, "Đã gỡ tài liệu bổ sung khỏi hồ sơ giải trình.")
+    return redirect(reverse("assessments:exchange", args=[submission.pk]) + "#bo-sung")
+
+
 EXCHANGE_ACTIONS = {
     "answer": "Đã gửi giải trình đến Sở TT&TT.",
     "confirm_result": "Đã xác nhận thống nhất kết quả thẩm định.",
@@ -260,6 +279,11 @@ urlpatterns = [
     path("ho-so/<int:pk>/giai-trinh/", exchange, name="exchange"),
     path("ho-so/<int:pk>/giai-trinh/tieu-chi/<int:item_pk>/", respond, name="exchange_respond"),
     path("ho-so/<int:pk>/giai-trinh/tai-lieu/", add_evidence, name="exchange_evidence"),
+    path(
+        "ho-so/<int:pk>/giai-trinh/tai-lieu/<int:evidence_pk>/go/",
+        remove_evidence,
+        name="exchange_evidence_remove",
+    ),
     path(
         "ho-so/<int:pk>/giai-trinh/thao-tac/<slug:action>/",
         exchange_action,

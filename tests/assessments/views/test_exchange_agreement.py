@@ -79,3 +79,27 @@ def test_a_correction_drafted_after_the_answer_stays_inside_the_department(
     assert "MOI-SUA" not in page
     assert '<strong data-points="appraised">0,24</strong>' in card
     assert "Số liệu trên phần mềm QLVB&amp;ĐHCV chỉ đạt 80 %." in card
+
+
+def test_the_agency_takes_back_only_evidence_of_this_round(
+    client_for, officer_a, reviewer, agency_a, period
+):
+    from assessments import selfassessment
+    from assessments.models import Evidence
+
+    submission = returned(agency_a, period, officer_a, reviewer)
+    original = Evidence.objects.get(submission=submission)
+    added = selfassessment.add_evidence(
+        submission, actor=officer_a, items=[item(submission, "II.2")], doc_number="7/GT-STC"
+    )
+    client = client_for(officer_a)
+    page = client.get(reverse("assessments:exchange", args=[submission.pk])).content.decode()
+    remove = "assessments:exchange_evidence_remove"
+    assert reverse(remove, args=[submission.pk, added.pk]) in page
+    assert reverse(remove, args=[submission.pk, original.pk]) not in page
+    refused = client.post(reverse(remove, args=[submission.pk, original.pk]), follow=True)
+    assert "Tài liệu kiểm chứng của hồ sơ đã nộp được giữ nguyên." in refused.content.decode()
+    assert Evidence.objects.filter(pk=original.pk).exists()
+    done = client.post(reverse(remove, args=[submission.pk, added.pk]))
+    assert done.status_code == 302
+    assert not Evidence.objects.filter(pk=added.pk).exists()
