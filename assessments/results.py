@@ -55,6 +55,13 @@ class CriterionRow:
         return self.item.get_agreement_display()
 
     @property
+    def agreed_by(self) -> str:
+        """Who settled the final value (loaded with the item, no query)."""
+        if self.item is None or self.item.agreed_by is None:
+            return ""
+        return self.item.agreed_by.get_full_name() or self.item.agreed_by.username
+
+    @property
     def decision_reason(self) -> str:
         return self.item.agreement_reason if self.item is not None else ""
 
@@ -219,7 +226,8 @@ def load_period_results(period: Period, *, only_final: bool = False) -> PeriodRe
         )
     )
     items_by_submission: dict[int, list[ItemScore]] = {}
-    for item in ItemScore.objects.filter(submission__period=period).order_by("id"):
+    items = ItemScore.objects.filter(submission__period=period).select_related("agreed_by")
+    for item in items.order_by("id"):
         # Share the criterion objects already loaded instead of joining them again.
         item.criterion = criteria_by_id[item.criterion_id]
         items_by_submission.setdefault(item.submission_id, []).append(item)
