@@ -113,7 +113,7 @@ def history_for(user, submission) -> list[HistoryEntry]:
         entries = entries.filter(is_internal=False)
         messages = messages.filter(is_internal=False, round__lte=submission.round)
     entries = list(entries)
-    if not staff and submission.status == SubmissionStatus.IN_REVIEW:
+    if not staff and submission.status in (SubmissionStatus.IN_REVIEW, SubmissionStatus.ANSWERED):
         entries = _without_unsent_appraisal(entries)
     result = [
         HistoryEntry(

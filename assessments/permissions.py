@@ -64,6 +64,12 @@ def agency_follows_exchange(submission) -> bool:
     return submission.status in APPRAISAL_SENT
 
 
+def added_this_round(evidence, submission) -> bool:
+    """Evidence the agency added while answering the current request for explanation: the only
+    evidence it may change or remove once the dossier is submitted."""
+    return evidence.added_during_review and evidence.added_in_round == submission.round
+
+
 def can_edit_self_assessment(user, submission) -> bool:
     return (
         user.is_authenticated

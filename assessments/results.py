@@ -64,6 +64,13 @@ class CriterionRow:
         return self.item.get_agreement_display()
 
     @property
+    def agreed_by(self) -> str:
+        """Who settled the final value (loaded with the item, no query)."""
+        if self.item is None or self.item.agreed_by is None:
+            return ""
+        return self.item.agreed_by.get_full_name() or self.item.agreed_by.username
+
+    @property
     def decision_reason(self) -> str:
         return self.item.agreement_reason if self.item is not None else ""
 
@@ -234,7 +241,7 @@ def load_period_results(
     )
     criteria_by_id = {criterion.pk: criterion for criterion in criteria}
     submissions = period.submissions.select_related("agency__kind", "table", "period", "result")
-    items = ItemScore.objects.filter(submission__period=period)
+    items = ItemScore.objects.filter(submission__period=period).select_related("agreed_by")
     extensions = Extension.objects.filter(period=period)
     if agencies is not None:
         agencies = list(agencies)

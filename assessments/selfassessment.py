@@ -15,7 +15,7 @@ from assessments import audit, scores
 from assessments.display import describe_inputs
 from assessments.enums import AuditAction
 from assessments.models import Evidence, ItemScore, Submission
-from assessments.permissions import can_answer, can_edit_self_assessment
+from assessments.permissions import added_this_round, can_answer, can_edit_self_assessment
 from assessments.uploads import check_upload
 
 NOT_EDITABLE_MESSAGE = (
@@ -170,9 +170,7 @@ def _lock_editable(actor, submission) -> tuple[Submission, bool]:
 def _check_this_round(evidence, locked, during_review) -> None:
     # The self-assessment as submitted is immutable: during the exchange only what the agency
     # added in the current round may change.
-    if during_review and not (
-        evidence.added_during_review and evidence.added_in_round == locked.round
-    ):
+    if during_review and not added_this_round(evidence, locked):
         raise EditRefused(KEPT_AS_SUBMITTED)
 
 

@@ -158,11 +158,22 @@ def _begin(submission: Submission, name: str, *, actor, expected_version=None) -
     return locked
 
 
+def _send_appraisal(locked: Submission) -> None:
+    """Record the reviewer's column as sent to the agency: what the agency sees until the next
+    sending, whatever the reviewer drafts meanwhile."""
+    items = list(locked.items.all())
+    for item in items:
+        item.sent_appraisal = item.appraisal_snapshot()
+    ItemScore.objects.bulk_update(items, ["sent_appraisal"])
+
+
 def _finish(
     locked: Submission, name: str, *, actor, reason: str = "", fields=(), is_internal=False
 ) -> Submission:
     old = locked.status
     locked.status = TRANSITIONS[name].target
+    if permissions.agency_follows_exchange(locked):
+        _send_appraisal(locked)
     locked.version += 1
     locked.save(update_fields=["status", "version", "updated_at", *fields])
     audit.record(

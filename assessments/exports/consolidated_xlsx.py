@@ -180,6 +180,7 @@ class ConsolidatedXlsx(Export):
                 "Điểm thẩm định",
                 "Điểm thống nhất",
                 "Cách thống nhất",
+                "Người thống nhất",
                 "Lý do điều chỉnh; quyết định của lãnh đạo",
             ],
         )
@@ -204,13 +205,14 @@ class ConsolidatedXlsx(Export):
                             "KAD" if row.appraised_not_applicable else row.appraised_points,
                             "KAD" if row.not_applicable else row.final_points,
                             row.agreement,
+                            row.agreed_by,
                             "\n".join(text for text in reasons if text),
                         ],
                     )
         for row in sheet.iter_rows(min_row=header + 1):
             row[1].alignment = WRAP
-            row[7].alignment = WRAP
-        _widths(sheet, [6, 40, 9, 10, 10, 10, 20, 50])
+            row[8].alignment = WRAP
+        _widths(sheet, [6, 40, 9, 10, 10, 10, 20, 20, 50])
         setup_print(sheet, header_rows=f"{header}:{header}")
 
     def _basis(self, sheet) -> None:

@@ -1,4 +1,5 @@
 import uuid
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
@@ -180,6 +181,15 @@ class ItemScore(models.Model):
     )
     agreed_at = models.DateTimeField(_("thống nhất lúc"), null=True, blank=True)
     agreement_reason = models.TextField(_("lý do quyết định"), blank=True)
+    sent_appraisal = models.JSONField(
+        _("kết quả thẩm định đã gửi"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Cột thẩm định như lúc Sở gửi cho đơn vị; sửa đổi sau đó chưa gửi thì đơn vị chưa thấy."
+        ),
+    )
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -218,6 +228,33 @@ class ItemScore(models.Model):
         ):
             return True
         return self.reviewer_points is not None and self.reviewer_points != self.points
+
+    SENT_FIELDS = (
+        "reviewer_inputs",
+        "reviewer_points",
+        "reviewer_override",
+        "reviewer_not_applicable",
+        "reviewer_reason",
+    )
+
+    def appraisal_snapshot(self) -> dict:
+        """The reviewer's column as JSON, stored when it is sent to the agency."""
+        values = {name: getattr(self, name) for name in self.SENT_FIELDS}
+        if values["reviewer_points"] is not None:
+            values["reviewer_points"] = str(values["reviewer_points"])
+        return values
+
+    def as_sent(self) -> "ItemScore":
+        """This item with the reviewer's column as last sent to the agency (in memory only,
+        never saved): what the agency may see while the reviewer works on a new version."""
+        if self.sent_appraisal is not None:
+            for name in self.SENT_FIELDS:
+                setattr(self, name, self.sent_appraisal.get(name))
+            if self.reviewer_points is not None:
+                self.reviewer_points = Decimal(self.reviewer_points)
+            self.reviewer_override = bool(self.reviewer_override)
+            self.reviewer_reason = self.reviewer_reason or ""
+        return self
 
     @property
     def is_settled(self) -> bool:

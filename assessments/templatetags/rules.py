@@ -51,6 +51,11 @@ def follows_exchange(submission) -> bool:
 
 
 @register.filter
+def added_this_round(evidence, submission) -> bool:
+    return permissions.added_this_round(evidence, submission)
+
+
+@register.filter
 def safe_link(url) -> str:
     """The URL when it is a link we render (see `is_safe_link`), else an empty string."""
     return url if is_safe_link(url) else ""

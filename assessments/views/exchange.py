@@ -64,11 +64,15 @@ def exchange_context(request, submission, *, forms=None, posted=None):
     """Everything the exchange page shows, in a fixed number of queries. Only messages the
     agency may read: never internal notes, never questions of a round not yet sent."""
     criteria = scores.table_criteria(submission.table)
-    items = list(
-        submission.items.select_related("criterion__parent", "agreed_by").prefetch_related(
+    # The appraisal as last sent: a correction drafted since is not the agency's to see.
+    items = [
+        item.as_sent()
+        for item in submission.items.select_related(
+            "criterion__parent", "agreed_by"
+        ).prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "id"))
         )
-    )
+    ]
     visible = list(
         Message.objects.filter(
             submission=submission, is_internal=False, round__lte=submission.round
@@ -216,6 +220,25 @@ def add_evidence(request, pk):
     return redirect(reverse("assessments:exchange", args=[submission.pk]) + "#bo-sung")
 
 
+@require_POST
+@login_required
+def remove_evidence(request, pk, evidence_pk):
+    """Take back evidence added in this round of explanation (the only evidence the agency may
+    remove once its dossier is submitted; the file stays on record)."""
+    submission = _submission_for_officer(request.user, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, submission=submission)
+    if not permissions.can_answer(request.user, submission):
+        messages.error(request, "Chỉ gỡ được tài liệu khi đang trả lời yêu cầu giải trình.")
+        return redirect("assessments:exchange", submission.pk)
+    try:
+        selfassessment.remove_evidence(evidence, actor=request.user)
+    except EditRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, "Đã gỡ tài liệu bổ sung khỏi hồ sơ giải trình.")
+    return redirect(reverse("assessments:exchange", args=[submission.pk]) + "#bo-sung")
+
+
 EXCHANGE_ACTIONS = {
     "answer": "Đã gửi giải trình đến Sở TT&TT.",
     "confirm_result": "Đã xác nhận thống nhất kết quả thẩm định.",
@@ -256,6 +279,11 @@ urlpatterns = [
     path("ho-so/<int:pk>/giai-trinh/", exchange, name="exchange"),
     path("ho-so/<int:pk>/giai-trinh/tieu-chi/<int:item_pk>/", respond, name="exchange_respond"),
     path("ho-so/<int:pk>/giai-trinh/tai-lieu/", add_evidence, name="exchange_evidence"),
+    path(
+        "ho-so/<int:pk>/giai-trinh/tai-lieu/<int:evidence_pk>/go/",
+        remove_evidence,
+        name="exchange_evidence_remove",
+    ),
     path(
         "ho-so/<int:pk>/giai-trinh/thao-tac/<slug:action>/",
         exchange_action,

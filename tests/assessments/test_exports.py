@@ -342,6 +342,9 @@ def test_consolidated_workbook_lists_each_adjusted_criterion_and_how_it_was_agre
     book = load_workbook(io.BytesIO(ConsolidatedXlsx(load_period_results(period)).render()))
     sheet = book["Điều chỉnh và thống nhất"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    ii2 = Submission.objects.get(agency__code="huyen-trang-bom").items.get(criterion__code="II.2")
+    officer_name = ii2.agreed_by.get_full_name() or ii2.agreed_by.username
+    assert ii2.agreed_by.role == "officer"
     assert rows == [
         (
             "STT",
@@ -351,6 +354,7 @@ def test_consolidated_workbook_lists_each_adjusted_criterion_and_how_it_was_agre
             "Điểm thẩm định",
             "Điểm thống nhất",
             "Cách thống nhất",
+            "Người thống nhất",
             "Lý do điều chỉnh; quyết định của lãnh đạo",
         ),
         (
@@ -361,6 +365,7 @@ def test_consolidated_workbook_lists_each_adjusted_criterion_and_how_it_was_agre
             0.13,
             0.13,
             "Đơn vị đồng ý",
+            officer_name,
             "Số liệu hệ thống QLVB chỉ ghi nhận 50/100 hồ sơ.",
         ),
     ]

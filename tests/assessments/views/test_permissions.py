@@ -129,6 +129,9 @@ URLS = {
         "assessments:exchange_respond", args=[o.submission.pk, o.item.pk]
     ),
     "exchange_evidence": lambda o: reverse("assessments:exchange_evidence", args=[o.submission.pk]),
+    "exchange_evidence_remove": lambda o: reverse(
+        "assessments:exchange_evidence_remove", args=[o.submission.pk, o.evidence.pk]
+    ),
     "exchange_action": lambda o: reverse(
         "assessments:exchange_action", args=[o.submission.pk, "answer"]
     ),
@@ -288,6 +291,7 @@ POST_MATRIX = {
     "appraisal_assign": [302, 404, 404, 302, 302, 404],
     "exchange_respond": [302, 200, 404, 404, 404, 404],
     "exchange_evidence": [302, 200, 404, 404, 404, 404],
+    "exchange_evidence_remove": [302, 302, 404, 404, 404, 404],  # a draft: told, nothing removed
     "exchange_action": [302, 200, 404, 404, 404, 404],
     # Only the lead issues and publishes; on an open period the lead is sent back with a message.
     "issue_report": [302, 404, 404, 404, 302, 404],
