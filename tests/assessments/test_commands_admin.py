@@ -309,7 +309,7 @@ def test_backup_keep_removes_the_oldest_archives_beyond_n(db, tmp_path):
     assert "Đã xóa bản sao lưu cũ sao-luu-20220102-010101.tar.gz." in output
 
 
-def test_restore_refuses_rows_that_are_not_portal_data_by_name(db, tmp_path):
+def test_restore_refuses_rows_that_are_not_portal_data_by_name(empty_database, tmp_path):
     """Before: `restore` loaded any model in the archive (a session, a permission…)."""
     rows = [
         {
@@ -335,7 +335,7 @@ def test_restore_refuses_rows_that_are_not_portal_data_by_name(db, tmp_path):
     assert Group.objects.count() == 0
 
 
-def test_restore_refuses_a_planted_superuser_unless_told_to_expect_one(db, tmp_path):
+def test_restore_refuses_a_planted_superuser_unless_told_to_expect_one(empty_database, tmp_path):
     rows = [
         {
             "model": "assessments.user",

@@ -35,6 +35,8 @@ READ_ONLY = {
     "assessments.auditentry",
     "assessments.issueddocument",
     "django_tasks_database.dbtaskresult",
+    "axes.accesslog",
+    "axes.accessfailurelog",
 }
 # Reference data the administrator maintains through the admin (not workflow records).
 EDITABLE = {
@@ -45,6 +47,8 @@ EDITABLE = {
     "assessments.criterion",
     "assessments.period",
     "auth.group",
+    # Deleting a lockout is how the administrator unlocks an account (django-axes).
+    "axes.accessattempt",
 }
 
 

@@ -83,6 +83,7 @@ URLS = {
     "login": lambda o: reverse("login"),
     "logout": lambda o: reverse("logout"),
     "notifications": lambda o: reverse("notifications"),
+    "healthz": lambda o: reverse("healthz"),
     "notifications_read": lambda o: reverse("notifications_read"),
     # agency
     "agency_period": lambda o: reverse("assessments:agency_period", args=[o.period.code]),
@@ -208,6 +209,7 @@ MATRIX = {
     "login": [200, 302, 302, 302, 302, 302],
     "logout": [405, 405, 405, 405, 405, 405],  # POST only
     "notifications": [302, 200, 200, 200, 200, 200],
+    "healthz": [200, 200, 200, 200, 200, 200],  # no secrets: monitors call it without a login
     "notifications_read": [302, 405, 405, 405, 405, 405],  # POST only
     # The officer's dashboard for the period (officer_b sees their own agency's).
     "agency_period": [302, 200, 200, 404, 404, 404],

@@ -222,5 +222,5 @@ def test_a_tampered_agency_id_in_the_reminder_form_is_not_a_server_error(
     )
     assert response.status_code == 200
     assert [str(m) for m in response.context["messages"]] == [
-        "Vui lòng chọn ít nhất một cơ quan, đơn vị để nhắc."
+        "Cơ quan, đơn vị đã chọn không thuộc kỳ đánh giá này; vui lòng tải lại trang và chọn lại."
     ]
