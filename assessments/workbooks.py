@@ -46,7 +46,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from assessments.criteria_io import CriteriaImportError
-from assessments.exports.base import FORMULA_PREFIXES
+from assessments.exports.base import FORMULA_PREFIXES  # the one list, shared with exports
 from assessments.models import Period
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
