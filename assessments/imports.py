@@ -18,7 +18,6 @@ from openpyxl.utils import get_column_letter
 from assessments import accounts, audit
 from assessments.criteria_io import CriteriaImportError, load_table
 from assessments.enums import AuditAction, Role
-from assessments.exports.base import FORMULA_PREFIXES
 from assessments.models import Agency, AgencyKind, User
 from assessments.models.criteria import RuleChoice
 from assessments.workbooks import (
@@ -29,6 +28,7 @@ from assessments.workbooks import (
     CONTROL_CHARACTERS,
     CRITERIA_COLUMNS,
     CRITERIA_SHEET,
+    FORMULA_PREFIXES,
     INFO_ROWS,
     INFO_SHEET,
     MAX_ROWS,
@@ -50,7 +50,18 @@ from scoring import (
     validate_table,
 )
 
-__all__ = ["MAX_ROWS", "MAX_UPLOAD_BYTES", "CriteriaImportError", "WorkbookError"]
+__all__ = [
+    "MAX_ROWS",
+    "MAX_UPLOAD_BYTES",
+    "CriteriaImportError",
+    "WorkbookError",
+    "import_accounts_workbook",
+    "import_agencies_workbook",
+    "import_criteria_workbook",
+    "parse_accounts_workbook",
+    "parse_agencies_workbook",
+    "parse_criteria_workbook",
+]
 
 CENT = Decimal("0.01")
 

@@ -3,16 +3,21 @@ and the bounded reader the imports use.
 
 `imports` (reading) and `exports` (writing) both import this module and never each other.
 
-Shared look (also for other workbooks, e.g. the consolidated results):
+Shared look (for every workbook the portal writes, the consolidated results included):
 
-* ``font(bold=False, size=FONT_SIZE)``: the one font family (``FONT_NAME``);
-* ``THIN_BORDER``; ``style_header(cells)`` and ``style_body(cells)`` (font, border, wrap);
-* ``setup_page(sheet, header_rows="1:1", landscape=True, fit_width=1)``: A4, fit to width,
-  repeated header rows, margins;
+* ``FONT_NAME``/``FONT_SIZE`` and ``font(bold=False, italic=False, size=FONT_SIZE)``: one
+  font family everywhere;
+* ``THIN_BORDER``; ``style_header(cells)`` (bold, fill, border, centred, wrapped) and
+  ``style_body(cells, border=True)`` (font, border, wrapped, top-aligned);
+* ``setup_page(sheet, header_rows="1:1", header_columns=None, landscape=True, fit_width=1)``:
+  A4, fitted to ``fit_width`` pages across and as many down as needed, header rows (and
+  columns) repeated, margins, “Trang n/N” footer in the same font;
 * ``fit_row_heights(sheet, first_row=1)``: row heights for wrapped text (LibreOffice and
   Excel print a wrapped cell over the next row otherwise);
-* ``set_properties(workbook, title=..., creator=...)``; ``to_bytes(workbook)``;
-* ``cell_value(value)``: text neutralised against formulas, characters XML cannot hold removed.
+* ``set_properties(workbook, title=..., creator=...)`` (creator: the evaluating department,
+  ``department_name()`` when no period is at hand); ``to_bytes(workbook)``;
+* ``cell_value(value)``: text neutralised against formulas, control characters removed;
+* ``Column`` and ``write_table(sheet, columns, rows)``: header plus rows with all of the above.
 
 Reading (``open_upload``) never hands a file to a full parser: the zip directory is checked
 first (number of parts, declared uncompressed size; ``zipfile`` never inflates a part beyond
@@ -41,7 +46,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from assessments.criteria_io import CriteriaImportError
-from assessments.exports.base import FORMULA_PREFIXES
+from assessments.exports.base import FORMULA_PREFIXES  # the one list, shared with exports
+from assessments.models import Period
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -170,8 +176,6 @@ def set_properties(workbook, *, title: str, creator: str) -> None:
 
 def department_name() -> str:
     """The evaluating department (of the latest period): the author of what the portal writes."""
-    from assessments.models import Period
-
     period = Period.objects.select_related("evaluating_agency").order_by("-year").first()
     if period is None:
         return "UBND tỉnh Đồng Nai"

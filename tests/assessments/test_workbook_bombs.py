@@ -4,6 +4,7 @@ may use more than 256 MB or 10 seconds, and each is refused with a sentence a pe
 
 import io
 import json
+import resource
 import struct
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from assessments.workbooks import MAX_UPLOAD_BYTES
+from assessments.imports import MAX_UPLOAD_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 SHEET = "xl/worksheets/sheet1.xml"
@@ -27,7 +28,15 @@ HEADER_ROW = (
     b'<row r="1">'
     + b"".join(
         f'<c t="inlineStr"><is><t>{header}</t></is></c>'.encode()
-        for header in ("Mã", "Nhóm cha", "Nội dung tiêu chí", "Cách tính điểm", "Điểm tối đa")
+        # (“Tham số (JSON)” is ignored today; the portal before the bounded reader needed it.)
+        for header in (
+            "Mã",
+            "Nhóm cha",
+            "Nội dung tiêu chí",
+            "Cách tính điểm",
+            "Điểm tối đa",
+            "Tham số (JSON)",
+        )
     )
     + b"</row>"
 )
@@ -114,6 +123,10 @@ def _workbook_with_sheet(pieces: list[tuple[bytes, int]]) -> bytes:
     return _zip(parts)
 
 
+def _limit_memory():
+    resource.setrlimit(resource.RLIMIT_AS, (1024**3, 1024**3))
+
+
 def _probe(content: bytes, tmp_path) -> dict:
     assert len(content) <= MAX_UPLOAD_BYTES
     path = tmp_path / "upload.xlsx"
@@ -124,9 +137,11 @@ def _probe(content: bytes, tmp_path) -> dict:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=60,
         env={"DJANGO_SETTINGS_MODULE": "portal.settings", "PATH": "/usr/bin:/bin", "DEBUG": "1"},
         check=True,
+        # A reader that is not bounded fails here instead of taking the machine's memory.
+        preexec_fn=_limit_memory,
     )
     result = json.loads(completed.stdout.strip().splitlines()[-1])
     result["wall"] = time.monotonic() - started
@@ -177,6 +192,26 @@ def test_a_sheet_that_lies_about_its_size_is_read_only_as_far_as_it_declared(tmp
 
 
 def test_a_dimension_claiming_the_whole_sheet_is_ignored(tmp_path):
+    # openpyxl widened every row to the 16,384 columns the dimension claims (800 rows a
+    # second); the reader never looks at it, and stops at the row cap.
+    sheet = (
+        HEAD
+        + b'<dimension ref="A1:XFD1048576"/><sheetData>'
+        + HEADER_ROW
+        + b"<row><c/></row>" * 50_000
+        + TAIL
+    )
+    content = _workbook_with_sheet([(sheet, 1)])
+    assert len(content) < 10 * 1024
+    result = _probe(content, tmp_path)
+    assert result["errors"] == [
+        "Trang “Tiêu chí” có quá 2000 dòng dữ liệu (dòng trống cũng được tính); hãy xóa các "
+        "dòng thừa ở cuối trang."
+    ]
+    _assert_bounded(result)
+
+
+def test_a_dimension_is_not_needed_to_read_a_sheet_in_full(tmp_path):
     sheet = (
         HEAD
         + b'<dimension ref="A1:XFD1048576"/><sheetData>'
@@ -184,10 +219,7 @@ def test_a_dimension_claiming_the_whole_sheet_is_ignored(tmp_path):
         + b'<row r="2"><c r="A2" t="inlineStr"><is><t>I</t></is></c></row>'
         + TAIL
     )
-    content = _workbook_with_sheet([(sheet, 1)])
-    assert len(content) < 6 * 1024
-    result = _probe(content, tmp_path)
-    # Read at once, as the rows it has: what is wrong is the content, not the size.
+    result = _probe(_workbook_with_sheet([(sheet, 1)]), tmp_path)
     assert result["errors"] == [
         "Dòng 2, cột C “Nội dung tiêu chí”: nội dung tiêu chí không được để trống."
     ]
