@@ -278,6 +278,10 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "cong-danh-gia"),
         }
     }
+    # Sessions read from the shared cache first (one query less per request); written through
+    # to the database, so a restart of Redis logs nobody out, and a logout on one app server
+    # holds on every other.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Log lines of our own (e-mail sent or failed, job started, finished or failed) at INFO.
 LOGGING.setdefault("loggers", {})["assessments"] = {"level": env_str("APP_LOG_LEVEL", "INFO")}
