@@ -105,13 +105,13 @@ def request_export(period: Period, kind: str, *, actor) -> PeriodExport:
     if period.status not in FINAL_PERIOD_STATUSES:
         raise ExportRequestError("Chỉ tạo tệp khi kỳ đánh giá đã chốt kết quả.")
     with transaction.atomic():
-        export, _created = PeriodExport.objects.select_for_update().get_or_create(
+        export, created = PeriodExport.objects.select_for_update().get_or_create(
             period=period,
             kind=kind,
             defaults={"requested_at": timezone.now(), "requested_by": actor},
         )
         if (
-            not _created
+            not created
             and export.status in EXPORT_IN_PROGRESS
             and timezone.now() - export.requested_at < EXPORT_STALE_AFTER
         ):
