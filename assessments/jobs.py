@@ -11,10 +11,13 @@ import time
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import task, task_backends
 from django_tasks.base import TaskResultStatus
 from django_tasks.signals import task_finished, task_started
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from assessments import outbox
 from assessments.enums import EXPORT_IN_PROGRESS, ExportKind, ExportStatus
@@ -71,6 +74,22 @@ task_started.connect(_log_started, dispatch_uid="assessments.jobs.started")
 task_finished.connect(_log_finished, dispatch_uid="assessments.jobs.finished")
 
 
+def job_backlog_seconds(now: dt.datetime | None = None) -> float:
+    """How long the oldest job that is due has been waiting, in seconds (0 when none is due, or
+    when jobs run inside the request). A worker that is down shows as a number that keeps
+    growing: for the health check and monitoring."""
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        return 0.0
+    now = now or timezone.now()
+    ready = DBTaskResult.objects.ready()
+    oldest = [
+        ready.filter(run_after=get_date_max()).aggregate(at=Min("enqueued_at"))["at"],
+        ready.exclude(run_after=get_date_max()).aggregate(at=Min("run_after"))["at"],
+    ]
+    due = [at for at in oldest if at is not None]
+    return max(0.0, (now - min(due)).total_seconds()) if due else 0.0
+
+
 @task()
 def deliver_email(email_id: int) -> str:
     """One delivery attempt of an outbox message; plans its own retry (see outbox.deliver)."""
@@ -105,13 +124,13 @@ def request_export(period: Period, kind: str, *, actor) -> PeriodExport:
     if period.status not in FINAL_PERIOD_STATUSES:
         raise ExportRequestError("Chỉ tạo tệp khi kỳ đánh giá đã chốt kết quả.")
     with transaction.atomic():
-        export, _created = PeriodExport.objects.select_for_update().get_or_create(
+        export, created = PeriodExport.objects.select_for_update().get_or_create(
             period=period,
             kind=kind,
             defaults={"requested_at": timezone.now(), "requested_by": actor},
         )
         if (
-            not _created
+            not created
             and export.status in EXPORT_IN_PROGRESS
             and timezone.now() - export.requested_at < EXPORT_STALE_AFTER
         ):

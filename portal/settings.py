@@ -411,9 +411,14 @@ TASKS = {
 
 # E-mail outbox: attempts and the wait after each failed one (seconds): 1 min, 5 min, 30 min,
 # 2 h; after the last failure the message is listed for the administrator.
-OUTBOX_RETRY_DELAYS = [
-    int(part) for part in env_list("OUTBOX_RETRY_DELAYS", ["60", "300", "1800", "7200"])
-]
+try:
+    OUTBOX_RETRY_DELAYS = [
+        int(part) for part in env_list("OUTBOX_RETRY_DELAYS", ["60", "300", "1800", "7200"])
+    ]
+except ValueError:
+    raise ImproperlyConfigured(
+        "OUTBOX_RETRY_DELAYS must be seconds separated by commas, for example 60,300,1800,7200"
+    ) from None
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
 # Uploaded evidence and issued documents on S3-compatible object storage when STORAGE_S3_BUCKET
@@ -447,6 +452,7 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "cong-danh-gia"),
         }
     }
-
-# Log lines of our own (e-mail sent or failed, job started, finished or failed) at INFO.
-LOGGING.setdefault("loggers", {})["assessments"] = {"level": env_str("APP_LOG_LEVEL", "INFO")}
+    # Sessions read from the shared cache first (one query less per request); written through
+    # to the database, so a restart of Redis logs nobody out, and a logout on one app server
+    # holds on every other.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

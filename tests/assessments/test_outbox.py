@@ -202,3 +202,27 @@ def test_database_backend_worker_delivers_and_waits_for_the_back_off(
         "Nội dung thông báo.\r\n\r\nXem chi tiết: http://127.0.0.1:8000/\r\n"
     )
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
+
+
+def test_a_message_whose_job_was_lost_is_listed_after_a_quarter_of_an_hour(administrator):
+    """A worker that died or a crash between commit and enqueue leaves a message QUEUED with no
+    job: after 15 minutes it is listed too, so the administrator can send it again."""
+    lost = OutboundEmail.objects.create(kind=EmailKind.NOTICE, to="a@dongnai.gov.vn", subject="x")
+    fresh = OutboundEmail.objects.create(kind=EmailKind.NOTICE, to="b@dongnai.gov.vn", subject="y")
+    OutboundEmail.objects.filter(pk=lost.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=16)
+    )
+    waiting_retry = OutboundEmail.objects.create(
+        kind=EmailKind.NOTICE,
+        to="c@dongnai.gov.vn",
+        subject="z",
+        attempts=1,
+        next_attempt_at=timezone.now() + dt.timedelta(minutes=4),
+    )
+    OutboundEmail.objects.filter(pk=waiting_retry.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    page = login(administrator).get(reverse("assessments:admin_outbox"))
+    assert list(page.context["emails"]) == [lost]
+    assert page.context["queued"] == 3
+    assert fresh.status == EmailStatus.QUEUED

@@ -3,9 +3,11 @@ built by a background job, progress shown (htmx polling, no script of ours), the
 when ready and kept until a new one replaces it. Lead and administrator only, POST to request."""
 
 import io
+import logging
 import zipfile
 
 import pytest
+from botocore.config import Config
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
@@ -15,6 +17,7 @@ from openpyxl import load_workbook
 from assessments.enums import ExportKind, ExportStatus
 from assessments.models import PeriodExport
 from tests.assessments.results_helpers import build_results
+from tests.assessments.smtp_server import free_port
 from tests.conftest import login
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -136,3 +139,43 @@ def test_only_lead_and_administrator_may_request_and_only_by_post(
     assert login(lead).get(url("export_request", period)).status_code == 405
     assert login(lead).get(url("export_file", period)).status_code == 404  # nothing built yet
     assert login(lead).get(url("export_status", period, "khac")).status_code == 404
+
+
+def test_a_build_that_cannot_store_its_file_is_shown_failed_and_logged(
+    final_period, lead, settings, django_capture_on_commit_callbacks, caplog
+):
+    """Object storage unreachable: the job fails, the page says so with the error and offers
+    to try again; the job failure is logged."""
+    caplog.set_level(logging.INFO, logger="assessments")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "khong-co",
+                "endpoint_url": f"http://127.0.0.1:{free_port()}",
+                "access_key": "x",
+                "secret_key": "y",
+                "region_name": "us-east-1",
+                "client_config": Config(retries={"total_max_attempts": 1}, connect_timeout=2),
+            },
+        },
+    }
+    client = login(lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("export_request", final_period))
+    export = PeriodExport.objects.get()
+    assert export.status == ExportStatus.FAILED
+    assert export.error.startswith("EndpointConnectionError: Could not connect to the endpoint")
+    panel = client.get(url("export_status", final_period)).content.decode()
+    assert "Lần tạo gần nhất bị lỗi" in panel
+    assert "hx-trigger" not in panel
+    assert "Tạo tệp" in panel
+    failed = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno == logging.ERROR and r.name == "assessments.jobs"
+    ]
+    assert len(failed) == 1
+    assert "task=build_period_export" in failed[0]
+    assert failed[0].startswith("job failed id=")
