@@ -2,6 +2,7 @@
 Content-Security-Policy, Cache-Control on private pages and files, the request body limit."""
 
 import base64
+import datetime as dt
 import hashlib
 import io
 import json
@@ -17,7 +18,10 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from assessments.jobs import deliver_email
 from assessments.models import Evidence
 from assessments.services import get_or_create_submission
 from portal.logging import JsonFormatter, RequestContextFilter
@@ -126,7 +130,7 @@ def test_healthz_reports_database_and_storage_without_secrets(db):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert sorted(body["checks"]) == ["database", "storage"]
+    assert sorted(body["checks"]) == ["database", "storage", "worker"]
     assert {part["ok"] for part in body["checks"].values()} == {True}
     assert sorted(body["checks"]["database"]) == ["ms", "ok"]
     assert "no-cache" in response["Cache-Control"]
@@ -143,9 +147,26 @@ def test_healthz_answers_503_when_storage_cannot_be_written(db, settings, tmp_pa
     body = response.json()
     assert body == {
         "status": "error",
-        "checks": {"database": body["checks"]["database"], "storage": {"ok": False}},
+        "checks": {
+            "database": body["checks"]["database"],
+            "storage": {"ok": False},
+            "worker": {"ok": True, "waiting_seconds": 0},
+        },
     }
     assert str(blocker) not in response.content.decode()
+
+
+def test_healthz_answers_503_when_a_due_job_waits_with_no_worker(db, settings):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    result = deliver_email.enqueue(999)
+    DBTaskResult.objects.filter(pk=result.id).update(
+        enqueued_at=timezone.now() - dt.timedelta(minutes=6)
+    )
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"] == {"ok": False, "waiting_seconds": 360}
 
 
 # --- JSON request logs ----------------------------------------------------------------------
