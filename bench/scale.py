@@ -178,6 +178,7 @@ class Measure:
     def __init__(self, repeat: int):
         self.repeat = repeat
         self.rows = []
+        self.baseline = None  # the trivial page's median: every time is also shown as a multiple
 
     def __call__(self, label, func, *, repeat=None, memory=True):
         from django.db import connection, reset_queries
@@ -200,15 +201,20 @@ class Measure:
         queries = len(connection.queries)
         row = (label, statistics.median(samples), queries, size, peak)
         self.rows.append(row)
-        print(_format(row), flush=True)
+        if self.baseline is None:
+            self.baseline = row[1]
+        print(_format(row, self.baseline), flush=True)
         return row
 
 
-def _format(row) -> str:
+def _format(row, baseline) -> str:
     label, seconds, queries, size, peak = row
     size_text = f"{size / 1024:,.0f} kB" if size is not None else ""
     peak_text = f"{peak / 1024 / 1024:,.1f} MB" if peak is not None else ""
-    return f"| {label} | {seconds * 1000:,.1f} ms | {queries} | {size_text} | {peak_text} |"
+    return (
+        f"| {label} | {seconds * 1000:,.1f} ms | {seconds / baseline:,.1f}× | {queries} "
+        f"| {size_text} | {peak_text} |"
+    )
 
 
 def _body_size(response) -> int:
@@ -234,8 +240,8 @@ def measure(args) -> None:
     agencies = Agency.objects.count()
     items = Submission.objects.filter(period=period).values("items").count()
     print(f"\n{agencies} agencies, {items} item rows in {period.code}; medians of {args.repeat}.")
-    print("| what | time | queries | bytes | peak Python memory |")
-    print("|---|---|---|---|---|")
+    print("| what | time (median) | × trivial page | queries | bytes | peak Python memory |")
+    print("|---|---|---|---|---|---|")
     measure = Measure(args.repeat)
     lead = User.objects.get(username="lanhdao")
     admin = User.objects.filter(is_superuser=True).first() or User.objects.get(username="quantri")
@@ -261,6 +267,7 @@ def measure(args) -> None:
         return run
 
     pages = [
+        ("trivial page (login form, anonymous)", anonymous, "/dang-nhap/"),
         ("reviewer queue", staff, reverse("assessments:review_queue", args=[period.code])),
         ("lead's reports page", staff, reverse("assessments:period_reports", args=[period.code])),
         ("statistics dashboard", staff, reverse("assessments:statistics", args=[period.code])),
