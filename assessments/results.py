@@ -528,9 +528,13 @@ def ranking_heads(period: Period, *, size: int, query: str = "", grade: str = ""
         partition_by=[F("table_id")],
         order_by=[F(name).asc() for name in RANKING_ORDER],
     )
+    rows = ranking(period, None, query=query, grade=grade)
+    if not query and not grade:
+        # Unfiltered, a row among a kind's first `size` has a rank of at most `size` (ties share
+        # the better rank): the index on rank keeps the window to those rows.
+        rows = rows.filter(result__rank__lte=size)
     rows = (
-        ranking(period, None, query=query, grade=grade)
-        .annotate(position=position)
+        rows.annotate(position=position)
         .filter(position__lte=size)
         .order_by("table_id", *RANKING_ORDER)
     )
