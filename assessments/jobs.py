@@ -97,6 +97,17 @@ def deliver_email(email_id: int) -> str:
 
 
 @task()
+def deliver_emails(email_ids: list[int]) -> dict[str, int]:
+    """One attempt at each message of a batch queued together (e.g. publishing's notices); each
+    failure plans its own retry (outbox.deliver). Returns the count per resulting status."""
+    counts: dict[str, int] = {}
+    for email_id in email_ids:
+        status = outbox.deliver(email_id)
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+@task()
 def build_period_export(export_id: int) -> int:
     """Build a period's ZIP or workbook; returns the file size in bytes."""
     return build_export(export_id)

@@ -2,6 +2,10 @@
 the transaction commits, retried, listed for the administrator if it never gets through)."""
 
 from django.conf import settings
+from django.db import connection
+from django.db.models import CharField, DateTimeField, F, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
 
 from assessments import outbox
 from assessments.enums import DEPARTMENT_ROLES, EmailKind, Role
@@ -42,27 +46,42 @@ def notify(users, *, title: str, body: str = "", submission=None, url: str = "")
     return len(users)
 
 
-def notify_each(users_and_urls, *, title: str, body: str = "") -> int:
-    """The same notice to many users, each with its own link (e.g. its agency's scorecard), in
-    one insert per thousand users and one batch of e-mails after commit. Returns the count."""
-    notifications, messages = [], []
+def notify_agencies(users, *, title: str, body: str = "", url_prefix: str, url_suffix: str = "/"):
+    """The same notice to every active user of `users`, each linked to its own agency's page
+    (url_prefix + agency code + url_suffix), in one INSERT … SELECT and one read of the e-mail
+    addresses, whatever the number of users (publishing reaches every officer of the province);
+    the e-mails go after commit. Returns the count."""
+    users = users.filter(is_active=True).order_by()
+    now = timezone.now()
+    rows = users.annotate(
+        notice_title=Value(title, output_field=CharField()),
+        notice_body=Value(body, output_field=CharField()),
+        notice_url=Concat(
+            Value(url_prefix), F("agency__code"), Value(url_suffix), output_field=CharField()
+        ),
+        notice_at=Value(now, output_field=DateTimeField()),
+    ).values_list("pk", "notice_title", "notice_body", "notice_url", "notice_at")
+    select, params = rows.query.sql_with_params()
+    table = Notification._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, title, body, url, created_at) {select}",
+            params,
+        )
+        count = cursor.rowcount
     base = settings.SITE_URL.rstrip("/")
-    for user, url in users_and_urls:
-        if not user.is_active:
-            continue
-        validate_link(url)
-        notifications.append(Notification(user=user, title=title, body=body, url=url))
-        if user.email:
-            messages.append(
-                {
-                    "kind": EmailKind.NOTICE,
-                    "to": user.email,
-                    "subject": title,
-                    "body": f"{body}\n\nXem chi tiết: {base}{url}\n",
-                    "recipient": user,
-                }
-            )
-    Notification.objects.bulk_create(notifications, batch_size=1000)
+    messages = [
+        {
+            "kind": EmailKind.NOTICE,
+            "to": email,
+            "subject": title,
+            "body": f"{body}\n\nXem chi tiết: {base}{url_prefix}{code}{url_suffix}\n",
+            "recipient_id": user_id,
+        }
+        for user_id, email, code in users.exclude(email="").values_list(
+            "pk", "email", "agency__code"
+        )
+    ]
     if messages:
         outbox.queue_many(messages)
-    return len(notifications)
+    return count

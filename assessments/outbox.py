@@ -68,14 +68,32 @@ def queue(*, kind: str, to: str, subject: str, body: str = "", recipient=None) -
 
 def queue_many(messages: list[dict]) -> list[OutboundEmail]:
     """Several messages (OutboundEmail field values) in one insert, one job each after commit."""
-    emails = OutboundEmail.objects.bulk_create(OutboundEmail(**values) for values in messages)
+    emails = OutboundEmail.objects.bulk_create(
+        (OutboundEmail(**values) for values in messages), batch_size=1000
+    )
     ids = [email.pk for email in emails]
-    transaction.on_commit(lambda: [_enqueue(pk) for pk in ids])
+    # One job per batch, not per message: publishing reaches every officer of the country in a
+    # few inserts. A message that fails plans its own retry as a job of its own.
+    transaction.on_commit(
+        lambda: [_enqueue_batch(ids[i : i + BATCH]) for i in range(0, len(ids), BATCH)]
+    )
     return emails
 
 
 def queue_password_link(user: User) -> OutboundEmail:
     return queue(kind=EmailKind.PASSWORD_LINK, to=user.email, subject=LINK_SUBJECT, recipient=user)
+
+
+BATCH = 500
+
+
+def _enqueue_batch(email_ids: list[int]) -> None:
+    if len(email_ids) == 1:
+        _enqueue(email_ids[0])
+        return
+    from assessments.jobs import deliver_emails  # jobs imports this module for the task body
+
+    deliver_emails.enqueue(email_ids)
 
 
 def _enqueue(email_id: int, run_after: dt.datetime | None = None) -> None:

@@ -221,6 +221,19 @@ def _rows(criteria, items_by_code, final_result, *, is_final=False) -> list[Crit
     return rows
 
 
+LISTED_ITEM_FIELDS = (
+    "id",
+    "submission_id",
+    "criterion_id",
+    "points",
+    "not_applicable",
+    "reviewer_not_applicable",
+    "reviewer_points",
+    "reviewer_reason",
+    "agreed_points",
+)
+
+
 def load_period_results(
     period: Period, *, only_final: bool = False, agencies=None, scored: bool = True
 ) -> PeriodResults:
@@ -251,6 +264,9 @@ def load_period_results(
     submissions = list(submissions.order_by("agency__order", "agency__name"))
     if agencies is not None:
         items = items.filter(submission_id__in=[submission.pk for submission in submissions])
+    if not scored:
+        # A list reads only what a row shows (points, not-applicable, adjustment), not the inputs.
+        items = items.only(*LISTED_ITEM_FIELDS)
     items_by_submission: dict[int, list[ItemScore]] = {}
     for item in items.order_by("id"):
         # Share the criterion objects already loaded instead of joining them again.
@@ -544,9 +560,13 @@ def ranking_heads(period: Period, *, size: int, query: str = "", grade: str = ""
         partition_by=[F("table_id")],
         order_by=[F(name).asc() for name in RANKING_ORDER],
     )
+    rows = ranking(period, None, query=query, grade=grade)
+    if not query and not grade:
+        # Unfiltered, a row among a kind's first `size` has a rank of at most `size` (ties share
+        # the better rank): the index on rank keeps the window to those rows.
+        rows = rows.filter(result__rank__lte=size)
     rows = (
-        ranking(period, None, query=query, grade=grade)
-        .annotate(position=position)
+        rows.annotate(position=position)
         .filter(position__lte=size)
         .order_by("table_id", *RANKING_ORDER)
     )

@@ -23,7 +23,7 @@ from assessments.enums import (
     SubmissionStatus,
 )
 from assessments.models import Extension, ItemScore, Message, Period, Submission, User
-from assessments.notifications import agency_officers, department_staff, notify, notify_each
+from assessments.notifications import agency_officers, department_staff, notify, notify_agencies
 from scoring import format_points
 
 S = SubmissionStatus
@@ -792,17 +792,17 @@ def change_period_status(period: Period, name: str, *, actor, reason: str = "") 
                 role=Role.OFFICER,
                 agency__submissions__period=locked,
                 agency__submissions__status=S.FINALISED,
-            ).select_related("agency")
+            )
             scorecard = reverse("public:scorecard", args=[locked.year, "AGENCY"])
-            notify_each(
-                (
-                    (officer, scorecard.replace("AGENCY", officer.agency.code))
-                    for officer in officers
-                ),
+            prefix, suffix = scorecard.split("AGENCY")
+            notify_agencies(
+                officers,
                 title=f"Kết quả đánh giá năm {locked.year} đã được công bố",
                 body=(
                     f"Sở TT&TT đã công bố kết quả đánh giá ứng dụng CNTT năm {locked.year} "
                     "trên trang công khai."
                 ),
+                url_prefix=prefix,
+                url_suffix=suffix,
             )
     return locked

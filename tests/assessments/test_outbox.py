@@ -226,3 +226,23 @@ def test_a_message_whose_job_was_lost_is_listed_after_a_quarter_of_an_hour(admin
     assert list(page.context["emails"]) == [lost]
     assert page.context["queued"] == 3
     assert fresh.status == EmailStatus.QUEUED
+
+
+def test_many_notices_are_one_job_and_each_is_sent(
+    settings, db, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    messages = [
+        {"kind": EmailKind.NOTICE, "to": f"nguoi{n}@example.vn", "subject": "Công bố", "body": "x"}
+        for n in range(3)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.queue_many(messages)
+    assert DBTaskResult.objects.count() == 1
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert sorted(OutboundEmail.objects.values_list("status", flat=True)) == [EmailStatus.SENT] * 3
+    assert sorted(m.to[0] for m in mail.outbox) == [f"nguoi{n}@example.vn" for n in range(3)]
