@@ -127,7 +127,8 @@ def test_exports_read_the_database_in_a_fixed_number_of_queries(
     with django_assert_num_queries(6):  # finalised agencies only: no agency list query
         OpenDataJson(load_period_results(fresh, only_final=True)).render()
     fresh = Period.objects.get(pk=period.pk)
-    with django_assert_num_queries(10):  # + evidence, its criteria, messages, department
+    # + evidence, its criteria, messages, department, the result sheets' signers
+    with django_assert_num_queries(11):
         PeriodDossierZip(load_period_results(fresh)).render()
 
 
