@@ -1,4 +1,12 @@
-from assessments.views import administration, agency, evidence, exchange, reports, review
+from assessments.views import (
+    administration,
+    agency,
+    documents,
+    evidence,
+    exchange,
+    reports,
+    review,
+)
 
 app_name = "assessments"
 
@@ -10,4 +18,5 @@ urlpatterns = [
     *review.urlpatterns,
     *reports.urlpatterns,
     *administration.urlpatterns,
+    *documents.urlpatterns,
 ]

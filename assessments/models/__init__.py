@@ -1,5 +1,5 @@
 from .agency import Agency, AgencyKind
-from .audit import AuditEntry, IssuedDocument, Notification, ReminderLog
+from .audit import AuditEntry, IssuedDocument, Notification, ReminderLog, SignedCopy
 from .criteria import CriteriaTable, Criterion
 from .people import User
 from .period import Extension, Period
@@ -20,6 +20,7 @@ __all__ = [
     "Notification",
     "Period",
     "ReminderLog",
+    "SignedCopy",
     "Submission",
     "User",
 ]

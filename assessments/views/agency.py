@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from assessments import scores, selfassessment, workflow
 from assessments.display import describe_inputs
 from assessments.enums import PERIOD_OPEN_FOR_SUBMISSION, Role, SubmissionStatus
 from assessments.exports.self_assessment import SelfAssessmentPdf
+from assessments.exports.signed_copy import signed_copy_of
 from assessments.forms.agency import EvidenceForm, SubmitForm
 from assessments.models import Evidence, ItemScore, Period, Submission
 from assessments.permissions import (
@@ -292,7 +293,15 @@ def submission_form(request, pk):
     if request.method == "POST":
         _require_own_officer(request.user, submission)
         return _save_all(request, submission)
-    return render(request, "assessments/agency/form.html", _form_context(request, submission))
+    context = _form_context(request, submission)
+    # The signed copy of the submitted report, or its upload form for the agency's officers.
+    context["signed_copy"] = signed_copy_of(submission) if submission.submitted_at else None
+    context["signed_upload_url"] = (
+        reverse("assessments:signed_self_assessment_upload", args=[submission.pk])
+        if submission.submitted_at and context["is_officer"]
+        else ""
+    )
+    return render(request, "assessments/agency/form.html", context)
 
 
 def _save_posted(request, submission) -> tuple[dict, int]:
@@ -606,6 +615,14 @@ def withdraw(request, pk):
 def report_pdf(request, pk):
     """The self-assessment report (Nghị định 30 format) for the agency and the Department."""
     submission = get_submission_for_user(request.user, pk, queryset=_submission_qs())
+    if (signed := signed_copy_of(submission)) is not None:
+        # Once uploaded, the agency's digitally signed copy is the official one.
+        return FileResponse(
+            signed.file.open("rb"),
+            as_attachment=True,
+            filename=f"tu-danh-gia-{submission.period.code}-{submission.agency.code}-ky-so.pdf",
+            content_type="application/pdf",
+        )
     export = SelfAssessmentPdf(submission)
     response = HttpResponse(export.render(), content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
