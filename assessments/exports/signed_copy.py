@@ -130,8 +130,14 @@ def signed_copy_of(document) -> SignedCopy | None:
     """The signed copy of an issued report or of a submission's self-assessment, if any."""
     if document is None:
         return None
-    field = "issued_document" if isinstance(document, IssuedDocument) else "submission"
-    return SignedCopy.objects.filter(**{field: document}).first()
+    if isinstance(document, IssuedDocument):
+        return SignedCopy.objects.filter(issued_document=document).first()
+    copy = SignedCopy.objects.filter(submission=document).first()
+    # A dossier withdrawn and submitted again after signing has a new report: the old signed
+    # copy no longer matches it and is not served.
+    if copy is None or document.submitted_at is None or copy.uploaded_at < document.submitted_at:
+        return None
+    return copy
 
 
 def _store(data: bytes, original: bytes, info: SignatureInfo, *, actor, period, **target):
@@ -181,18 +187,24 @@ def attach_to_issued_report(issued, data: bytes, *, actor) -> SignedCopy:
 def attach_to_self_assessment(submission, data: bytes, *, actor) -> SignedCopy:
     """An agency officer's upload of its signed self-assessment report. Rules: the dossier has
     been submitted (the report's content and date are fixed); checked as above against the
-    report rendered now, which is stored beside the signed copy; one signed copy per dossier
-    (withdrawing and resubmitting is done before signing). Writes an audit row."""
+    report rendered now, which is stored beside the signed copy; one signed copy of the dossier
+    as submitted (a copy signed before the dossier was withdrawn and submitted again is
+    replaced). Writes an audit row."""
     from assessments.exports.self_assessment import SelfAssessmentPdf
 
     if submission.submitted_at is None:
         raise SignatureError("Chỉ tải bản ký số sau khi đã nộp hồ sơ tự đánh giá.")
-    if SignedCopy.objects.filter(submission=submission).exists():
+    if signed_copy_of(submission) is not None:
         raise SignatureError("Hồ sơ này đã có bản ký số của báo cáo tự đánh giá.")
     original = SelfAssessmentPdf(submission).render()
     info = check_signed_copy(data, original, what="báo cáo tự đánh giá của hồ sơ")
     try:
         with transaction.atomic():
+            stale = SignedCopy.objects.filter(submission=submission).first()
+            old = stale.sha256 if stale else None
+            if stale is not None:
+                # Signed before the dossier was withdrawn and submitted again: replaced.
+                stale.delete()
             copy = _store(
                 data, original, info, actor=actor, period=submission.period, submission=submission
             )
@@ -206,6 +218,7 @@ def attach_to_self_assessment(submission, data: bytes, *, actor) -> SignedCopy:
                 action="upload_signed_copy",
                 target=submission.document_number,
                 field="sha256",
+                old=old,
                 new=copy.sha256,
                 reason=f"Bản ký số của báo cáo tự đánh giá, người ký {copy.signer_name}.",
             )

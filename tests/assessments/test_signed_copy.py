@@ -27,6 +27,7 @@ from assessments.exports.signed_copy import (
     SignatureError,
     attach_to_issued_report,
     attach_to_self_assessment,
+    signed_copy_of,
 )
 from assessments.models import AuditEntry, SignedCopy
 from assessments.results import load_period_results
@@ -242,3 +243,15 @@ def test_agency_uploads_its_signed_report_and_another_agency_gets_404(
         reverse("assessments:self_assessment_pdf", args=[submitted.pk])
     )
     assert b"".join(download.streaming_content) == signed
+
+
+def test_a_copy_signed_before_withdrawing_is_not_served_and_is_replaced(submitted, officer_a):
+    first = sign(SelfAssessmentPdf(submitted).render())
+    attach_to_self_assessment(submitted, first, actor=officer_a)
+    submission = workflow.withdraw(submitted, actor=officer_a, reason="Sửa số liệu")
+    submission = workflow.submit(submission, actor=officer_a)
+    assert signed_copy_of(submission) is None
+    second = sign(SelfAssessmentPdf(submission).render())
+    copy = attach_to_self_assessment(submission, second, actor=officer_a)
+    assert signed_copy_of(submission) == copy
+    assert SignedCopy.objects.get().sha256 == hashlib.sha256(second).hexdigest()
