@@ -391,3 +391,17 @@ def test_the_number_decides_the_layout():
         "letter",
         "named",
     ]
+
+
+def test_every_pdf_is_pdfa_tagged_with_its_metadata_and_embedded_fonts(signed_submission):
+    # The same declarations on a document numbered as a công văn (the letter layout).
+    signed_submission.document_number = "45/STC-VP"
+    pdf = SelfAssessmentPdf(signed_submission).render()
+    check_pdfa_and_tags(
+        pdf,
+        title="Báo cáo tự đánh giá — Sở Tài chính",
+        author="Sở Tài chính",
+        subject=(
+            "Kết quả tự đánh giá ứng dụng công nghệ thông tin trong quản lý điều hành năm 2022"
+        ),
+    )
