@@ -324,3 +324,29 @@ def test_a_zip_job_requested_on_one_server_is_run_by_the_worker_and_downloaded_f
     assert [key for key in keys if key.startswith("bao-cao/2021/ho-so-2021-")] != []
     worker_log = (cluster["logs"] / "worker.log").read_text()
     assert "job finished" in worker_log and "task=build_period_export" in worker_log
+
+
+def test_a_login_lockout_on_one_server_holds_on_the_other(cluster):
+    """django-axes keeps its failures in the shared database: five wrong passwords through A,
+    then the right one through B, is still refused with the Vietnamese lockout page."""
+    username = cluster["ids"]["reviewer"]
+    browser = cluster["requests"].Session()
+
+    def attempt(server, password):
+        url = f"{cluster[server]}/dang-nhap/"
+        browser.get(url)
+        return browser.post(
+            url,
+            data={
+                "username": username,
+                "password": password,
+                "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+            },
+            allow_redirects=False,
+        )
+
+    for _ in range(5):
+        assert attempt("a", "sai-mat-khau").status_code in (200, 429)
+    locked = attempt("b", "Mat-khau-thu-nghiem-2022")
+    assert locked.status_code == 429
+    assert "thử lại sau" in locked.text

@@ -34,6 +34,7 @@ def main() -> dict:
     return {
         "officer": officer.username,
         "lead": lead.username,
+        "reviewer": reviewer.username,
         "submission": submission.pk,
         "item": item.pk,
         "item_version": item.version,
