@@ -146,23 +146,49 @@ def test_a_tampered_object_id_in_a_review_form_is_a_form_error_not_a_server_erro
     assert not submission.messages.exists()
 
 
-def test_a_tampered_criterion_id_when_adding_evidence_during_the_exchange_is_ignored(
-    agency_a, period, officer_a, reviewer, client_for
+@pytest.mark.parametrize(
+    ("tampered", "error"),
+    [
+        ("abc", "Tiêu chí đã chọn không thuộc hồ sơ này."),
+        ("²", "Tiêu chí đã chọn không thuộc hồ sơ này."),
+        ("99999999999999999999999", "Tiêu chí đã chọn không thuộc hồ sơ này."),
+        ("-1", "Tiêu chí đã chọn không thuộc hồ sơ này."),
+        ("", "Vui lòng chọn tiêu chí mà tài liệu này chứng minh."),
+    ],
+)
+def test_a_tampered_criterion_id_when_adding_evidence_during_the_exchange_is_a_form_error(
+    agency_a, period, officer_a, reviewer, client_for, tampered, error
 ):
     submission = returned(agency_a, period, officer_a, reviewer)
     client = client_for(officer_a)
     client.raise_request_exception = False
+    items = [tampered, str(item(submission, "II.2").pk)] if tampered else []
     response = client.post(
         reverse("assessments:exchange_evidence", args=[submission.pk]),
-        {
-            "items": ["abc", str(item(submission, "II.2").pk)],
-            "doc_number": "15/KH-STC",
-            "summary": "Kế hoạch bổ sung",
-        },
+        {"items": items, "doc_number": "15/KH-STC", "summary": "Kế hoạch bổ sung"},
     )
-    assert response.status_code == 302
-    evidence = submission.evidence.get(doc_number="15/KH-STC")
-    assert [i.criterion.code for i in evidence.items.select_related("criterion")] == ["II.2"]
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [error]
+    assert 'value="15/KH-STC"' in response.content.decode()
+    assert not submission.evidence.filter(doc_number="15/KH-STC").exists()
+
+
+def test_another_submissions_criterion_cannot_be_chosen_for_exchange_evidence(
+    agency_a, agency_b, period, officer_a, officer_b, reviewer, client_for
+):
+    submission = returned(agency_a, period, officer_a, reviewer)
+    other = get_or_create_submission(agency_b, period)
+    client = client_for(officer_a)
+    response = client.post(
+        reverse("assessments:exchange_evidence", args=[submission.pk]),
+        {"items": [str(item(other, "II.2").pk)], "doc_number": "15/KH-STC"},
+    )
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "Tiêu chí đã chọn không thuộc hồ sơ này."
+    ]
+    assert not other.evidence.exists()
+    assert not submission.evidence.filter(doc_number="15/KH-STC").exists()
 
 
 def test_a_tampered_evidence_id_when_linking_is_a_form_error_not_a_server_error(
