@@ -6,8 +6,9 @@ from django.contrib.auth.forms import SetPasswordForm
 
 from assessments.accounts import AGENCY_FIELDS, KIND_FIELDS
 from assessments.enums import Role
+from assessments.forms.fields import ScopedIdsField
 from assessments.models import Agency, AgencyKind, Period, User
-from assessments.periods import PERIOD_FIELDS
+from assessments.periods import PERIOD_FIELDS, expected_agencies
 from assessments.workbooks import MAX_UPLOAD_BYTES, validate_no_control_characters
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -183,6 +184,26 @@ class ExtensionForm(RefuseControlCharacters, VietnameseEmptyChoice, forms.Form):
     def __init__(self, *args, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.all()
+
+
+class ReminderForm(forms.Form):
+    """The agencies chosen on the reminder page, among those that must self-assess in the
+    period: a tampered, overflowing or another kind's id is a form error, never a 500."""
+
+    agency = ScopedIdsField(
+        queryset=Agency.objects.none(),
+        error_messages={
+            "required": "Vui lòng chọn ít nhất một cơ quan, đơn vị để nhắc.",
+            "invalid_choice": "Cơ quan, đơn vị đã chọn không phải tự đánh giá trong kỳ này; "
+            "vui lòng tải lại trang.",
+            "invalid_pk_value": "Cơ quan, đơn vị đã chọn không phải tự đánh giá trong kỳ này; "
+            "vui lòng tải lại trang.",
+        },
+    )
+
+    def __init__(self, *args, period, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = expected_agencies(period)
 
 
 class ReasonForm(RefuseControlCharacters, forms.Form):

@@ -33,6 +33,7 @@ from assessments.forms.administration import (
     PeriodStatusForm,
     PortalSetPasswordForm,
     ReasonForm,
+    ReminderForm,
     WorkbookForm,
 )
 from assessments.models import (
@@ -321,11 +322,11 @@ def extension_remove(request, code, pk):
 def reminders(request, code):
     period = get_object_or_404(Period, code=code)
     if request.method == "POST":
-        # The domain function keeps only the period's agencies; a tampered id is dropped here.
-        chosen = [pk for pk in request.POST.getlist("agency") if pk.isascii() and pk.isdigit()]
-        if not chosen:
-            messages.error(request, "Vui lòng chọn ít nhất một cơ quan, đơn vị để nhắc.")
+        form = ReminderForm(request.POST, period=period)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["agency"]))
         else:
+            chosen = [agency.pk for agency in form.cleaned_data["agency"]]
             try:
                 sent, skipped = periods.send_reminders(period, chosen, actor=request.user)
             except periods.AdministrationError as error:

@@ -238,15 +238,43 @@ def test_a_superscript_digit_in_the_queue_filter_or_a_checklist_is_not_a_server_
     assert checklist.reviewer_inputs is None
 
 
-def test_a_tampered_agency_id_in_the_reminder_form_is_not_a_server_error(
-    period, administrator, client_for
+REFUSED_AGENCY = (
+    "Cơ quan, đơn vị đã chọn không phải tự đánh giá trong kỳ này; vui lòng tải lại trang."
+)
+
+
+@pytest.mark.parametrize(
+    ("tampered", "error"),
+    [
+        ("abc", REFUSED_AGENCY),
+        ("²", REFUSED_AGENCY),
+        ("99999999999999999999999", REFUSED_AGENCY),
+        ("-1", REFUSED_AGENCY),
+        ("another kind", REFUSED_AGENCY),
+        ("inactive", REFUSED_AGENCY),
+        (None, "Vui lòng chọn ít nhất một cơ quan, đơn vị để nhắc."),
+    ],
+)
+def test_a_tampered_agency_id_in_the_reminder_form_is_a_form_error_and_nobody_is_reminded(
+    period, agency_a, administrator, client_for, tampered, error
 ):
+    from assessments.models import AgencyKind, ReminderLog
+    from tests.factories import make_agency
+
+    if tampered == "another kind":
+        AgencyKind.objects.create(code="khong-co-bang", name="Loại chưa có bảng")
+        tampered = str(make_agency("xa-x", "UBND xã X", kind_code="khong-co-bang").pk)
+    elif tampered == "inactive":
+        idle = make_agency("so-cu", "Sở cũ")
+        idle.is_active = False
+        idle.save()
+        tampered = str(idle.pk)
     client = client_for(administrator)
     client.raise_request_exception = False
+    chosen = [str(agency_a.pk), tampered] if tampered else []
     response = client.post(
-        reverse("assessments:admin_reminders", args=[period.code]), {"agency": ["abc"]}, follow=True
+        reverse("assessments:admin_reminders", args=[period.code]), {"agency": chosen}, follow=True
     )
     assert response.status_code == 200
-    assert [str(m) for m in response.context["messages"]] == [
-        "Vui lòng chọn ít nhất một cơ quan, đơn vị để nhắc."
-    ]
+    assert [str(m) for m in response.context["messages"]] == [error]
+    assert ReminderLog.objects.count() == 0
