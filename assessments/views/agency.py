@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from assessments import permissions, scores, selfassessment, workflow
-from assessments.display import describe_inputs
+from assessments.display import describe_criterion, describe_inputs
 from assessments.enums import PERIOD_OPEN_FOR_SUBMISSION, Role
 from assessments.exports.self_assessment import SelfAssessmentPdf
 from assessments.forms.agency import EvidenceForm, EvidenceLinkForm, SubmitForm
@@ -30,7 +30,6 @@ from assessments.permissions import (
 from assessments.selfassessment import EditRefused, ItemConflict
 from assessments.services import SetupError, get_or_create_submission
 from assessments.uploads import ALLOWED_LABEL, EXTENSIONS, UploadRefused
-from scoring import describe_rule
 
 
 def _submission_qs():
@@ -93,7 +92,7 @@ def _row(item, result, *, form=None, evidence_form=None, all_evidence=(), editab
         "form": form,
         "conflict": getattr(form, "conflict", None),
         "points": item_result.points if item_result else None,
-        "rule_text": describe_rule(criterion.rule, criterion.params or {}, criterion.maximum),
+        "rule_text": describe_criterion(criterion, lists=False),
         "evidence": evidence,
         "linkable": [e for e in all_evidence if e.pk not in linked],
         "evidence_form": evidence_form or EvidenceForm(prefix=f"ev{item.pk}"),

@@ -76,7 +76,7 @@ def test_autosave_stores_vietnamese_numbers_and_answers_with_block_and_totals(
     assert it.points == Decimal("0.24")
     assert it.version == 2
     assert "Đã lưu lúc" in body
-    assert 'id="tong-ket-wrap" hx-swap-oob="true"' in body
+    assert 'id="tong-ket-wrap" data-hx-swap-oob="true"' in body
     assert 'data-testid="tong-diem">0,24<' in body
     assert 'data-testid="diem-II.2">0,24<' in body
 
@@ -103,7 +103,7 @@ def test_numerator_above_denominator_is_refused_next_to_the_field_and_explanatio
     assert (
         f'<div id="c{it.pk}-numerator-err" class="invalid-feedback d-block" '
         f'data-error-for="c{it.pk}-numerator" role="alert" '
-        'hx-swap-oob="true">Tử số không được lớn hơn mẫu số.</div>'
+        'data-hx-swap-oob="true">Tử số không được lớn hơn mẫu số.</div>'
     ) in body
     # The inputs are not re-rendered: what was typed (and anything typed since) stays on screen.
     assert f'name="c{it.pk}-numerator"' not in body
@@ -383,7 +383,7 @@ def test_evidence_actions_touch_only_their_criterion(officer_b, draft_b, client_
     body = text(response)
     assert response.status_code == 200
     assert "Đã thêm tài liệu kiểm chứng cho tiêu chí I.1." in body
-    assert f'<div id="ev-{it.pk}" class="mt-3 evidence" hx-swap-oob="true">' in body
+    assert f'<div id="ev-{it.pk}" class="mt-3 evidence" data-hx-swap-oob="true">' in body
     assert item(draft_b, "II.2").inputs == {}  # nothing of another criterion was saved
     assert Evidence.objects.get().doc_number == "45/KH-UBND"
 
@@ -781,3 +781,33 @@ def test_autosave_answers_one_criterion_in_a_fixed_small_number_of_queries(
     assert response.status_code == 200
     assert "Đã lưu lúc" in text(response)
     assert "tieu-chi-" not in text(response)  # only this criterion's status, not the form
+
+
+DEDUCTIONS = {
+    "Đ.1": "Mỗi vi phạm trừ 0,25 điểm, tối đa trừ 0,50. Đếm theo đơn vị: sự cố.",
+    "Đ.2": "Mỗi vi phạm trừ 0,10 điểm, tối đa trừ 0,30. Đếm theo đơn vị: tiêu chí.",
+    "Đ.3": "Mỗi vi phạm trừ 0,10 điểm, tối đa trừ 0,20. Đếm theo đơn vị: lần.",
+}
+
+
+@pytest.mark.parametrize(
+    "agency_code", ["so-tai-chinh", "dai-phat-thanh-truyen-hinh", "huyen-trang-bom"]
+)
+def test_deduction_parameters_read_as_sentences_never_as_raw_data(
+    period, client_for, agency_code
+):
+    from assessments.models import Agency
+    from tests.factories import make_user
+
+    agency = Agency.objects.get(code=agency_code)
+    officer = make_user(f"canbo-{agency_code}", agency=agency)
+    submission = get_or_create_submission(agency, period)
+    body = text(
+        client_for(officer).get(reverse("assessments:submission_form", args=[submission.pk]))
+    )
+    for code, sentence in DEDUCTIONS.items():
+        start = body.index(f'id="tieu-chi-{item(submission, code).pk}"')
+        block = body[start : body.find('class="criterion card', start + 40)]
+        assert sentence in block
+    for raw in ("('per_violation'", "per_violation", "unit_label", "('", "{'"):
+        assert raw not in body
