@@ -70,7 +70,9 @@ def describe_criterion(criterion, *, lists: bool = True) -> str:
         head = describe_rule(criterion.rule, params, criterion.maximum)
     except InvalidRule:
         head = ""
-    return " ".join(part for part in (head, describe_params(criterion.rule, params, lists=lists)) if part)
+    return " ".join(
+        part for part in (head, describe_params(criterion.rule, params, lists=lists)) if part
+    )
 
 
 def signed_points(value: Decimal | None) -> str:

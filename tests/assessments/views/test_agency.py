@@ -793,9 +793,7 @@ DEDUCTIONS = {
 @pytest.mark.parametrize(
     "agency_code", ["so-tai-chinh", "dai-phat-thanh-truyen-hinh", "huyen-trang-bom"]
 )
-def test_deduction_parameters_read_as_sentences_never_as_raw_data(
-    period, client_for, agency_code
-):
+def test_deduction_parameters_read_as_sentences_never_as_raw_data(period, client_for, agency_code):
     from assessments.models import Agency
     from tests.factories import make_user
 

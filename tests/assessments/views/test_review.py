@@ -245,7 +245,9 @@ def test_saving_an_item_with_htmx_answers_the_card_and_the_totals(client_for, re
     assert '<strong data-points="appraised">0,18</strong>' in html
     assert 'id="tong-diem" class="card mb-3" data-hx-swap-oob="true"' in html
     assert 'data-total="appraised">2,88' in html
-    assert f'id="submission-version" value="{reviewing.version + 1}" data-hx-swap-oob="true"' in html
+    assert (
+        f'id="submission-version" value="{reviewing.version + 1}" data-hx-swap-oob="true"' in html
+    )
     assert item(reviewing, "II.2").reviewer_points == Decimal("0.18")
 
 
