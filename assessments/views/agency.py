@@ -286,7 +286,7 @@ def item_save(request, pk, item_pk):
     submission, item = _item_for(request, pk, item_pk)
     form = self_assessment_form(item, request.POST)
     form.is_valid()
-    saved_at = None
+    saved_at = outcome = None
     try:
         outcome = selfassessment.save_item(
             item,
@@ -326,14 +326,29 @@ def item_save(request, pk, item_pk):
     return render(
         request,
         "assessments/agency/_autosave.html",
-        _autosave_context(request, submission, item, form, saved_at),
+        _autosave_context(
+            request,
+            submission,
+            item,
+            form,
+            saved_at,
+            stored_submission=outcome.item.submission if outcome else None,
+            changed=bool(outcome and outcome.changed),
+        ),
     )
 
 
-def _autosave_context(request, submission, item, form, saved_at):
+def _autosave_context(
+    request, submission, item, form, saved_at, *, stored_submission=None, changed=False
+):
     """What the autosave answer shows, in a fixed small number of queries: the criteria, the
     items' stored answers (no evidence rows: only their count) and the deadline."""
-    submission.refresh_from_db(fields=["version", "status"])
+    if stored_submission is None:
+        submission.refresh_from_db(fields=["version", "status"])
+    else:
+        # Read under the save's lock; the save moved the version on only if something changed.
+        submission.status = stored_submission.status
+        submission.version = stored_submission.version + (1 if changed else 0)
     criteria = scores.table_criteria(submission.table)
     items = list(submission.items.all())
     _attach_criteria(items, criteria)
@@ -341,7 +356,7 @@ def _autosave_context(request, submission, item, form, saved_at):
     stored = next(it for it in items if it.pk == item.pk)
     evidence_count = Evidence.objects.filter(submission=submission).count()
     item_result = result.items.get(item.criterion.code)
-    group = item.criterion.parent
+    group = next((c for c in criteria if c.pk == item.criterion.parent_id), None)
     saved = saved_at if not form.errors and not getattr(form, "conflict", None) else None
     return {
         "submission": submission,

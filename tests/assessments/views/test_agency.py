@@ -770,17 +770,40 @@ def test_the_check_page_names_the_extension_that_applies(
 def test_autosave_answers_one_criterion_in_a_fixed_small_number_of_queries(
     officer_b, draft_b, client_for, django_assert_num_queries
 ):
-    """Pinned: the answer renders one criterion's status (no evidence rows, no other inputs);
-    the queries are the save's own (lock, audit rows, versions) plus criteria, items, count."""
+    """Pinned: the answer renders one criterion's status (no evidence rows, no other inputs).
+    Session, user, submission, item; the save's own seven (savepoint, submission and item
+    locked, item, audit row, submission version, release); then criteria, items, evidence
+    count and extension for the summary. The version comes from the save's lock, the group
+    from the criteria and the bell's count is not asked for a partial (was 17)."""
     fill_submission(draft_b)
     client = client_for(officer_b)
     it = item(draft_b, "II.2")
     client.get(reverse("assessments:submission_form", args=[draft_b.pk]))
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(15):
         response = post_item(client, it, {"numerator": "9", "denominator": "10"})
     assert response.status_code == 200
     assert "Đã lưu lúc" in text(response)
     assert "tieu-chi-" not in text(response)  # only this criterion's status, not the form
+
+
+def _between(html, start, end) -> str:
+    begin = html.index(start)
+    return html[begin : html.index(end, begin)]
+
+
+def test_the_autosave_answer_shows_what_a_reload_shows(officer_b, draft_b, client_for):
+    fill_submission(draft_b)
+    client = client_for(officer_b)
+    it = item(draft_b, "II.2")
+    answer = text(post_item(client, it, {"numerator": "9", "denominator": "10"}))
+    page = text(client.get(reverse("assessments:submission_form", args=[draft_b.pk])))
+    summary = _between(answer, '<div id="tong-ket-wrap"', "</div>\n<")
+    assert summary.replace(' data-hx-swap-oob="true"', "") in page
+    group = it.criterion.parent
+    points = _between(page, f'<span id="nhom-{group.pk}">', "</span>").split(">")[1]
+    assert f'<span id="nhom-{group.pk}" data-hx-swap-oob="true">{points}</span>' in answer
+    status = _between(answer, f'<div id="c{it.pk}-status"', "</div>")
+    assert status.split("Đã lưu lúc")[0].replace(' data-hx-swap-oob="true"', "") in page
 
 
 DEDUCTIONS = {
