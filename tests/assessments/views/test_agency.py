@@ -832,3 +832,23 @@ def test_deduction_parameters_read_as_sentences_never_as_raw_data(period, client
         assert sentence in block
     for raw in ("('per_violation'", "per_violation", "unit_label", "('", "{'"):
         assert raw not in body
+
+
+def _broken_references(html) -> list[str]:
+    import re
+
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    return [
+        target
+        for value in re.findall(r'aria-(?:describedby|labelledby|controls)="([^"]+)"', html)
+        for target in value.split()
+        if target not in ids
+    ]
+
+
+def test_every_aria_reference_on_the_form_page_points_at_an_element(officer_b, draft_b, client_for):
+    fill_submission(draft_b)
+    client = client_for(officer_b)
+    post_item(client, item(draft_b, "II.2"), {"numerator": "1.301", "denominator": "1.300"})
+    html = text(client.get(reverse("assessments:submission_form", args=[draft_b.pk])))
+    assert _broken_references(html) == []
