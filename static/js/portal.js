@@ -24,7 +24,8 @@
 
   function showGlobal(text) {
     var box = document.getElementById("htmx-error");
-    if (box) { box.textContent = text; box.classList.remove("d-none"); }
+    // role="alert" only once there is something to say (an empty alert is announced as such).
+    if (box) { box.setAttribute("role", "alert"); box.textContent = text; box.classList.remove("d-none"); }
   }
 
   // --- autosave of the answer forms (one <form data-autosave> per criterion) -----------------

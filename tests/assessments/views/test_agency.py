@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -835,8 +836,6 @@ def test_deduction_parameters_read_as_sentences_never_as_raw_data(period, client
 
 
 def _broken_references(html) -> list[str]:
-    import re
-
     ids = set(re.findall(r'\sid="([^"]+)"', html))
     return [
         target
@@ -852,3 +851,4 @@ def test_every_aria_reference_on_the_form_page_points_at_an_element(officer_b, d
     post_item(client, item(draft_b, "II.2"), {"numerator": "1.301", "denominator": "1.300"})
     html = text(client.get(reverse("assessments:submission_form", args=[draft_b.pk])))
     assert _broken_references(html) == []
+    assert re.findall(r'<[^>]*role="alert"[^>]*>\s*</', html) == []
