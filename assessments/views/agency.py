@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -27,6 +28,7 @@ from assessments.permissions import (
     get_submission_for_user,
     is_own_agency,
 )
+from assessments.queries import visible_submissions_for
 from assessments.selfassessment import EditRefused, ItemConflict
 from assessments.services import SetupError, get_or_create_submission
 from assessments.uploads import ALLOWED_LABEL, EXTENSIONS, UploadRefused
@@ -254,12 +256,21 @@ def _require_own_officer(user, submission):
 
 
 def _item_for(request, pk, item_pk):
-    submission = get_submission_for_user(request.user, pk, queryset=_submission_qs())
-    _require_own_officer(request.user, submission)
+    """The item and its submission in one query, 404 unless the user may see the submission
+    (the same scope as `get_submission_for_user`) and the item is one of its own."""
+    visible = visible_submissions_for(request.user).filter(pk=pk)
     item = get_object_or_404(
-        ItemScore.objects.select_related("criterion"), pk=item_pk, submission=submission
+        ItemScore.objects.select_related(
+            "criterion",
+            "submission__period__evaluating_agency",
+            "submission__agency__kind",
+            "submission__table",
+        ),
+        pk=item_pk,
+        submission__in=visible,
     )
-    return submission, item
+    _require_own_officer(request.user, item.submission)
+    return item.submission, item
 
 
 def _back_to(submission, item=None):
@@ -350,11 +361,18 @@ def _autosave_context(
         submission.status = stored_submission.status
         submission.version = stored_submission.version + (1 if changed else 0)
     criteria = scores.table_criteria(submission.table)
-    items = list(submission.items.all())
+    # The dossier's evidence count rides along with the items (one query, not two).
+    dossier_evidence = (
+        Evidence.objects.filter(submission=OuterRef("submission"))
+        .values("submission")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    items = list(submission.items.annotate(dossier_evidence=Subquery(dossier_evidence)))
     _attach_criteria(items, criteria)
     result = scores.self_result(submission, criteria, items)
     stored = next(it for it in items if it.pk == item.pk)
-    evidence_count = Evidence.objects.filter(submission=submission).count()
+    evidence_count = (items[0].dossier_evidence or 0) if items else 0
     item_result = result.items.get(item.criterion.code)
     group = next((c for c in criteria if c.pk == item.criterion.parent_id), None)
     saved = saved_at if not form.errors and not getattr(form, "conflict", None) else None

@@ -772,15 +772,16 @@ def test_autosave_answers_one_criterion_in_a_fixed_small_number_of_queries(
     officer_b, draft_b, client_for, django_assert_num_queries
 ):
     """Pinned: the answer renders one criterion's status (no evidence rows, no other inputs).
-    Session, user, submission, item; the save's own seven (savepoint, submission and item
-    locked, item, audit row, submission version, release); then criteria, items, evidence
-    count and extension for the summary. The version comes from the save's lock, the group
-    from the criteria and the bell's count is not asked for a partial (was 17)."""
+    Session, user, the item with its submission; the save's own seven (savepoint, submission
+    and item locked, item, audit row, submission version, release); then criteria, items with
+    the dossier's evidence count, and the extension for the deadline. The version comes from
+    the save's lock, the group from the criteria, and the bell's count is not asked for a
+    partial (was 17)."""
     fill_submission(draft_b)
     client = client_for(officer_b)
     it = item(draft_b, "II.2")
     client.get(reverse("assessments:submission_form", args=[draft_b.pk]))
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         response = post_item(client, it, {"numerator": "9", "denominator": "10"})
     assert response.status_code == 200
     assert "Đã lưu lúc" in text(response)
