@@ -2,7 +2,15 @@
 
 from decimal import Decimal, InvalidOperation
 
-from scoring import format_number, format_points, parse_decimal, percent_of
+from scoring import (
+    InvalidRule,
+    describe_params,
+    describe_rule,
+    format_number,
+    format_points,
+    parse_decimal,
+    percent_of,
+)
 
 
 def _num(value) -> str:
@@ -48,6 +56,23 @@ def describe_inputs(
         text = f"{_num(inputs.get('numerator'))}/{_num(inputs.get('denominator'))}"
         return f"{text} ({percent_text})" if percent_text else text
     return percent_text or empty
+
+
+def describe_criterion(criterion, *, lists: bool = True) -> str:
+    """How a criterion is scored and what its parameters mean, in sentences from `scoring`:
+    “Mỗi vi phạm trừ 0,25 điểm, tối đa trừ 0,50. Đếm theo đơn vị: sự cố.” A group, or a rule
+    that does not validate, reads as nothing rather than as data. The form page, which shows
+    the listed items as choices, passes lists=False."""
+    if criterion.is_group or not criterion.rule:
+        return ""
+    params = criterion.params or {}
+    try:
+        head = describe_rule(criterion.rule, params, criterion.maximum)
+    except InvalidRule:
+        head = ""
+    return " ".join(
+        part for part in (head, describe_params(criterion.rule, params, lists=lists)) if part
+    )
 
 
 def signed_points(value: Decimal | None) -> str:

@@ -1,12 +1,20 @@
+from functools import cache
+
 from django.conf import settings
 
 
 def portal(request):
-    """Names every page shows, and the unread notification count for the bell."""
-    unread = 0
+    """Names every page shows, and the unread notification count for the bell. The count is
+    a callable the template calls (once) only when it shows the header: a partial answered to
+    htmx (the autosave) costs no query for it."""
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        unread = user.notifications.filter(read_at__isnull=True).count()
+
+    @cache
+    def unread() -> int:
+        if user is None or not user.is_authenticated:
+            return 0
+        return user.notifications.filter(read_at__isnull=True).count()
+
     return {
         "PORTAL_NAME": "Cổng đánh giá ứng dụng CNTT trong quản lý điều hành",
         "DEPARTMENT_NAME": "Sở Thông tin và Truyền thông tỉnh Đồng Nai",

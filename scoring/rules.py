@@ -461,6 +461,41 @@ def describe_rule(rule: str, params: Mapping, maximum: Decimal) -> str:
     return f"Mỗi vi phạm trừ {per_violation} điểm, tối đa trừ {format_points(-top)}."
 
 
+def _quoted_list(values) -> str:
+    return "; ".join(f"“{value}”" for value in values)
+
+
+def describe_params(rule: str, params: Mapping, *, lists: bool = True) -> str:
+    """The criterion's other parameters (what is counted, what the ratio divides, the listed
+    items, the answers' wording) in Vietnamese sentences, for every page and document that
+    shows a rule: never the raw mapping. The points themselves are ``describe_rule``'s.
+
+    E.g. "Đếm theo đơn vị: sự cố." or "Tỷ lệ = Số máy trạm cài phần mềm / Tổng số máy trạm."
+    Keys this function does not know are left out rather than shown as data. ``lists=False``
+    leaves out the listed items where the page already shows them as choices (the form).
+    """
+    params = params or {}
+    sentences = []
+    if rule in (COUNT, DEDUCTION) and params.get("unit_label"):
+        sentences.append(f"Đếm theo đơn vị: {params['unit_label']}.")
+    if lists and rule == COUNT and params.get("items"):
+        sentences.append(f"Các mục được tính: {_quoted_list(params['items'])}.")
+    if rule in (RATIO, TIERS) and "options" not in params and "checklist" not in params:
+        numerator = params.get("numerator_label")
+        denominator = params.get("denominator_label")
+        if numerator and denominator:
+            sentences.append(f"Tỷ lệ = {numerator} / {denominator}.")
+    if rule == RATIO and params.get("checklist"):
+        items = params["checklist"]
+        listed = f": {_quoted_list(items)}" if lists else ""
+        sentences.append(f"Danh sách {len(items)} mục{listed}.")
+    if rule == YES_NO and (params.get("label_yes") or params.get("label_no")):
+        yes = params.get("label_yes") or "Có"
+        no = params.get("label_no") or "Không"
+        sentences.append(f"Trả lời “{yes}” hoặc “{no}”.")
+    return " ".join(sentences)
+
+
 def _unit_points(value: Decimal) -> str:
     """Points per item or per violation: two decimals as usual, but never rounded (a table's
     0,075 per item shown as 0,08 would let two items seem to exceed the cap)."""

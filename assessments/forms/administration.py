@@ -3,12 +3,12 @@ person understands, before the model's database constraints would refuse them.""
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
-from django.core.exceptions import ValidationError
 
 from assessments.accounts import AGENCY_FIELDS, KIND_FIELDS
 from assessments.enums import Role
+from assessments.forms.fields import ScopedIdsField
 from assessments.models import Agency, AgencyKind, Period, User
-from assessments.periods import PERIOD_FIELDS
+from assessments.periods import PERIOD_FIELDS, expected_agencies
 from assessments.workbooks import MAX_UPLOAD_BYTES, validate_no_control_characters
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -186,6 +186,26 @@ class ExtensionForm(RefuseControlCharacters, VietnameseEmptyChoice, forms.Form):
         self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.all()
 
 
+class ReminderForm(forms.Form):
+    """The agencies chosen on the reminder page, among those that must self-assess in the
+    period: a tampered, overflowing or another kind's id is a form error, never a 500."""
+
+    agency = ScopedIdsField(
+        queryset=Agency.objects.none(),
+        error_messages={
+            "required": "Vui lòng chọn ít nhất một cơ quan, đơn vị để nhắc.",
+            "invalid_choice": "Cơ quan, đơn vị đã chọn không phải tự đánh giá trong kỳ này; "
+            "vui lòng tải lại trang.",
+            "invalid_pk_value": "Cơ quan, đơn vị đã chọn không phải tự đánh giá trong kỳ này; "
+            "vui lòng tải lại trang.",
+        },
+    )
+
+    def __init__(self, *args, period, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = expected_agencies(period)
+
+
 class ReasonForm(RefuseControlCharacters, forms.Form):
     reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -202,39 +222,6 @@ class PeriodStatusForm(forms.Form):
     def __init__(self, *args, actions: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = list(actions.items())
-
-
-class IdsField(forms.ModelMultipleChoiceField):
-    """Ids as the database can hold them: a tampered 30-digit “id” is an invalid choice, not an
-    OverflowError from SQLite (whose integers stop at 2**63 − 1)."""
-
-    def _check_values(self, value):
-        for pk in value:
-            text = str(pk).strip()
-            if not text.isascii() or not text.isdigit() or int(text) >= 2**63:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value"
-                )
-        return super()._check_values(value)
-
-
-class ReminderForm(forms.Form):
-    """The agencies to remind, among those that must self-assess in the period."""
-
-    agency = IdsField(
-        queryset=Agency.objects.none(),
-        error_messages={
-            "required": "Vui lòng chọn ít nhất một cơ quan, đơn vị để nhắc.",
-            "invalid_choice": "Cơ quan, đơn vị đã chọn không thuộc kỳ đánh giá này; "
-            "vui lòng tải lại trang và chọn lại.",
-            "invalid_pk_value": "Cơ quan, đơn vị đã chọn không thuộc kỳ đánh giá này; "
-            "vui lòng tải lại trang và chọn lại.",
-        },
-    )
-
-    def __init__(self, *args, agencies, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies
 
 
 class PortalSetPasswordForm(SetPasswordForm):

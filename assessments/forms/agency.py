@@ -3,6 +3,7 @@ rule, in `forms.answers`."""
 
 from django import forms
 
+from assessments.forms.fields import ScopedIdsField
 from assessments.models import Evidence, ItemScore, Submission
 from assessments.uploads import ALLOWED_LABEL, EXTENSIONS, UploadRefused, check_upload
 
@@ -91,7 +92,7 @@ class ExchangeEvidenceForm(EvidenceForm):
     """Evidence added while answering the Department, for criteria chosen among the
     submission's own."""
 
-    items = forms.ModelMultipleChoiceField(
+    items = ScopedIdsField(
         label="Tiêu chí được chứng minh",
         queryset=ItemScore.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -5,6 +5,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from assessments.display import describe_criterion
 from scoring import format_number, format_points
 
 register = template.Library()
@@ -16,6 +17,11 @@ def points(value) -> str:
     if value is None or value == "":
         return "—"
     return format_points(Decimal(str(value)))
+
+
+@register.filter
+def rule_text(criterion) -> str:
+    return describe_criterion(criterion)
 
 
 @register.filter

@@ -322,9 +322,9 @@ def extension_remove(request, code, pk):
 def reminders(request, code):
     period = get_object_or_404(Period, code=code)
     if request.method == "POST":
-        form = ReminderForm(request.POST, agencies=periods.expected_agencies(period))
+        form = ReminderForm(request.POST, period=period)
         if not form.is_valid():
-            messages.error(request, form.errors["agency"][0])
+            messages.error(request, " ".join(form.errors["agency"]))
         else:
             chosen = [agency.pk for agency in form.cleaned_data["agency"]]
             try:

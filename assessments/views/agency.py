@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -15,7 +16,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from assessments import permissions, scores, selfassessment, workflow
-from assessments.display import describe_inputs
+from assessments.display import describe_criterion, describe_inputs
 from assessments.enums import PERIOD_OPEN_FOR_SUBMISSION, Role
 from assessments.exports.self_assessment import SelfAssessmentPdf
 from assessments.exports.signed_copy import signed_copy_of
@@ -28,10 +29,10 @@ from assessments.permissions import (
     get_submission_for_user,
     is_own_agency,
 )
+from assessments.queries import visible_submissions_for
 from assessments.selfassessment import EditRefused, ItemConflict
 from assessments.services import SetupError, get_or_create_submission
 from assessments.uploads import ALLOWED_LABEL, EXTENSIONS, UploadRefused
-from scoring import describe_rule
 
 
 def _submission_qs():
@@ -94,7 +95,7 @@ def _row(item, result, *, form=None, evidence_form=None, all_evidence=(), editab
         "form": form,
         "conflict": getattr(form, "conflict", None),
         "points": item_result.points if item_result else None,
-        "rule_text": describe_rule(criterion.rule, criterion.params or {}, criterion.maximum),
+        "rule_text": describe_criterion(criterion, lists=False),
         "evidence": evidence,
         "linkable": [e for e in all_evidence if e.pk not in linked],
         "evidence_form": evidence_form or EvidenceForm(prefix=f"ev{item.pk}"),
@@ -264,12 +265,21 @@ def _require_own_officer(user, submission):
 
 
 def _item_for(request, pk, item_pk):
-    submission = get_submission_for_user(request.user, pk, queryset=_submission_qs())
-    _require_own_officer(request.user, submission)
+    """The item and its submission in one query, 404 unless the user may see the submission
+    (the same scope as `get_submission_for_user`) and the item is one of its own."""
+    visible = visible_submissions_for(request.user).filter(pk=pk)
     item = get_object_or_404(
-        ItemScore.objects.select_related("criterion"), pk=item_pk, submission=submission
+        ItemScore.objects.select_related(
+            "criterion",
+            "submission__period__evaluating_agency",
+            "submission__agency__kind",
+            "submission__table",
+        ),
+        pk=item_pk,
+        submission__in=visible,
     )
-    return submission, item
+    _require_own_officer(request.user, item.submission)
+    return item.submission, item
 
 
 def _back_to(submission, item=None):
@@ -296,7 +306,7 @@ def item_save(request, pk, item_pk):
     submission, item = _item_for(request, pk, item_pk)
     form = self_assessment_form(item, request.POST)
     form.is_valid()
-    saved_at = None
+    saved_at = outcome = None
     try:
         outcome = selfassessment.save_item(
             item,
@@ -336,22 +346,44 @@ def item_save(request, pk, item_pk):
     return render(
         request,
         "assessments/agency/_autosave.html",
-        _autosave_context(request, submission, item, form, saved_at),
+        _autosave_context(
+            request,
+            submission,
+            item,
+            form,
+            saved_at,
+            stored_submission=outcome.item.submission if outcome else None,
+            changed=bool(outcome and outcome.changed),
+        ),
     )
 
 
-def _autosave_context(request, submission, item, form, saved_at):
+def _autosave_context(
+    request, submission, item, form, saved_at, *, stored_submission=None, changed=False
+):
     """What the autosave answer shows, in a fixed small number of queries: the criteria, the
     items' stored answers (no evidence rows: only their count) and the deadline."""
-    submission.refresh_from_db(fields=["version", "status"])
+    if stored_submission is None:
+        submission.refresh_from_db(fields=["version", "status"])
+    else:
+        # Read under the save's lock; the save moved the version on only if something changed.
+        submission.status = stored_submission.status
+        submission.version = stored_submission.version + (1 if changed else 0)
     criteria = scores.table_criteria(submission.table)
-    items = list(submission.items.all())
+    # The dossier's evidence count rides along with the items (one query, not two).
+    dossier_evidence = (
+        Evidence.objects.filter(submission=OuterRef("submission"))
+        .values("submission")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    items = list(submission.items.annotate(dossier_evidence=Subquery(dossier_evidence)))
     _attach_criteria(items, criteria)
     result = scores.self_result(submission, criteria, items)
     stored = next(it for it in items if it.pk == item.pk)
-    evidence_count = Evidence.objects.filter(submission=submission).count()
+    evidence_count = (items[0].dossier_evidence or 0) if items else 0
     item_result = result.items.get(item.criterion.code)
-    group = item.criterion.parent
+    group = next((c for c in criteria if c.pk == item.criterion.parent_id), None)
     saved = saved_at if not form.errors and not getattr(form, "conflict", None) else None
     return {
         "submission": submission,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import appraisal, permissions, scores, selfassessment, workflow
 from assessments.enums import Agreement, MessageKind, Role, SubmissionStatus
-from assessments.forms.agency import EvidenceForm
+from assessments.forms.agency import ExchangeEvidenceForm
 from assessments.history import history_for
 from assessments.models import Evidence, ItemScore, Message, Submission
 from assessments.selfassessment import EditRefused
@@ -194,17 +194,16 @@ def add_evidence(request, pk):
     The same domain function as during self-assessment marks it “added during review”."""
     submission = _submission_for_officer(request.user, pk)
     data = request.POST
-    # Only this submission's criteria; a tampered, non-numeric id is ignored.
-    chosen = [pk for pk in data.getlist("items") if pk.isascii() and pk.isdigit()]
-    items = list(ItemScore.objects.filter(submission=submission, pk__in=chosen))
-    form = EvidenceForm(data, request.FILES)
+    # The criteria are chosen among this submission's own: a tampered or overflowing id is a
+    # form error, never a 500.
+    form = ExchangeEvidenceForm(data, request.FILES, submission=submission)
     problem = None
     if form.is_valid():
         try:
             selfassessment.add_evidence(
                 submission,
                 actor=request.user,
-                items=items,
+                items=list(form.cleaned_data["items"]),
                 upload=form.cleaned_data.get("upload"),
                 **{name: form.cleaned_data.get(name) for name in form.Meta.fields},
             )
@@ -214,7 +213,9 @@ def add_evidence(request, pk):
         problem = " ".join(message for errors in form.errors.values() for message in errors)
     if problem:
         messages.error(request, problem)
-        context = exchange_context(request, submission, posted={"evidence": data})
+        context = exchange_context(
+            request, submission, posted={"evidence": data, "evidence_items": data.getlist("items")}
+        )
         return render(request, "assessments/exchange/page.html", context)
     messages.success(request, "Đã bổ sung tài liệu kiểm chứng.")
     return redirect(reverse("assessments:exchange", args=[submission.pk]) + "#bo-sung")

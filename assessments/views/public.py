@@ -10,12 +10,12 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from assessments import charts, results
+from assessments.display import describe_criterion
 from assessments.enums import PERIOD_CRITERIA_PUBLIC, PeriodStatus, SubmissionStatus
 from assessments.exports.open_data import COLUMNS, OpenDataCsv, OpenDataJson
 from assessments.forms.public import RankingFilters
 from assessments.models import Period, Submission
 from assessments.paging import PER_PAGE, paginate
-from scoring import InvalidRule, describe_rule
 
 
 def _published(year) -> Period:
@@ -175,12 +175,7 @@ def criteria(request, year):
     for table in period.tables.select_related("kind").prefetch_related("criteria"):
         rows = []
         for criterion in table.criteria.all():
-            description = ""
-            if not criterion.is_group:
-                try:
-                    description = describe_rule(criterion.rule, criterion.params, criterion.maximum)
-                except InvalidRule:
-                    description = ""
+            description = describe_criterion(criterion)
             rows.append((criterion, description))
         tables.append((table, rows))
     return render(request, "assessments/public/criteria.html", {"period": period, "tables": tables})

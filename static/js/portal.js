@@ -15,9 +15,20 @@
     }
   }, true);
 
+  // Saving a criterion through htmx moves the submission's version on; the workflow buttons send
+  // the version the page now shows, so only someone else's change counts as a conflict.
+  document.addEventListener("submit", function (event) {
+    var form = event.target, current = document.getElementById("submission-version");
+    if (current && form.classList && form.classList.contains("js-versioned")) {
+      var field = form.querySelector("[name=expected_version]");
+      if (field) field.value = current.value;
+    }
+  });
+
   function showGlobal(text) {
     var box = document.getElementById("htmx-error");
-    if (box) { box.textContent = text; box.classList.remove("d-none"); }
+    // role="alert" only once there is something to say (an empty alert is announced as such).
+    if (box) { box.setAttribute("role", "alert"); box.textContent = text; box.classList.remove("d-none"); }
   }
 
   // --- autosave of the answer forms (one <form data-autosave> per criterion) -----------------

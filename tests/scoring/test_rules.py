@@ -6,6 +6,7 @@ from scoring import (
     InvalidInput,
     InvalidRule,
     RuleType,
+    describe_params,
     describe_rule,
     percent_of,
     score_item,
@@ -430,3 +431,63 @@ def test_rule_types_are_strings_with_vietnamese_labels():
     assert RuleType("ratio") == "ratio"
     assert RuleType.DEDUCTION.label == "Điểm trừ"
     assert str(RuleType.TIERS) == "tiers"
+
+
+@pytest.mark.parametrize(
+    ("rule", "params", "lists", "expected"),
+    [
+        (
+            "deduction",
+            {"per_violation": "0.25", "unit_label": "sự cố"},
+            True,
+            "Đếm theo đơn vị: sự cố.",
+        ),
+        (
+            "count",
+            {"per_item": "0.1", "unit_label": "hệ thống", "items": ["A", "B"]},
+            True,
+            "Đếm theo đơn vị: hệ thống. Các mục được tính: “A”; “B”.",
+        ),
+        (
+            "count",
+            {"per_item": "0.1", "unit_label": "hệ thống", "items": ["A", "B"]},
+            False,
+            "Đếm theo đơn vị: hệ thống.",
+        ),
+        (
+            "ratio",
+            {"numerator_label": "Số đạt", "denominator_label": "Tổng số"},
+            True,
+            "Tỷ lệ = Số đạt / Tổng số.",
+        ),
+        (
+            "tiers",
+            {
+                "basis": "percent",
+                "tiers": [{"min": "30", "points": "0.1"}],
+                "numerator_label": "Số GD trực tuyến",
+                "denominator_label": "Tổng số GD",
+            },
+            True,
+            "Tỷ lệ = Số GD trực tuyến / Tổng số GD.",
+        ),
+        (
+            "ratio",
+            {"checklist": ["Tin tức", "Liên hệ"]},
+            True,
+            "Danh sách 2 mục: “Tin tức”; “Liên hệ”.",
+        ),
+        ("ratio", {"checklist": ["Tin tức", "Liên hệ"]}, False, "Danh sách 2 mục."),
+        ("tiers", {"options": [{"key": "a", "label": "A", "points": "0.1"}]}, True, ""),
+        (
+            "yes_no",
+            {"label_yes": "Đã ban hành", "label_no": "Chưa"},
+            True,
+            "Trả lời “Đã ban hành” hoặc “Chưa”.",
+        ),
+        ("yes_no", {}, True, ""),
+        ("deduction", {"per_violation": "0.1", "secret": {"x": 1}}, True, ""),
+    ],
+)
+def test_describe_params_reads_parameters_as_vietnamese_sentences(rule, params, lists, expected):
+    assert describe_params(rule, params, lists=lists) == expected

@@ -245,7 +245,7 @@ def test_a_tampered_agency_on_the_reminder_page_is_refused_with_a_message(
 
     assert response.status_code == 200
     assert [str(m) for m in response.context["messages"]] == [
-        "Cơ quan, đơn vị đã chọn không thuộc kỳ đánh giá này; vui lòng tải lại trang và chọn lại."
+        "Cơ quan, đơn vị đã chọn không phải tự đánh giá trong kỳ này; vui lòng tải lại trang."
     ]
     assert ReminderLog.objects.count() == 0
 

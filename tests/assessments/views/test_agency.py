@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -770,14 +771,85 @@ def test_the_check_page_names_the_extension_that_applies(
 def test_autosave_answers_one_criterion_in_a_fixed_small_number_of_queries(
     officer_b, draft_b, client_for, django_assert_num_queries
 ):
-    """Pinned: the answer renders one criterion's status (no evidence rows, no other inputs);
-    the queries are the save's own (lock, audit rows, versions) plus criteria, items, count."""
+    """Pinned: the answer renders one criterion's status (no evidence rows, no other inputs).
+    Session, user, the item with its submission; the save's own seven (savepoint, submission
+    and item locked, item, audit row, submission version, release); then criteria, items with
+    the dossier's evidence count, and the extension for the deadline. The version comes from
+    the save's lock, the group from the criteria, and the bell's count is not asked for a
+    partial (was 17)."""
     fill_submission(draft_b)
     client = client_for(officer_b)
     it = item(draft_b, "II.2")
     client.get(reverse("assessments:submission_form", args=[draft_b.pk]))
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(13):
         response = post_item(client, it, {"numerator": "9", "denominator": "10"})
     assert response.status_code == 200
     assert "Đã lưu lúc" in text(response)
     assert "tieu-chi-" not in text(response)  # only this criterion's status, not the form
+
+
+def _between(html, start, end) -> str:
+    begin = html.index(start)
+    return html[begin : html.index(end, begin)]
+
+
+def test_the_autosave_answer_shows_what_a_reload_shows(officer_b, draft_b, client_for):
+    fill_submission(draft_b)
+    client = client_for(officer_b)
+    it = item(draft_b, "II.2")
+    answer = text(post_item(client, it, {"numerator": "9", "denominator": "10"}))
+    page = text(client.get(reverse("assessments:submission_form", args=[draft_b.pk])))
+    summary = _between(answer, '<div id="tong-ket-wrap"', "</div>\n<")
+    assert summary.replace(' data-hx-swap-oob="true"', "") in page
+    group = it.criterion.parent
+    points = _between(page, f'<span id="nhom-{group.pk}">', "</span>").split(">")[1]
+    assert f'<span id="nhom-{group.pk}" data-hx-swap-oob="true">{points}</span>' in answer
+    status = _between(answer, f'<div id="c{it.pk}-status"', "</div>")
+    assert status.split("Đã lưu lúc")[0].replace(' data-hx-swap-oob="true"', "") in page
+
+
+DEDUCTIONS = {
+    "Đ.1": "Mỗi vi phạm trừ 0,25 điểm, tối đa trừ 0,50. Đếm theo đơn vị: sự cố.",
+    "Đ.2": "Mỗi vi phạm trừ 0,10 điểm, tối đa trừ 0,30. Đếm theo đơn vị: tiêu chí.",
+    "Đ.3": "Mỗi vi phạm trừ 0,10 điểm, tối đa trừ 0,20. Đếm theo đơn vị: lần.",
+}
+
+
+@pytest.mark.parametrize(
+    "agency_code", ["so-tai-chinh", "dai-phat-thanh-truyen-hinh", "huyen-trang-bom"]
+)
+def test_deduction_parameters_read_as_sentences_never_as_raw_data(period, client_for, agency_code):
+    from assessments.models import Agency
+    from tests.factories import make_user
+
+    agency = Agency.objects.get(code=agency_code)
+    officer = make_user(f"canbo-{agency_code}", agency=agency)
+    submission = get_or_create_submission(agency, period)
+    body = text(
+        client_for(officer).get(reverse("assessments:submission_form", args=[submission.pk]))
+    )
+    for code, sentence in DEDUCTIONS.items():
+        start = body.index(f'id="tieu-chi-{item(submission, code).pk}"')
+        block = body[start : body.find('class="criterion card', start + 40)]
+        assert sentence in block
+    for raw in ("('per_violation'", "per_violation", "unit_label", "('", "{'"):
+        assert raw not in body
+
+
+def _broken_references(html) -> list[str]:
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    return [
+        target
+        for value in re.findall(r'aria-(?:describedby|labelledby|controls)="([^"]+)"', html)
+        for target in value.split()
+        if target not in ids
+    ]
+
+
+def test_every_aria_reference_on_the_form_page_points_at_an_element(officer_b, draft_b, client_for):
+    fill_submission(draft_b)
+    client = client_for(officer_b)
+    post_item(client, item(draft_b, "II.2"), {"numerator": "1.301", "denominator": "1.300"})
+    html = text(client.get(reverse("assessments:submission_form", args=[draft_b.pk])))
+    assert _broken_references(html) == []
+    assert re.findall(r'<[^>]*role="alert"[^>]*>\s*</', html) == []

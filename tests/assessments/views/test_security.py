@@ -146,23 +146,49 @@ def test_a_tampered_object_id_in_a_review_form_is_a_form_error_not_a_server_erro
     assert not submission.messages.exists()
 
 
-def test_a_tampered_criterion_id_when_adding_evidence_during_the_exchange_is_ignored(
-    agency_a, period, officer_a, reviewer, client_for
+@pytest.mark.parametrize(
+    ("tampered", "error"),
+    [
+        ("abc", "Tiêu chí đã chọn không thuộc hồ sơ này."),
+        ("²", "Tiêu chí đã chọn không thuộc hồ sơ này."),
+        ("99999999999999999999999", "Tiêu chí đã chọn không thuộc hồ sơ này."),
+        ("-1", "Tiêu chí đã chọn không thuộc hồ sơ này."),
+        ("", "Vui lòng chọn tiêu chí mà tài liệu này chứng minh."),
+    ],
+)
+def test_a_tampered_criterion_id_when_adding_evidence_during_the_exchange_is_a_form_error(
+    agency_a, period, officer_a, reviewer, client_for, tampered, error
 ):
     submission = returned(agency_a, period, officer_a, reviewer)
     client = client_for(officer_a)
     client.raise_request_exception = False
+    items = [tampered, str(item(submission, "II.2").pk)] if tampered else []
     response = client.post(
         reverse("assessments:exchange_evidence", args=[submission.pk]),
-        {
-            "items": ["abc", str(item(submission, "II.2").pk)],
-            "doc_number": "15/KH-STC",
-            "summary": "Kế hoạch bổ sung",
-        },
+        {"items": items, "doc_number": "15/KH-STC", "summary": "Kế hoạch bổ sung"},
     )
-    assert response.status_code == 302
-    evidence = submission.evidence.get(doc_number="15/KH-STC")
-    assert [i.criterion.code for i in evidence.items.select_related("criterion")] == ["II.2"]
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [error]
+    assert 'value="15/KH-STC"' in response.content.decode()
+    assert not submission.evidence.filter(doc_number="15/KH-STC").exists()
+
+
+def test_another_submissions_criterion_cannot_be_chosen_for_exchange_evidence(
+    agency_a, agency_b, period, officer_a, officer_b, reviewer, client_for
+):
+    submission = returned(agency_a, period, officer_a, reviewer)
+    other = get_or_create_submission(agency_b, period)
+    client = client_for(officer_a)
+    response = client.post(
+        reverse("assessments:exchange_evidence", args=[submission.pk]),
+        {"items": [str(item(other, "II.2").pk)], "doc_number": "15/KH-STC"},
+    )
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "Tiêu chí đã chọn không thuộc hồ sơ này."
+    ]
+    assert not other.evidence.exists()
+    assert not submission.evidence.filter(doc_number="15/KH-STC").exists()
 
 
 def test_a_tampered_evidence_id_when_linking_is_a_form_error_not_a_server_error(
@@ -212,15 +238,43 @@ def test_a_superscript_digit_in_the_queue_filter_or_a_checklist_is_not_a_server_
     assert checklist.reviewer_inputs is None
 
 
-def test_a_tampered_agency_id_in_the_reminder_form_is_not_a_server_error(
-    period, administrator, client_for
+REFUSED_AGENCY = (
+    "Cơ quan, đơn vị đã chọn không phải tự đánh giá trong kỳ này; vui lòng tải lại trang."
+)
+
+
+@pytest.mark.parametrize(
+    ("tampered", "error"),
+    [
+        ("abc", REFUSED_AGENCY),
+        ("²", REFUSED_AGENCY),
+        ("99999999999999999999999", REFUSED_AGENCY),
+        ("-1", REFUSED_AGENCY),
+        ("another kind", REFUSED_AGENCY),
+        ("inactive", REFUSED_AGENCY),
+        (None, "Vui lòng chọn ít nhất một cơ quan, đơn vị để nhắc."),
+    ],
+)
+def test_a_tampered_agency_id_in_the_reminder_form_is_a_form_error_and_nobody_is_reminded(
+    period, agency_a, administrator, client_for, tampered, error
 ):
+    from assessments.models import AgencyKind, ReminderLog
+    from tests.factories import make_agency
+
+    if tampered == "another kind":
+        AgencyKind.objects.create(code="khong-co-bang", name="Loại chưa có bảng")
+        tampered = str(make_agency("xa-x", "UBND xã X", kind_code="khong-co-bang").pk)
+    elif tampered == "inactive":
+        idle = make_agency("so-cu", "Sở cũ")
+        idle.is_active = False
+        idle.save()
+        tampered = str(idle.pk)
     client = client_for(administrator)
     client.raise_request_exception = False
+    chosen = [str(agency_a.pk), tampered] if tampered else []
     response = client.post(
-        reverse("assessments:admin_reminders", args=[period.code]), {"agency": ["abc"]}, follow=True
+        reverse("assessments:admin_reminders", args=[period.code]), {"agency": chosen}, follow=True
     )
     assert response.status_code == 200
-    assert [str(m) for m in response.context["messages"]] == [
-        "Cơ quan, đơn vị đã chọn không thuộc kỳ đánh giá này; vui lòng tải lại trang và chọn lại."
-    ]
+    assert [str(m) for m in response.context["messages"]] == [error]
+    assert ReminderLog.objects.count() == 0
