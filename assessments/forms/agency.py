@@ -3,13 +3,14 @@ rule, in `forms.answers`."""
 
 from django import forms
 
+from assessments.forms.administration import RefuseControlCharacters
 from assessments.models import Evidence, ItemScore, Submission
 from assessments.uploads import ALLOWED_LABEL, EXTENSIONS, UploadRefused, check_upload
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 
 
-class EvidenceForm(forms.ModelForm):
+class EvidenceForm(RefuseControlCharacters, forms.ModelForm):
     """A citation (số/ký hiệu, ngày, cơ quan ban hành, trích yếu), a link and/or a file."""
 
     doc_date = forms.DateField(
@@ -107,7 +108,7 @@ class ExchangeEvidenceForm(EvidenceForm):
         self.fields["items"].queryset = submission.items.select_related("criterion")
 
 
-class SubmitForm(forms.ModelForm):
+class SubmitForm(RefuseControlCharacters, forms.ModelForm):
     """The report's document details, confirmed with the submission."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
