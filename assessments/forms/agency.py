@@ -70,6 +70,18 @@ class EvidenceForm(RefuseControlCharacters, forms.ModelForm):
         return data
 
 
+class EvidenceEditForm(EvidenceForm):
+    """The evidence edit page: the citation, and the dossier's version when the page was
+    loaded, so that a page left open while the dossier changed is refused, not written."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, with_file=False, **kwargs)
+
+
 class EvidenceLinkForm(forms.Form):
     """A document already in the dossier, chosen to support one more criterion. Only the
     submission's own evidence can be chosen: a tampered or overflowing id is a form error."""

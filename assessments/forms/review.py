@@ -77,6 +77,8 @@ class AssignForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": INVALID},
     )
+    # The dossier's version when the page was loaded (a stale page is refused under the lock).
+    version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
 
     def __init__(self, *args, submission, **kwargs):
         super().__init__(*args, **kwargs)

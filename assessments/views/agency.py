@@ -18,7 +18,7 @@ from assessments import permissions, scores, selfassessment, workflow
 from assessments.display import describe_inputs
 from assessments.enums import PERIOD_OPEN_FOR_SUBMISSION, Role
 from assessments.exports.self_assessment import SelfAssessmentPdf
-from assessments.forms.agency import EvidenceForm, EvidenceLinkForm, SubmitForm
+from assessments.forms.agency import EvidenceEditForm, EvidenceForm, EvidenceLinkForm, SubmitForm
 from assessments.forms.answers import self_assessment_form
 from assessments.models import Evidence, ItemScore, Period, Submission
 from assessments.permissions import (
@@ -474,12 +474,19 @@ def evidence_edit(request, evidence_pk):
     submission = _submission_qs().get(pk=evidence.submission_id)
     if not can_edit_self_assessment(request.user, submission):
         raise Http404
-    form = EvidenceForm(request.POST or None, instance=evidence, with_file=False)
+    form = EvidenceEditForm(
+        request.POST or None, instance=evidence, initial={"version": submission.version}
+    )
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data.get(name) for name in form.Meta.fields}
         evidence.refresh_from_db()
         try:
-            selfassessment.update_evidence(evidence, actor=request.user, **data)
+            selfassessment.update_evidence(
+                evidence,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                **data,
+            )
         except EditRefused as refused:
             messages.error(request, refused.message)
         else:

@@ -546,7 +546,13 @@ def assign(request, pk):
         return redirect("assessments:appraisal", submission.pk)
     reviewer, group = form.cleaned_data["reviewer"], form.cleaned_data["group"]
     try:
-        appraisal.assign_reviewer(submission, actor=request.user, reviewer=reviewer, group=group)
+        appraisal.assign_reviewer(
+            submission,
+            actor=request.user,
+            reviewer=reviewer,
+            group=group,
+            expected_version=form.cleaned_data["version"],
+        )
     except WorkflowError as error:
         messages.error(request, error.message)
     else:
