@@ -52,7 +52,7 @@ APPRAISED_STATUSES = frozenset({S.IN_REVIEW, S.RETURNED, S.ANSWERED, S.AGREED})
 
 
 def _require_department(user):
-    if not user.is_department_staff:
+    if not permissions.can_open_review(user):
         raise Http404
 
 
