@@ -20,6 +20,7 @@ from assessments.enums import PERIOD_OPEN_FOR_SUBMISSION, Role
 from assessments.exports.self_assessment import SelfAssessmentPdf
 from assessments.forms.agency import EvidenceEditForm, EvidenceForm, EvidenceLinkForm, SubmitForm
 from assessments.forms.answers import self_assessment_form
+from assessments.forms.review import TypedTextForm
 from assessments.models import Evidence, ItemScore, Period, Submission
 from assessments.permissions import (
     can_edit_self_assessment,
@@ -603,7 +604,10 @@ def withdraw(request, pk):
     """Take back a submission no reviewer has opened yet, to correct it and submit again."""
     submission = get_submission_for_user(request.user, pk, queryset=_submission_qs())
     _require_own_officer(request.user, submission)
+    typed = TypedTextForm(request.POST)
     try:
+        if not typed.is_valid():
+            raise workflow.WorkflowError(typed.first_error())
         workflow.withdraw(
             submission,
             actor=request.user,

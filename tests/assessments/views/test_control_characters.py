@@ -10,7 +10,7 @@ from assessments.models import AuditEntry, Evidence, IssuedDocument, ItemScore, 
 from assessments.services import get_or_create_submission
 from tests.assessments.results_helpers import build_results
 from tests.assessments.review_support import in_review, item, returned
-from tests.factories import fill_submission
+from tests.factories import fill_submission, submitted_submission
 
 BAD = "Nội dung\u0001có ký tự lạ"
 REFUSED = "Có ký tự điều khiển không in được (mã U+0001); hãy gõ lại nội dung này."
@@ -95,6 +95,12 @@ def submit_document_number(ctx):
     return _submit(ctx, "document_number")
 
 
+def withdrawal_reason(ctx):
+    submission = submitted_submission(ctx["agency_a"], ctx["period"], ctx["officer_a"])
+    url = reverse("assessments:withdraw", args=[submission.pk])
+    return ctx["officer_a"], url, {"reason": BAD, "version": submission.version}
+
+
 def _returned(ctx):
     return returned(ctx["agency_a"], ctx["period"], ctx["officer_a"], ctx["reviewer"])
 
@@ -160,6 +166,15 @@ def lead_decision_reason(ctx):
     return ctx["lead"], url, data
 
 
+def lead_decision_on_the_dossier(ctx):
+    submission = _returned(ctx)
+    it = item(submission, "II.2")
+    appraisal.respond_to_item(it, actor=ctx["officer_a"], response="explain", text="Còn giấy.")
+    submission = workflow.answer(submission, actor=ctx["officer_a"])
+    url = reverse("assessments:appraisal_action", args=[submission.pk, "record_decision"])
+    return ctx["lead"], url, {"reason": BAD, "expected_version": submission.version}
+
+
 def _issue(ctx, field):
     build_results(ctx["period"], count=1, reviewer=ctx["reviewer"], lead=ctx["lead"])
     data = {
@@ -200,6 +215,8 @@ CASES = [
     reviewer_request_for_explanation,
     reviewer_correction_reason,
     lead_decision_reason,
+    lead_decision_on_the_dossier,
+    withdrawal_reason,
     report_number,
     report_signer_name,
     report_signer_title,
