@@ -15,6 +15,7 @@ from assessments.models import (
     Message,
     Notification,
     Period,
+    SignedCopy,
     Submission,
     User,
 )
@@ -217,3 +218,11 @@ class IssuedDocumentAdmin(ReadOnlyAdmin):
     """An issued report never changes: number, date, signer and file are as issued."""
 
     list_display = ["period", "kind", "number", "issued_on", "signer_name", "issued_by"]
+
+
+@admin.register(SignedCopy)
+class SignedCopyAdmin(ReadOnlyAdmin):
+    """A signed copy is checked on upload (signature, same document) and served as the official
+    copy: it is replaced only by another checked upload, never edited."""
+
+    list_display = ["__str__", "signer_name", "signed_at", "uploaded_at", "uploaded_by"]

@@ -128,6 +128,7 @@ class AuditAction(models.TextChoices):
     )
     FINALISE_PERIOD = "finalise_period", _("Chốt kết quả kỳ đánh giá")
     ISSUE_REPORT = "issue_report", _("Ban hành báo cáo kết quả đánh giá")
+    UPLOAD_SIGNED_COPY = "upload_signed_copy", _("Tải lên bản ký số")
     PUBLISH_PERIOD = "publish_period", _("Công bố kết quả")
     UNPUBLISH_PERIOD = "unpublish_period", _("Hủy công bố kết quả")
     ARCHIVE_PERIOD = "archive_period", _("Đưa vào lưu trữ")

@@ -267,7 +267,7 @@ def load_period_results(
         items = items.filter(submission_id__in=[submission.pk for submission in submissions])
     if not scored:
         # A list reads only what a row shows (points, not-applicable, adjustment), not the inputs.
-        items = items.only(*LISTED_ITEM_FIELDS)
+        items = items.select_related(None).only(*LISTED_ITEM_FIELDS)
     items_by_submission: dict[int, list[ItemScore]] = {}
     for item in items.order_by("id"):
         # Share the criterion objects already loaded instead of joining them again.

@@ -1,4 +1,13 @@
-from assessments.views import administration, agency, evidence, exchange, outbox, reports, review
+from assessments.views import (
+    administration,
+    agency,
+    documents,
+    evidence,
+    exchange,
+    outbox,
+    reports,
+    review,
+)
 
 app_name = "assessments"
 
@@ -11,4 +20,5 @@ urlpatterns = [
     *reports.urlpatterns,
     *administration.urlpatterns,
     *outbox.urlpatterns,
+    *documents.urlpatterns,
 ]

@@ -1,22 +1,55 @@
 """The consolidated Excel workbook of a period: a summary sheet grouped by kind with the count per
-grade, one per-criterion matrix per kind, and the thresholds with the legal basis."""
+grade, one per-criterion matrix per kind, and the thresholds with the legal basis.
+
+Written with openpyxl's write-only mode: every row goes to the file as it is made, so time and
+memory grow with the rows and not with the whole workbook (issue 13). Printing (issue 12): one
+font family, thin borders, two-decimal points, rows as tall as their wrapped text; the matrices
+print at 100 % landscape, as many pages across as the criteria need, broken between criteria
+groups, with the agency columns and header rows repeated on every page.
+"""
 
 import io
+from itertools import groupby
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
 
-from assessments.exports.base import XLSX_CONTENT_TYPE, Export, setup_print, write_row
+from assessments.exports.base import (
+    XLSX_CONTENT_TYPE,
+    CellStyle,
+    Export,
+    SheetStream,
+    StyleBook,
+    line_count,
+)
 from assessments.results import PeriodResults
 from scoring import format_points
 
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
-HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
-GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
-WRAP = Alignment(wrap_text=True, vertical="top")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+FONT = "Times New Roman"
+HEADER_FILL = "DDE7F3"
+GROUP_FILL = "F2F2F2"
+POINTS = "0.00"
+
+STYLES = {
+    "title": CellStyle(size=14, bold=True, border=False),
+    "matrix_title": CellStyle(size=12, bold=True, border=False, wrap=True),
+    "subtitle": CellStyle(size=11, italic=True, border=False),
+    "note": CellStyle(size=10, italic=True, border=False, wrap=True),
+    "header": CellStyle(
+        size=10, bold=True, fill=HEADER_FILL, horizontal="center", vertical="center", wrap=True
+    ),
+    "text": CellStyle(size=11, wrap=True),
+    "text_bold": CellStyle(size=11, bold=True, fill=GROUP_FILL, vertical="center"),
+    "text_italic": CellStyle(size=11, italic=True, wrap=True),
+    "center": CellStyle(size=11, horizontal="center"),
+    "integer": CellStyle(size=11, horizontal="center", number_format="0"),
+    "points": CellStyle(size=11, number_format=POINTS),
+    "m_text": CellStyle(size=10, wrap=True),
+    "m_center": CellStyle(size=10, horizontal="center"),
+    "m_points": CellStyle(size=10, number_format=POINTS),
+    "group": CellStyle(size=11, bold=True, fill=GROUP_FILL),
+}
 
 SUMMARY_HEADER = [
     "STT",
@@ -27,18 +60,18 @@ SUMMARY_HEADER = [
     "Xếp loại",
     "Ghi chú",
 ]
+SUMMARY_WIDTHS = [6, 44, 12, 12, 15, 9, 38]
+
+# The matrix on an A4 landscape page at 100 %: 297 mm less 2 × 12.7 mm margins is 1 026 px at
+# 96 dpi. A column of width w takes 7 w + 5 px (digits of the default 11 pt font plus padding;
+# LibreOffice measured 7.3 w with Times New Roman as that font, so a page keeps some room).
+PAGE_PX = 1026
+MATRIX_TITLE_WIDTHS = [5, 28]
+PAIR_WIDTH = 6.5
 
 
-def _style_header(sheet, row: int) -> None:
-    for cell in sheet[row]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = CENTER
-
-
-def _widths(sheet, widths: list[float]) -> None:
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+def column_px(width: float) -> float:
+    return 7 * width + 5
 
 
 def sheet_title(label: str) -> str:
@@ -46,6 +79,29 @@ def sheet_title(label: str) -> str:
     characters, and an administrator may name a table anything."""
     cleaned = "".join("-" if char in "/\\?*[]:" else char for char in label).strip("' ")
     return cleaned[:31] or "Bảng tiêu chí"
+
+
+def page_breaks(leaves) -> list[int]:
+    """Indexes of the criteria that start a new printed page: a page holds as many criteria as
+    fit beside the repeated agency columns, and a page break falls between criteria groups
+    where a whole group fits on the next page."""
+    room = PAGE_PX - sum(column_px(w) for w in MATRIX_TITLE_WIDTHS)
+    per_page = int(room // (2 * column_px(PAIR_WIDTH)))
+    breaks, used = [], 0
+    index = 0
+    for _parent, group in groupby(leaves, key=lambda criterion: criterion.parent_id):
+        size = len(list(group))
+        if used and used + size > per_page:
+            breaks.append(index)
+            used = 0
+        while used + size > per_page:
+            # A group wider than a page is broken inside it, a page at a time.
+            take = per_page - used
+            index, size, used = index + take, size - take, 0
+            breaks.append(index)
+        index += size
+        used += size
+    return breaks
 
 
 class ConsolidatedXlsx(Export):
@@ -60,8 +116,17 @@ class ConsolidatedXlsx(Export):
         self.filename = f"tong-hop-ket-qua-{self.period.code}.xlsx"
 
     def render(self) -> bytes:
-        workbook = Workbook()
-        self._summary(workbook.active)
+        workbook = Workbook(write_only=True)
+        self.styles = StyleBook(workbook, STYLES, font_name=FONT)
+        department = self.period.evaluating_agency.name
+        workbook.properties.title = (
+            f"Tổng hợp kết quả đánh giá ứng dụng CNTT năm {self.period.year}"
+        )
+        workbook.properties.subject = self.period.title
+        workbook.properties.creator = department
+        workbook.properties.lastModifiedBy = department
+        workbook.properties.language = "vi-VN"
+        self._summary(workbook.create_sheet("Tổng hợp"))
         for kind in self.results.kinds:
             self._matrix(workbook.create_sheet(sheet_title(kind.table.label)), kind)
         self._agreements(workbook.create_sheet("Điều chỉnh và thống nhất"))
@@ -70,26 +135,42 @@ class ConsolidatedXlsx(Export):
         workbook.save(buffer)
         return buffer.getvalue()
 
+    def _print(self, sheet, *, landscape=True, fit_width=True, rows=None, columns=None) -> None:
+        sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+        if fit_width:
+            sheet.page_setup.fitToWidth = 1
+            sheet.page_setup.fitToHeight = 0
+            sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        else:
+            sheet.page_setup.scale = 100
+        sheet.page_margins.left = sheet.page_margins.right = 0.5
+        sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+        if rows:
+            sheet.print_title_rows = rows
+        if columns:
+            sheet.print_title_cols = columns
+        sheet.oddFooter.center.text = "Trang &P/&N"
+        sheet.oddFooter.center.font = f"{FONT},Regular"
+        sheet.oddFooter.center.size = 10
+
     def _summary(self, sheet) -> None:
-        sheet.title = "Tổng hợp"
-        sheet.append([f"TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ ỨNG DỤNG CNTT NĂM {self.period.year}"])
-        sheet["A1"].font = TITLE
-        write_row(sheet, [self.period.title])
-        sheet.append([])
-        header_row = write_row(sheet, SUMMARY_HEADER)
-        _style_header(sheet, header_row)
+        header_row = 4
+        sheet.freeze_panes = f"C{header_row + 1}"
+        self._print(sheet, rows=f"{header_row}:{header_row}")
+        out = SheetStream(sheet, self.styles, widths=SUMMARY_WIDTHS)
+        out.append([f"TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ ỨNG DỤNG CNTT NĂM {self.period.year}"], "title")
+        out.append([self.period.title], "subtitle")
+        out.blank()
+        out.append(SUMMARY_HEADER, "header", height=30)
         number = 0
-        group_rows = []
         for kind in self.results.kinds:
-            row = write_row(sheet, ["", f"{kind.table.label} — {kind.kind.name}"])
-            group_rows.append(row)
-            for cell in sheet[row]:
-                cell.font = BOLD
-                cell.fill = GROUP_FILL
+            row = out.append(["", f"{kind.table.label} — {kind.kind.name}"] + [""] * 5, "group")
+            # A kind's heading spans the table instead of wrapping in the name column.
+            out.merge(row, 2, 7)
             for result in kind.agencies:
                 number += 1
-                write_row(
-                    sheet,
+                out.append(
                     [
                         number,
                         result.agency.name,
@@ -99,79 +180,92 @@ class ConsolidatedXlsx(Export):
                         result.final_grade,
                         result.notes,
                     ],
+                    ["center", "text", "center", "points", "points", "center", "text"],
                 )
             for grade, count in kind.grade_counts().items():
-                row = write_row(
-                    sheet, ["", f"Số cơ quan, đơn vị xếp mức {grade}", "", "", "", count]
+                out.append(
+                    ["", f"Số cơ quan, đơn vị xếp mức {grade}", "", "", "", count, ""],
+                    ["center", "text_italic", "center", "center", "center", "integer", "text"],
                 )
-                sheet.cell(row=row, column=2).font = Font(italic=True)
-        sheet.append([])
-        row = write_row(sheet, ["", "TOÀN TỈNH"])
-        sheet.cell(row=row, column=2).font = BOLD
+        out.blank()
+        out.append(["", "TOÀN TỈNH"], [None, "text_bold"])
         for grade, count in self.results.grade_counts().items():
-            row = write_row(sheet, ["", f"Số cơ quan, đơn vị xếp mức {grade}", "", "", "", count])
-            sheet.cell(row=row, column=2).font = BOLD
-        for row in sheet.iter_rows(min_row=header_row + 1):
-            row[1].alignment = WRAP
-            row[6].alignment = WRAP
-        # A kind's heading spans the table instead of wrapping in the name column: LibreOffice
-        # does not grow a wrapped row it did not measure, and the text ran into the next row.
-        for row in group_rows:
-            sheet.cell(row=row, column=2).alignment = Alignment(vertical="center")
-            sheet.merge_cells(start_row=row, end_row=row, start_column=2, end_column=7)
-        _widths(sheet, [6, 46, 12, 14, 16, 10, 40])
-        sheet.freeze_panes = f"C{header_row + 1}"
-        setup_print(sheet, header_rows=f"{header_row}:{header_row}")
+            out.append(
+                ["", f"Số cơ quan, đơn vị xếp mức {grade}", "", "", "", count, ""],
+                ["center", "text_bold", "center", "center", "center", "integer", "text"],
+            )
 
     def _matrix(self, sheet, kind) -> None:
         leaves = kind.leaf_criteria
-        write_row(sheet, [f"{kind.table.label}: {kind.table.title}"])
-        sheet["A1"].font = TITLE
-        write_row(sheet, ["Điểm chính thức (CT) và điểm tự chấm (TC) theo từng tiêu chí"])
         top, bottom = 3, 4
+        last = 3 + 2 * len(leaves) + 2
+        widths = [*MATRIX_TITLE_WIDTHS, *([PAIR_WIDTH] * (2 * len(leaves) + 2)), 8]
+        sheet.freeze_panes = f"C{bottom + 1}"
+        self._print(sheet, fit_width=False, rows=f"{top}:{bottom}", columns="A:B")
+        for index in page_breaks(leaves):
+            # A manual break before the column of this criterion's first (CT) cell.
+            sheet.col_breaks.append(Break(id=2 + 2 * index))
+        # The table's full title heads every printed page; the sheet's own title stays inside
+        # the repeated agency columns (text running past them would print again, overlapping,
+        # on every page across).
+        sheet.oddHeader.center.text = f"{kind.table.label}: {kind.table.title}".replace("&", "&&")
+        sheet.oddHeader.center.font = f"{FONT},Bold"
+        sheet.oddHeader.center.size = 10
+        out = SheetStream(sheet, self.styles, widths=widths)
+        heading = f"{kind.table.label} — {kind.kind.name}"
+        title_width = sum(MATRIX_TITLE_WIDTHS)
+        out.append(
+            [heading, ""],
+            "matrix_title",
+            height=line_count(heading, title_width, 12) * 12 * 1.25 + 4,
+        )
+        out.merge(1, 1, 2)
+        # The legend sits above the table: a row below it would print a page of its own when
+        # the table fills the last page.
+        legend = (
+            "CT: điểm chính thức; TC: điểm tự chấm; KAD: không áp dụng (điểm được quy đổi "
+            "theo thang điểm 3)."
+        )
+        out.append([legend, ""], "note", height=line_count(legend, title_width, 10) * 12.5 + 4)
+        out.merge(2, 1, 2)
         codes = ["STT", "Cơ quan, đơn vị"]
-        kinds_row = ["", ""]
+        pairs = ["", ""]
         for criterion in leaves:
-            codes += [f"{criterion.code}", ""]
-            kinds_row += ["CT", "TC"]
+            codes += [criterion.code, ""]
+            pairs += ["CT", "TC"]
         codes += ["Tổng điểm", "", "Xếp loại"]
-        kinds_row += ["CT", "TC", ""]
-        write_row(sheet, codes)
-        write_row(sheet, kinds_row)
+        pairs += ["CT", "TC", ""]
+        out.append(codes, "header")
+        out.append(pairs, "header")
         for index in range(len(leaves) + 1):
             column = 3 + index * 2
-            sheet.merge_cells(
-                start_row=top, end_row=top, start_column=column, end_column=column + 1
-            )
-        last = 3 + 2 * len(leaves) + 2
+            out.merge(top, column, column + 1)
         for column in (1, 2, last):
-            sheet.merge_cells(start_row=top, end_row=bottom, start_column=column, end_column=column)
-        _style_header(sheet, top)
-        _style_header(sheet, bottom)
+            out.merge(top, column, column, to_row=bottom)
+        cell_styles = ["m_center", "m_text"] + ["m_points"] * (2 * len(leaves) + 2) + ["m_center"]
         for number, result in enumerate(kind.agencies, start=1):
             by_code = {row.criterion.code: row for row in result.rows}
             values = [number, result.agency.name]
-            for criterion in leaves:
+            styles = list(cell_styles)
+            for position, criterion in enumerate(leaves):
                 row = by_code.get(criterion.code)
                 if row is not None and row.not_applicable:
                     values += ["KAD", "KAD"]
+                    styles[2 + 2 * position] = styles[3 + 2 * position] = "m_center"
                 else:
                     values += [row.final_points if row else None, row.self_points if row else None]
             values += [result.final_score, result.self_score, result.final_grade]
-            write_row(sheet, values)
-        sheet.append([])
-        write_row(sheet, ["", "KAD: không áp dụng (điểm được quy đổi theo thang điểm 3)."])
-        _widths(sheet, [6, 40, *([7] * (2 * len(leaves) + 2)), 9])
-        sheet.freeze_panes = sheet.cell(row=bottom + 1, column=3)
-        setup_print(sheet, header_rows=f"{top}:{bottom}")
+            out.append(values, styles)
 
     def _agreements(self, sheet) -> None:
         """Every adjusted criterion: self-assessed, appraised and final value, and how the final
         one was reached (agency agreed, explanation accepted, lead decided)."""
-        write_row(sheet, ["Các tiêu chí được điều chỉnh khi thẩm định và cách thống nhất"])
-        sheet["A1"].font = TITLE
-        header = write_row(
-            sheet,
+        header_row = 2
+        self._print(sheet, rows=f"{header_row}:{header_row}")
+        # Fits an A4 landscape page across at full size (the print test reads no text under 8 pt).
+        out = SheetStream(sheet, self.styles, widths=[5, 30, 8, 9, 9, 9, 16, 18, 34])
+        out.append(["Các tiêu chí được điều chỉnh khi thẩm định và cách thống nhất"], "title")
+        out.append(
             [
                 "STT",
                 "Cơ quan, đơn vị",
@@ -183,8 +277,9 @@ class ConsolidatedXlsx(Export):
                 "Người thống nhất",
                 "Lý do điều chỉnh; quyết định của lãnh đạo",
             ],
+            "header",
+            height=30,
         )
-        _style_header(sheet, header)
         number = 0
         for kind in self.results.kinds:
             for result in kind.agencies:
@@ -195,63 +290,69 @@ class ConsolidatedXlsx(Export):
                     reasons = [row.reason]
                     if row.item.agreement == "lead_decided":
                         reasons.append(row.decision_reason)
-                    write_row(
-                        sheet,
+
+                    def points(not_applicable, value):
+                        return ("KAD", "center") if not_applicable else (value, "points")
+
+                    values = [
+                        points(row.item.not_applicable, row.self_points),
+                        points(row.appraised_not_applicable, row.appraised_points),
+                        points(row.not_applicable, row.final_points),
+                    ]
+                    out.append(
                         [
                             number,
                             result.agency.name,
                             row.criterion.code,
-                            "KAD" if row.item.not_applicable else row.self_points,
-                            "KAD" if row.appraised_not_applicable else row.appraised_points,
-                            "KAD" if row.not_applicable else row.final_points,
+                            *(value for value, _style in values),
                             row.agreement,
-                            row.agreed_by,
+                            str(row.agreed_by or ""),
                             "\n".join(text for text in reasons if text),
                         ],
+                        [
+                            "center",
+                            "text",
+                            "center",
+                            *(style for _value, style in values),
+                            "text",
+                            "text",
+                            "text",
+                        ],
                     )
-        for row in sheet.iter_rows(min_row=header + 1):
-            row[1].alignment = WRAP
-            row[8].alignment = WRAP
-        _widths(sheet, [6, 40, 9, 10, 10, 10, 20, 20, 50])
-        setup_print(sheet, header_rows=f"{header}:{header}")
 
     def _basis(self, sheet) -> None:
         period = self.period
         thresholds = period.thresholds
-        write_row(sheet, ["Căn cứ và ngưỡng xếp loại"])
-        sheet["A1"].font = TITLE
-        sheet.append([])
-        write_row(sheet, ["Căn cứ pháp lý", period.legal_basis])
-        write_row(sheet, ["Văn bản hướng dẫn", period.guidance_document])
-        write_row(
-            sheet,
-            [
-                "Thời gian đánh giá",
-                f"Từ ngày {period.window_start:%d/%m/%Y} đến ngày {period.window_end:%d/%m/%Y}",
-            ],
-        )
-        sheet.append([])
-        header = write_row(sheet, ["Mức xếp loại", "Điều kiện (thang điểm 3)"])
-        _style_header(sheet, header)
+        self._print(sheet, landscape=False)
+        out = SheetStream(sheet, self.styles, widths=[18, 52, 11, 13])
+        out.append(["Căn cứ và ngưỡng xếp loại"], "title")
+        out.blank()
+        window = f"Từ ngày {period.window_start:%d/%m/%Y} đến ngày {period.window_end:%d/%m/%Y}"
+        for label, value in [
+            ("Căn cứ pháp lý", period.legal_basis),
+            ("Văn bản hướng dẫn", period.guidance_document),
+            ("Thời gian đánh giá", window),
+        ]:
+            out.append([label, value], ["text_bold", "text"])
+        out.blank()
+        out.append(["Mức xếp loại", "Điều kiện (thang điểm 3)"], "header")
         a_plus, a, b = (format_points(v) for v in (thresholds.a_plus, thresholds.a, thresholds.b))
-        write_row(sheet, ["A+", f"Điểm ≥ {a_plus}"])
-        write_row(sheet, ["A", f"{a} ≤ điểm < {a_plus}"])
-        write_row(sheet, ["B", f"{b} ≤ điểm < {a}"])
-        write_row(sheet, ["C", f"Điểm < {b}"])
-        sheet.append([])
-        header = write_row(sheet, ["Bảng tiêu chí", "Tên", "Điểm tối đa", "Tổng điểm trừ tối đa"])
-        _style_header(sheet, header)
+        for grade, condition in [
+            ("A+", f"Điểm ≥ {a_plus}"),
+            ("A", f"{a} ≤ điểm < {a_plus}"),
+            ("B", f"{b} ≤ điểm < {a}"),
+            ("C", f"Điểm < {b}"),
+        ]:
+            out.append([grade, condition], ["center", "text"])
+        out.blank()
+        out.append(["Bảng tiêu chí", "Tên", "Điểm tối đa", "Tổng điểm trừ tối đa"], "header")
         for kind in self.results.kinds:
-            write_row(
-                sheet,
+            out.append(
                 [
                     kind.table.label,
                     kind.table.title,
                     kind.table.scale_max,
                     kind.table.deduction_floor,
                 ],
+                ["text", "text", "points", "points"],
             )
-        for row in sheet.iter_rows():
-            row[1].alignment = WRAP
-        _widths(sheet, [22, 80, 12, 14])
-        setup_print(sheet, landscape=False)

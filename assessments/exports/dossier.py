@@ -9,9 +9,9 @@ import zipfile
 from pathlib import PurePath
 
 from assessments.exports.base import ZIP_CONTENT_TYPE, Export
-from assessments.exports.result_sheet import ResultSheetPdf, ThreadPdf
+from assessments.exports.result_sheet import ResultSheetPdf, ThreadPdf, signer_id
 from assessments.exports.self_assessment import SelfAssessmentPdf
-from assessments.models import Evidence, Message
+from assessments.models import Evidence, Message, User
 from assessments.results import AgencyResult, PeriodResults
 
 # Characters Windows, macOS or a ZIP tool refuse or misread in a file name.
@@ -66,6 +66,9 @@ class _Loaded:
             "author", "item__criterion"
         ):
             self.messages.setdefault(message.submission_id, []).append(message)
+        # The result sheets' signers, in one query.
+        ids = {signer_id(r.submission) for r in results.agencies if r.submission is not None}
+        self.signers = {user.pk: user for user in User.objects.filter(pk__in=ids - {None})}
 
 
 def _agency_files(period, result: AgencyResult, loaded: _Loaded, folder: str):
@@ -78,7 +81,12 @@ def _agency_files(period, result: AgencyResult, loaded: _Loaded, folder: str):
         pdf = SelfAssessmentPdf(submission, criteria=criteria, items=items)
         yield f"{folder}1 - Báo cáo tự đánh giá.pdf", pdf.render()
     if result.is_final:
-        yield f"{folder}2 - Phiếu kết quả đánh giá.pdf", ResultSheetPdf(period, result).render()
+        yield (
+            f"{folder}2 - Phiếu kết quả đánh giá.pdf",
+            ResultSheetPdf(
+                period, result, signer=loaded.signers.get(signer_id(submission))
+            ).render(),
+        )
     messages = loaded.messages.get(submission.pk, [])
     yield f"{folder}3 - Trao đổi, giải trình.pdf", ThreadPdf(period, result, messages).render()
     files = [e for e in loaded.evidence.get(submission.pk, []) if e.file]

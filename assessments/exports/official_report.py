@@ -15,7 +15,13 @@ from django.db import IntegrityError, transaction
 from assessments import audit, charts, permissions
 from assessments.enums import AuditAction, DocumentKind, PeriodStatus
 from assessments.exports.base import PDF_CONTENT_TYPE, Export
-from assessments.exports.documents import DocumentHeader, date_text
+from assessments.exports.documents import (
+    NAMED,
+    DocumentHeader,
+    date_text,
+    layout_for,
+    signer_lines,
+)
 from assessments.exports.pdf import render_pdf
 from assessments.models import IssuedDocument, Period
 from assessments.results import FINAL_PERIOD_STATUSES, PeriodResults
@@ -25,11 +31,6 @@ class IssueError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-def signer_lines(title: str) -> list[str]:
-    """“KT. GIÁM ĐỐC” and “PHÓ GIÁM ĐỐC” on two lines: the form takes one line per row."""
-    return [line.strip().upper() for line in (title or "").splitlines() if line.strip()]
 
 
 class OfficialReportPdf(Export):
@@ -57,16 +58,21 @@ class OfficialReportPdf(Export):
     def context(self) -> dict:
         period = self.period
         department = period.evaluating_agency
+        summary = (
+            "Kết quả đánh giá ứng dụng công nghệ thông tin trong quản lý điều hành "
+            f"năm {period.year}"
+        )
         doc = DocumentHeader(
             issuing_body=department.name,
             number=self.number,
-            summary_line=(
-                "V/v báo cáo kết quả đánh giá ứng dụng công nghệ thông tin trong quản lý "
-                f"điều hành năm {period.year}"
-            ),
+            summary_line=summary,
+            subject=summary,
+            # A công văn number (…/STTTT-CNTT-VT) takes the letter layout and this addressee; a
+            # …/BC-… number the báo cáo layout, where UBND tỉnh heads the “Nơi nhận”.
+            addressees=["Ủy ban nhân dân tỉnh Đồng Nai (qua Sở Nội vụ)."],
             date=self.issued_on,
             recipients=[
-                "Như trên;",
+                "UBND tỉnh;" if layout_for(self.number) == NAMED else "Như trên;",
                 "Sở Nội vụ;",
                 "Giám đốc, các Phó Giám đốc Sở;",
                 "Các cơ quan, đơn vị được đánh giá;",
@@ -88,7 +94,11 @@ class OfficialReportPdf(Export):
         }
 
     def render(self) -> bytes:
-        return render_pdf("pdf/official_report.html", self.context())
+        context = self.context()
+        # The chart goes after section 2, or after the first kind's table where it fits.
+        return render_pdf(
+            "pdf/official_report.html", context, figure_slots=1 + len(context["kinds"])
+        )
 
 
 def issued_report(period) -> IssuedDocument | None:

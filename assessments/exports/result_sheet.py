@@ -3,19 +3,39 @@
 from django.utils import timezone
 
 from assessments.exports.base import PDF_CONTENT_TYPE, Export
-from assessments.exports.documents import DocumentHeader
+from assessments.exports.documents import DocumentHeader, signer_lines
 from assessments.exports.pdf import render_pdf
+from assessments.models import User
 from assessments.results import AgencyResult
 
 
-def _header(period, summary: str, agency, day=None) -> DocumentHeader:
+def signer_id(submission) -> int | None:
+    """Who signs the result sheet: the leader who finalised the result, or until then the reviewer
+    who prepared it."""
+    return submission.finalised_by_id if submission.finalised_at else submission.reviewer_id
+
+
+def _header(period, type_name: str, agency, *, signer=None, day=None) -> DocumentHeader:
+    """A working paper of the Department about one agency: no số/ký hiệu; signed by the leader
+    who finalised the result, or prepared by the reviewer until then."""
+    summary = f"{agency.name} — năm {period.year}"
+    if signer is not None and signer.job_title:
+        title_lines = signer_lines(signer.job_title)
+        if title_lines and title_lines[0].startswith("PHÓ "):
+            # A deputy signs on behalf of the head (ký thay, Nghị định 30, Điều 13).
+            title_lines = ["KT. " + title_lines[0].removeprefix("PHÓ "), *title_lines]
+    else:
+        title_lines = ["NGƯỜI LẬP PHIẾU"] if signer is not None else []
     return DocumentHeader(
         issuing_body=period.evaluating_agency.name,
+        type_name=type_name,
         summary_line=summary,
+        subject=f"{type_name.capitalize()}: {summary}",
         date=day or timezone.localdate(),
         numbered=False,
         recipients=[f"{agency.name};", "Lưu: VT, CNTT-VT."],
-        signer_title_lines=["NGƯỜI LẬP PHIẾU"],
+        signer_title_lines=title_lines,
+        signer_name=signer.get_full_name() if signer is not None else "",
     )
 
 
@@ -25,9 +45,11 @@ class ResultSheetPdf(Export):
 
     content_type = PDF_CONTENT_TYPE
 
-    def __init__(self, period, result: AgencyResult):
+    def __init__(self, period, result: AgencyResult, *, signer=None):
+        # Exports of many agencies pass the signer they loaded in bulk (see signer_id).
         self.period = period
         self.result = result
+        self.signer = signer
         self.filename = f"phieu-ket-qua-{period.code}-{result.agency.code}.pdf"
 
     def context(self) -> dict:
@@ -37,15 +59,19 @@ class ResultSheetPdf(Export):
         for row in result.rows:
             own, final = groups.get(row.criterion.code, (None, None))
             rows.append({"row": row, "group_self": own, "group_final": final})
+        submission = result.submission
+        finalised = submission is not None and submission.finalised_at is not None
+        signer = self.signer
+        if signer is None and submission is not None:
+            signer = User.objects.filter(pk=signer_id(submission)).first()
         return {
             "doc": _header(
                 self.period,
-                f"Phiếu kết quả đánh giá ứng dụng CNTT năm {self.period.year}",
+                "PHIẾU KẾT QUẢ ĐÁNH GIÁ ỨNG DỤNG CÔNG NGHỆ THÔNG TIN",
                 result.agency,
+                signer=signer,
                 # Dated when the result was finalised, whenever the sheet is printed.
-                day=timezone.localtime(result.submission.finalised_at).date()
-                if result.submission and result.submission.finalised_at
-                else None,
+                day=timezone.localtime(submission.finalised_at).date() if finalised else None,
             ),
             "period": self.period,
             "result": result,
@@ -79,7 +105,7 @@ class ThreadPdf(Export):
         return {
             "doc": _header(
                 self.period,
-                f"Nội dung trao đổi, thống nhất kết quả đánh giá năm {self.period.year}",
+                "NỘI DUNG TRAO ĐỔI, THỐNG NHẤT KẾT QUẢ ĐÁNH GIÁ",
                 self.result.agency,
             ),
             "period": self.period,

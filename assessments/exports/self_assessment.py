@@ -5,7 +5,7 @@ from django.utils import timezone
 from assessments import scores
 from assessments.display import describe_inputs
 from assessments.exports.base import PDF_CONTENT_TYPE, Export
-from assessments.exports.documents import DocumentHeader
+from assessments.exports.documents import DocumentHeader, signer_lines
 from assessments.exports.pdf import render_pdf
 
 
@@ -80,17 +80,21 @@ class SelfAssessmentPdf(Export):
         day = (
             timezone.localtime(submission.submitted_at).date() if submission.submitted_at else None
         )
+        summary = (
+            "Kết quả tự đánh giá ứng dụng công nghệ thông tin trong quản lý điều hành "
+            f"năm {period.year}"
+        )
         doc = DocumentHeader(
             issuing_body=submission.agency.name,
             parent_body=parent_body_for(submission.agency),
             number=submission.document_number,
-            summary_line=(
-                "V/v báo cáo kết quả tự đánh giá ứng dụng công nghệ thông tin "
-                f"trong quản lý điều hành năm {period.year}"
-            ),
+            summary_line=summary,
+            subject=summary,
+            # Numbered …/BC-… it is a báo cáo; numbered as a công văn it is sent to the Department.
+            addressees=[f"{period.evaluating_agency.name}."],
             date=day or timezone.localdate(),
             recipients=[f"{period.evaluating_agency.name};", "Lưu: VT."],
-            signer_title_lines=[line for line in [submission.signer_title or "THỦ TRƯỞNG CƠ QUAN"]],
+            signer_title_lines=signer_lines(submission.signer_title or "THỦ TRƯỞNG CƠ QUAN"),
             signer_name=submission.signer_name,
         )
         return {

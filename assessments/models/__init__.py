@@ -1,5 +1,5 @@
 from .agency import Agency, AgencyKind
-from .audit import AuditEntry, IssuedDocument, Notification, ReminderLog
+from .audit import AuditEntry, IssuedDocument, Notification, ReminderLog, SignedCopy
 from .criteria import CriteriaTable, Criterion
 from .jobs import OutboundEmail, PeriodExport
 from .people import User
@@ -24,6 +24,7 @@ __all__ = [
     "Period",
     "PeriodExport",
     "ReminderLog",
+    "SignedCopy",
     "Submission",
     "SubmissionResult",
     "User",

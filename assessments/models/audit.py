@@ -187,3 +187,71 @@ class IssuedDocument(models.Model):
 
     def __str__(self):
         return f"{self.number} ({self.issued_on:%d/%m/%Y})"
+
+
+def signed_copy_upload_to(instance, filename: str) -> str:
+    return f"signed/{instance.period_id}/{uuid.uuid4().hex}.pdf"
+
+
+class SignedCopy(models.Model):
+    """The digitally signed PDF of a document the portal rendered: the issued official report
+    (signed in the Department's document system) or an agency's self-assessment report. Stored
+    beside the original with both SHA-256 sums; from then on it is the copy served as official.
+    The signature was checked for integrity when uploaded; the national CA's chain of trust
+    cannot be checked offline and is not claimed."""
+
+    period = models.ForeignKey(
+        "assessments.Period",
+        verbose_name=_("kỳ đánh giá"),
+        on_delete=models.PROTECT,
+        related_name="signed_copies",
+    )
+    issued_document = models.OneToOneField(
+        IssuedDocument,
+        verbose_name=_("văn bản đã ban hành"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signed_copy",
+    )
+    submission = models.OneToOneField(
+        "assessments.Submission",
+        verbose_name=_("hồ sơ tự đánh giá"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signed_copy",
+    )
+    file = models.FileField(_("tệp PDF đã ký số"), upload_to=signed_copy_upload_to)
+    sha256 = models.CharField(_("SHA-256 bản ký số"), max_length=64)
+    original = models.FileField(
+        _("bản gốc do hệ thống tạo"),
+        upload_to=signed_copy_upload_to,
+        blank=True,
+        help_text=_("Báo cáo tự đánh giá được tạo lại lúc tải lên; báo cáo đã ban hành đã lưu."),
+    )
+    original_sha256 = models.CharField(_("SHA-256 bản gốc"), max_length=64)
+    signer_name = models.CharField(_("người ký (theo chứng thư số)"), max_length=255)
+    signer_organisation = models.CharField(
+        _("tổ chức (theo chứng thư số)"), max_length=255, blank=True
+    )
+    certificate_issuer = models.CharField(_("tổ chức cấp chứng thư"), max_length=255, blank=True)
+    signed_at = models.DateTimeField(_("thời điểm ký"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bản ký số")
+        verbose_name_plural = _("bản ký số")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(issued_document__isnull=False, submission__isnull=True)
+                | models.Q(issued_document__isnull=True, submission__isnull=False),
+                name="signed_copy_of_one_document",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.signer_name} ({self.sha256[:12]})"

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from assessments import permissions, scores, selfassessment, workflow
 from assessments.display import describe_inputs
 from assessments.enums import PERIOD_OPEN_FOR_SUBMISSION, Role
 from assessments.exports.self_assessment import SelfAssessmentPdf
+from assessments.exports.signed_copy import signed_copy_of
 from assessments.forms.agency import EvidenceEditForm, EvidenceForm, EvidenceLinkForm, SubmitForm
 from assessments.forms.answers import self_assessment_form
 from assessments.forms.review import TypedTextForm
@@ -246,7 +247,15 @@ def submission_form(request, pk):
     submission = get_submission_for_user(request.user, pk, queryset=_submission_qs())
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    return render(request, "assessments/agency/form.html", _form_context(request, submission))
+    context = _form_context(request, submission)
+    # The signed copy of the submitted report, or its upload form for the agency's officers.
+    context["signed_copy"] = signed_copy_of(submission) if submission.submitted_at else None
+    context["signed_upload_url"] = (
+        reverse("assessments:signed_self_assessment_upload", args=[submission.pk])
+        if submission.submitted_at and context["is_officer"]
+        else ""
+    )
+    return render(request, "assessments/agency/form.html", context)
 
 
 def _require_own_officer(user, submission):
@@ -627,6 +636,14 @@ def withdraw(request, pk):
 def report_pdf(request, pk):
     """The self-assessment report (Nghị định 30 format) for the agency and the Department."""
     submission = get_submission_for_user(request.user, pk, queryset=_submission_qs())
+    if (signed := signed_copy_of(submission)) is not None:
+        # Once uploaded, the agency's digitally signed copy is the official one.
+        return FileResponse(
+            signed.file.open("rb"),
+            as_attachment=True,
+            filename=f"tu-danh-gia-{submission.period.code}-{submission.agency.code}-ky-so.pdf",
+            content_type="application/pdf",
+        )
     export = SelfAssessmentPdf(submission)
     response = HttpResponse(export.render(), content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'

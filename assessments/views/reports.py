@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from assessments import jobs, permissions, statistics, workflow
@@ -23,6 +23,7 @@ from assessments.exports.official_report import (
     issued_report,
 )
 from assessments.exports.result_sheet import ResultSheetPdf
+from assessments.exports.signed_copy import signed_copy_of
 from assessments.forms.public import RankingFilters as ReportFilters
 from assessments.forms.reports import IssueReportForm, UnpublishForm
 from assessments.models import Agency, Period, PeriodExport
@@ -77,6 +78,7 @@ def period_reports(request, code):
     if query:
         agencies = agencies.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
     page = paginate(request, agencies)
+    issued = issued_report(period)
     return render(
         request,
         "assessments/reports/period.html",
@@ -88,7 +90,11 @@ def period_reports(request, code):
             "filters": filters,
             "total": total,
             "final_count": statistics.final_count(period),
-            "issued": issued_report(period),
+            "issued": issued,
+            "issued_signed": signed_copy_of(issued),
+            "signed_upload_url": reverse("assessments:signed_report_upload", args=[period.code])
+            if issued is not None and permissions.can_issue(request.user)
+            else "",
             "issue_form": IssueReportForm(),
             "unpublish_form": UnpublishForm(),
             "is_final": period.status in FINAL_PERIOD_STATUSES,
@@ -180,6 +186,14 @@ def official_report(request, code):
     """The issued report exactly as stored; before issue, a draft without number or date."""
     period = _period_for(request.user, code)
     issued = issued_report(period)
+    if (signed := signed_copy_of(issued)) is not None:
+        # Once uploaded, the digitally signed copy is the official one.
+        return FileResponse(
+            signed.file.open("rb"),
+            as_attachment=True,
+            filename=f"bao-cao-ket-qua-{period.code}-ky-so.pdf",
+            content_type="application/pdf",
+        )
     if issued is not None:
         return FileResponse(
             issued.file.open("rb"),

@@ -121,7 +121,7 @@ def test_exports_read_the_database_in_a_fixed_number_of_queries(
     settings.PDF_LAYOUT = False  # queries are counted, not pages laid out
     period, _agencies = build_results(period, count=count, reviewer=reviewer, lead=lead)
     fresh = Period.objects.get(pk=period.pk)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # + the evaluating department, the workbook's author
         ConsolidatedXlsx(load_period_results(fresh)).render()
     fresh = Period.objects.get(pk=period.pk)
     with django_assert_num_queries(7):  # + the evaluating department's name
@@ -130,7 +130,8 @@ def test_exports_read_the_database_in_a_fixed_number_of_queries(
     with django_assert_num_queries(2):  # the evaluating department, the records (streamed)
         OpenDataJson(fresh).render()
     fresh = Period.objects.get(pk=period.pk)
-    with django_assert_num_queries(10):  # + evidence, its criteria, messages, department
+    # + evidence, its criteria, messages, department, the result sheets' signers
+    with django_assert_num_queries(11):
         PeriodDossierZip(load_period_results(fresh)).render()
 
 

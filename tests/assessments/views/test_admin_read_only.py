@@ -34,6 +34,7 @@ READ_ONLY = {
     "assessments.notification",
     "assessments.auditentry",
     "assessments.issueddocument",
+    "assessments.signedcopy",
     "django_tasks_database.dbtaskresult",
     "axes.accesslog",
     "axes.accessfailurelog",

@@ -142,6 +142,12 @@ URLS = {
     "consolidated_xlsx": lambda o: reverse("assessments:consolidated_xlsx", args=[o.period.code]),
     "official_report": lambda o: reverse("assessments:official_report", args=[o.period.code]),
     "issue_report": lambda o: reverse("assessments:issue_report", args=[o.period.code]),
+    "signed_report_upload": lambda o: reverse(
+        "assessments:signed_report_upload", args=[o.period.code]
+    ),
+    "signed_self_assessment_upload": lambda o: reverse(
+        "assessments:signed_self_assessment_upload", args=[o.submission.pk]
+    ),
     "publish_period": lambda o: reverse("assessments:publish_period", args=[o.period.code]),
     "unpublish_period": lambda o: reverse("assessments:unpublish_period", args=[o.period.code]),
     "statistics": lambda o: reverse("assessments:statistics", args=[o.period.code]),
@@ -297,6 +303,10 @@ POST_MATRIX = {
     "exchange_action": [302, 200, 404, 404, 404, 404],
     # Only the lead issues and publishes; on an open period the lead is sent back with a message.
     "issue_report": [302, 404, 404, 404, 302, 404],
+    # Only the lead, and only once a report is issued (none is in this world): 404 for all.
+    "signed_report_upload": [302, 404, 404, 404, 404, 404],
+    # The agency's own officers; the draft has no submitted report yet: back with a message.
+    "signed_self_assessment_upload": [302, 302, 404, 404, 404, 404],
     "publish_period": [302, 404, 404, 404, 302, 302],  # administrator: told it is the lead's
     "unpublish_period": [302, 404, 404, 404, 302, 302],
     # Lead and administrator: back to the reports page, told the period is not finalised.
