@@ -560,13 +560,18 @@ def decide_item(
         )
 
 
-def assign_reviewer(submission: Submission, *, actor, reviewer: User | None, group=None) -> None:
+def assign_reviewer(
+    submission: Submission, *, actor, reviewer: User | None, group=None, expected_version=None
+) -> None:
     """The lead assigns a reviewer to the whole submission, or to one criteria group.
 
     Rules: lead only; not on a finalised submission; the reviewer must be an active reviewer or
     lead and, for a reviewer, not from the agency under review (Sở TT&TT's own submission needs
-    another reviewer or the lead). `reviewer=None` removes the assignment. Side effect: one audit
-    row (old → new reviewer).
+    another reviewer or the lead). `reviewer=None` removes the assignment. `expected_version`
+    (the submission's version when the page was loaded; None means no check) must equal the
+    stored one, else `ConflictError`: a lead's page left open while another lead assigned
+    someone else does not silently undo that choice. Side effects: one audit row (old → new
+    reviewer); submission.version + 1.
     """
     if not permissions.is_lead(actor):
         raise WorkflowError("Chỉ lãnh đạo được phân công người thẩm định.")
@@ -585,12 +590,13 @@ def assign_reviewer(submission: Submission, *, actor, reviewer: User | None, gro
         )
         if locked.status == S.FINALISED:
             raise WorkflowError("Hồ sơ đã chốt kết quả, không thể thay đổi phân công.")
+        if expected_version is not None and expected_version != locked.version:
+            raise ConflictError(CONFLICT_MESSAGE)
         if group is None:
             old = locked.reviewer
             if old == reviewer:
                 return
             locked.reviewer = reviewer
-            locked.save(update_fields=["reviewer", "updated_at"])
             target = ""
         else:
             if group.table_id != locked.table_id or not group.is_group:
@@ -606,6 +612,8 @@ def assign_reviewer(submission: Submission, *, actor, reviewer: User | None, gro
                     submission=locked, group=group, defaults={"reviewer": reviewer}
                 )
             target = group.code
+        locked.version += 1
+        locked.save(update_fields=["reviewer", "version", "updated_at"])
         audit.record(
             actor=actor,
             submission=locked,

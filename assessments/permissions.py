@@ -127,6 +127,11 @@ def can_decide(user, submission) -> bool:
     return is_lead(user) and submission.status in DECIDABLE_BY_LEAD
 
 
+def can_open_review(user) -> bool:
+    """The Department's appraisal pages (“Thẩm định”) are for its reviewers and its lead."""
+    return bool(user.is_authenticated and user.is_department_staff)
+
+
 def can_see_internal_notes(user) -> bool:
     return user.is_authenticated and (
         user.role in (Role.REVIEWER, Role.LEAD, Role.ADMIN) or user.is_superuser

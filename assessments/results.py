@@ -231,6 +231,7 @@ LISTED_ITEM_FIELDS = (
     "reviewer_points",
     "reviewer_reason",
     "agreed_points",
+    "agreed_by",
 )
 
 

@@ -17,6 +17,7 @@ from assessments.enums import AuditAction
 from assessments.models import Evidence, ItemScore, Submission
 from assessments.permissions import added_this_round, can_answer, can_edit_self_assessment
 from assessments.uploads import check_upload
+from assessments.workflow import CONFLICT_MESSAGE
 
 NOT_EDITABLE_MESSAGE = (
     "Hồ sơ đã nộp hoặc kỳ đánh giá đã đóng nên không thể sửa. "
@@ -34,6 +35,13 @@ class EditRefused(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class EvidenceConflict(EditRefused):
+    """The dossier changed since the evidence page was loaded: nothing is overwritten."""
+
+    def __init__(self):
+        super().__init__(CONFLICT_MESSAGE)
 
 
 class ItemConflict(EditRefused):
@@ -273,15 +281,19 @@ def same_document(submission, doc_number, doc_date) -> Evidence | None:
     )
 
 
-def update_evidence(evidence: Evidence, *, actor, **fields) -> list[str]:
+def update_evidence(evidence: Evidence, *, actor, expected_version=None, **fields) -> list[str]:
     """Change an evidence item's citation or link (the file is replaced by removing and adding).
 
-    Rules as `add_evidence`. Side effects: one audit row per changed field; submission.version
-    + 1. Returns the names of the changed fields.
+    Rules as `add_evidence`; `expected_version` (the submission's version when the edit page
+    was loaded; None means no check) must equal the stored one, else `EvidenceConflict` and
+    nothing is written. Side effects: one audit row per changed field; submission.version + 1.
+    Returns the names of the changed fields.
     """
     changed = []
     with transaction.atomic():
         submission, during_review = _lock_editable(actor, evidence.submission)
+        if expected_version is not None and expected_version != submission.version:
+            raise EvidenceConflict()
         evidence = Evidence.objects.get(pk=evidence.pk)
         _check_this_round(evidence, submission, during_review)
         codes = ", ".join(evidence.items.values_list("criterion__code", flat=True))

@@ -3,6 +3,7 @@ rule, in `forms.answers`."""
 
 from django import forms
 
+from assessments.forms.administration import RefuseControlCharacters
 from assessments.forms.fields import ScopedIdsField
 from assessments.models import Evidence, ItemScore, Submission
 from assessments.uploads import ALLOWED_LABEL, EXTENSIONS, UploadRefused, check_upload
@@ -10,7 +11,7 @@ from assessments.uploads import ALLOWED_LABEL, EXTENSIONS, UploadRefused, check_
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 
 
-class EvidenceForm(forms.ModelForm):
+class EvidenceForm(RefuseControlCharacters, forms.ModelForm):
     """A citation (số/ký hiệu, ngày, cơ quan ban hành, trích yếu), a link and/or a file."""
 
     doc_date = forms.DateField(
@@ -70,6 +71,18 @@ class EvidenceForm(forms.ModelForm):
         return data
 
 
+class EvidenceEditForm(EvidenceForm):
+    """The evidence edit page: the citation, and the dossier's version when the page was
+    loaded, so that a page left open while the dossier changed is refused, not written."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, with_file=False, **kwargs)
+
+
 class EvidenceLinkForm(forms.Form):
     """A document already in the dossier, chosen to support one more criterion. Only the
     submission's own evidence can be chosen: a tampered or overflowing id is a form error."""
@@ -108,7 +121,7 @@ class ExchangeEvidenceForm(EvidenceForm):
         self.fields["items"].queryset = submission.items.select_related("criterion")
 
 
-class SubmitForm(forms.ModelForm):
+class SubmitForm(RefuseControlCharacters, forms.ModelForm):
     """The report's document details, confirmed with the submission."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -4,6 +4,7 @@ explanation, or the lead decides with a reason."""
 from django import forms
 
 from assessments.appraisal import DECISION_KEEPS
+from assessments.workbooks import validate_no_control_characters
 
 
 class SettleItemForm(forms.Form):
@@ -20,5 +21,10 @@ class SettleItemForm(forms.Form):
         ),
         required=False,
     )
-    reason = forms.CharField(label="Lý do quyết định", required=False, max_length=4000)
+    reason = forms.CharField(
+        label="Lý do quyết định",
+        required=False,
+        max_length=4000,
+        validators=[validate_no_control_characters],
+    )
     version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1)

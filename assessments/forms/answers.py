@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django import forms
 
+from assessments.workbooks import validate_no_control_characters
 from scoring import (
     COUNT,
     DEDUCTION,
@@ -358,6 +359,7 @@ class SelfAssessmentForm(AnswerForm):
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_no_control_characters],
     )
     not_applicable = forms.BooleanField(
         label="Không áp dụng đối với đơn vị (nêu lý do)", required=False
@@ -367,6 +369,7 @@ class SelfAssessmentForm(AnswerForm):
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 1, "placeholder": "Lý do không áp dụng"}),
+        validators=[validate_no_control_characters],
     )
 
     def clean_not_applicable(self):
@@ -447,6 +450,7 @@ class AppraisalForm(AnswerForm):
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_no_control_characters],
     )
 
     def setup(self):

@@ -3,8 +3,10 @@
 from django import forms
 from django.utils import timezone
 
+from assessments.forms.administration import RefuseControlCharacters
 
-class BootstrapForm(forms.Form):
+
+class BootstrapForm(RefuseControlCharacters, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():

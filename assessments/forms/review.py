@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from assessments.enums import Role
 from assessments.models import Criterion, ItemScore, User
+from assessments.workbooks import validate_no_control_characters
 
 INVALID = "Lựa chọn không hợp lệ; vui lòng tải lại trang."
 
@@ -30,6 +31,24 @@ class QueueReviewerForm(forms.Form):
             return field.clean(value)
         except forms.ValidationError:
             raise forms.ValidationError(INVALID) from None
+
+
+def _text_field():
+    return forms.CharField(required=False, strip=False, validators=[validate_no_control_characters])
+
+
+class TypedTextForm(forms.Form):
+    """The free texts a workflow button or an exchange answer posts (a message, a reason, an
+    answer, a question): refused when they hold a control character, pasted from another
+    program, that would later break every workbook and PDF they are written to."""
+
+    message = _text_field()
+    reason = _text_field()
+    text = _text_field()
+    body = _text_field()
+
+    def first_error(self) -> str:
+        return next(message for errors in self.errors.values() for message in errors)
 
 
 class MessageItemForm(forms.Form):
@@ -58,6 +77,8 @@ class AssignForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": INVALID},
     )
+    # The dossier's version when the page was loaded (a stale page is refused under the lock).
+    version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
 
     def __init__(self, *args, submission, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,7 +89,7 @@ class ReturnForExplanationForm(forms.Form):
     """“Yêu cầu giải trình”: the request's text (workflow refuses an empty one, keeping what
     was typed) and an optional reply-by date, a real day from today on."""
 
-    message = forms.CharField(required=False, strip=False)
+    message = _text_field()
     reply_by = forms.DateField(
         label="Hạn trả lời",
         required=False,

@@ -40,6 +40,21 @@ def is_lead(user) -> bool:
 
 
 @register.filter
+def can_open_review(user) -> bool:
+    return permissions.can_open_review(user)
+
+
+@register.filter
+def can_export_reports(user) -> bool:
+    return permissions.can_export_reports(user)
+
+
+@register.filter
+def can_administer(user) -> bool:
+    return permissions.can_administer(user)
+
+
+@register.filter
 def reviews_own_agency(user, submission) -> bool:
     return permissions.reviews_own_agency(user, submission)
 

@@ -20,8 +20,9 @@ from assessments.display import describe_criterion, describe_inputs
 from assessments.enums import PERIOD_OPEN_FOR_SUBMISSION, Role
 from assessments.exports.self_assessment import SelfAssessmentPdf
 from assessments.exports.signed_copy import signed_copy_of
-from assessments.forms.agency import EvidenceForm, EvidenceLinkForm, SubmitForm
+from assessments.forms.agency import EvidenceEditForm, EvidenceForm, EvidenceLinkForm, SubmitForm
 from assessments.forms.answers import self_assessment_form
+from assessments.forms.review import TypedTextForm
 from assessments.models import Evidence, ItemScore, Period, Submission
 from assessments.permissions import (
     can_edit_self_assessment,
@@ -515,12 +516,19 @@ def evidence_edit(request, evidence_pk):
     submission = _submission_qs().get(pk=evidence.submission_id)
     if not can_edit_self_assessment(request.user, submission):
         raise Http404
-    form = EvidenceForm(request.POST or None, instance=evidence, with_file=False)
+    form = EvidenceEditForm(
+        request.POST or None, instance=evidence, initial={"version": submission.version}
+    )
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data.get(name) for name in form.Meta.fields}
         evidence.refresh_from_db()
         try:
-            selfassessment.update_evidence(evidence, actor=request.user, **data)
+            selfassessment.update_evidence(
+                evidence,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                **data,
+            )
         except EditRefused as refused:
             messages.error(request, refused.message)
         else:
@@ -637,7 +645,10 @@ def withdraw(request, pk):
     """Take back a submission no reviewer has opened yet, to correct it and submit again."""
     submission = get_submission_for_user(request.user, pk, queryset=_submission_qs())
     _require_own_officer(request.user, submission)
+    typed = TypedTextForm(request.POST)
     try:
+        if not typed.is_valid():
+            raise workflow.WorkflowError(typed.first_error())
         workflow.withdraw(
             submission,
             actor=request.user,

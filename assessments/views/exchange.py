@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from assessments import appraisal, permissions, scores, selfassessment, workflow
 from assessments.enums import Agreement, MessageKind, Role, SubmissionStatus
 from assessments.forms.agency import ExchangeEvidenceForm
+from assessments.forms.review import TypedTextForm
 from assessments.history import history_for
 from assessments.models import Evidence, ItemScore, Message, Submission
 from assessments.selfassessment import EditRefused
@@ -156,7 +157,10 @@ def respond(request, pk, item_pk):
     data = request.POST
     form = {"response": data.get("response", ""), "text": data.get("text", "")}
     error = ""
+    typed = TypedTextForm(data)
     try:
+        if not typed.is_valid():
+            raise WorkflowError(typed.first_error())
         appraisal.respond_to_item(
             item,
             actor=request.user,
@@ -254,7 +258,10 @@ def exchange_action(request, pk, action):
         raise Http404
     submission = _submission_for_officer(request.user, pk)
     data = request.POST
+    typed = TypedTextForm(data)
     try:
+        if not typed.is_valid():
+            raise WorkflowError(typed.first_error())
         if action == "answer":
             workflow.answer(
                 submission,

@@ -26,6 +26,7 @@ from assessments.forms.review import (
     MessageItemForm,
     QueueReviewerForm,
     ReturnForExplanationForm,
+    TypedTextForm,
 )
 from assessments.history import history_for
 from assessments.models import (
@@ -51,7 +52,7 @@ APPRAISED_STATUSES = frozenset({S.IN_REVIEW, S.RETURNED, S.ANSWERED, S.AGREED})
 
 
 def _require_department(user):
-    if not user.is_department_staff:
+    if not permissions.can_open_review(user):
         raise Http404
 
 
@@ -410,7 +411,10 @@ def settle_item(request, pk, item_pk):
     anchor = reverse("assessments:appraisal", args=[submission.pk]) + f"#tc-{item.pk}"
     code = item.criterion.code
     if not form.is_valid():
-        messages.error(request, f"Tiêu chí {code}: vui lòng chọn lại thao tác.")
+        problem = (
+            form.errors["reason"][0] if "reason" in form.errors else "vui lòng chọn lại thao tác."
+        )
+        messages.error(request, f"Tiêu chí {code}: {problem}")
         return redirect(anchor)
     data = form.cleaned_data
     try:
@@ -450,7 +454,10 @@ def post_message(request, pk):
     item_pk = str(item.pk) if item else ""
     body = request.POST.get("body", "")
     anchor = f"#tc-{item.pk}" if item else "#trao-doi"
+    typed = TypedTextForm(request.POST)
     try:
+        if not typed.is_valid():
+            raise WorkflowError(typed.first_error())
         if request.POST.get("internal"):
             appraisal.add_internal_note(submission, actor=request.user, body=body, item=item)
             messages.success(request, "Đã lưu ghi chú nội bộ (đơn vị không xem được).")
@@ -489,7 +496,10 @@ def appraisal_action(request, pk, action):
     submission = get_submission_for_user(request.user, pk, _submission_qs())
     data = request.POST
     common = {"actor": request.user, "expected_version": data.get("expected_version")}
+    typed = TypedTextForm(data)
     try:
+        if not typed.is_valid():
+            raise WorkflowError(typed.first_error())
         if action == "return_for_explanation":
             form = ReturnForExplanationForm(data)
             if not form.is_valid():
@@ -536,7 +546,13 @@ def assign(request, pk):
         return redirect("assessments:appraisal", submission.pk)
     reviewer, group = form.cleaned_data["reviewer"], form.cleaned_data["group"]
     try:
-        appraisal.assign_reviewer(submission, actor=request.user, reviewer=reviewer, group=group)
+        appraisal.assign_reviewer(
+            submission,
+            actor=request.user,
+            reviewer=reviewer,
+            group=group,
+            expected_version=form.cleaned_data["version"],
+        )
     except WorkflowError as error:
         messages.error(request, error.message)
     else:
