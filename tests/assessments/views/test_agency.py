@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -781,3 +782,19 @@ def test_autosave_answers_one_criterion_in_a_fixed_small_number_of_queries(
     assert response.status_code == 200
     assert "Đã lưu lúc" in text(response)
     assert "tieu-chi-" not in text(response)  # only this criterion's status, not the form
+
+
+def test_every_element_the_autosave_answer_swaps_is_on_the_form_page(
+    officer_b, draft_b, client_for
+):
+    """htmx drops an out-of-band part whose target is missing (“oobErrorNoTarget”): an error
+    about “Không có mục nào đạt” on a checklist was never shown. Every rule of Phụ lục 3."""
+    client = client_for(officer_b)
+    page = text(client.get(reverse("assessments:submission_form", args=[draft_b.pk])))
+    missing = []
+    for it in draft_b.items.select_related("criterion").order_by("criterion__order"):
+        answer = text(post_item(client, it, {}))
+        for target in re.findall(r'id="([^"]+)"[^>]*data-hx-swap-oob="true"', answer):
+            if f'id="{target}"' not in page:
+                missing.append((it.criterion.code, target))
+    assert missing == []
