@@ -798,3 +798,13 @@ def test_every_element_the_autosave_answer_swaps_is_on_the_form_page(
             if f'id="{target}"' not in page:
                 missing.append((it.criterion.code, target))
     assert missing == []
+
+
+def test_the_upload_field_points_at_a_help_text_that_exists(officer_b, draft_b, client_for):
+    """aria-describedby naming a missing id: a screen reader announced no limits for the file."""
+    page = text(
+        client_for(officer_b).get(reverse("assessments:submission_form", args=[draft_b.pk]))
+    )
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert described != []
+    assert [ref for ref in described if f'id="{ref}"' not in page] == []
