@@ -22,6 +22,9 @@ migrate: install
 
 # make run is the developer setup: DEBUG on, SQLite unless DATABASE_URL is set.
 PORT ?= 8000
+# Links in the e-mails queued by seed_demo and sent by the worker point at this server unless
+# SITE_URL is set (`make run PORT=8001` used to send links to :8000).
+seed run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 seed: migrate
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 

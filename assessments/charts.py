@@ -18,7 +18,9 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
-        f'class="chart" style="max-width:100%;height:auto;font-family:sans-serif">'
+        # No style attribute: the Content-Security-Policy (style-src 'self') refuses it in the
+        # browser; the sizing is in static/css/portal.css and the PDF stylesheet.
+        f'class="chart" font-family="sans-serif">'
         f"<title>{escape(title)}</title>" + "".join(body) + "</svg>"
     )
 

@@ -22,3 +22,13 @@ def test_line_chart_labels_each_year_with_its_score():
 def test_horizontal_bars_show_the_values_in_vietnamese_format():
     svg = charts.horizontal_bars([("Phụ lục 1 II.1", Decimal("0.26"))], title="Mất điểm")
     assert ">0,26</text>" in svg and "Phụ lục 1 II.1" in svg
+
+
+def test_no_chart_carries_a_style_attribute_the_content_security_policy_would_refuse():
+    svgs = [
+        charts.bar_chart({"A+": 2}, title="Mức"),
+        charts.line_chart([("2022", Decimal("2.88"))], title="Xu hướng"),
+        charts.horizontal_bars([("II.1", Decimal("0.26"))], title="Mất điểm"),
+    ]
+    assert [" style=" in svg for svg in svgs] == [False, False, False]
+    assert all('class="chart" font-family="sans-serif"' in svg for svg in svgs)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from assessments.enums import Role
 from assessments.models import Agency
 from assessments.services import get_or_create_submission
+from tests.assessments.results_helpers import build_results
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, make_period, make_user
 
@@ -49,4 +50,22 @@ def test_the_django_admin_loads_without_a_policy_violation(page, live_server, br
     page.wait_for_load_state("networkidle")
     page.goto(f"{live_server.url}/quan-tri-he-thong/assessments/agency/")
     page.wait_for_load_state("networkidle")
+    assert refused == []
+
+
+def test_published_results_scorecard_and_statistics_draw_their_charts_without_a_violation(
+    page, live_server, browser_reference
+):
+    """The server-drawn SVG charts carried a style attribute: every chart was refused."""
+    staff = Agency.objects.get(code="so-thong-tin-truyen-thong")
+    reviewer = make_user("thamdinh", role=Role.REVIEWER, agency=staff)
+    lead = make_user("lanhdao", role=Role.LEAD, agency=staff)
+    build_results(make_period(), count=2, reviewer=reviewer, lead=lead, publish=True)
+    refused = _violations(page)
+    page.goto(f"{live_server.url}/ket-qua/2022/")
+    page.goto(f"{live_server.url}/ket-qua/2022/huyen-trang-bom/")
+    log_in(page, live_server, "lanhdao", PASSWORD)
+    page.goto(live_server.url + reverse("assessments:statistics", args=["2022"]))
+    page.wait_for_load_state("networkidle")
+    assert page.locator("svg.chart").count() >= 4
     assert refused == []

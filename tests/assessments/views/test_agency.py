@@ -853,3 +853,29 @@ def test_every_aria_reference_on_the_form_page_points_at_an_element(officer_b, d
     html = text(client.get(reverse("assessments:submission_form", args=[draft_b.pk])))
     assert _broken_references(html) == []
     assert re.findall(r'<[^>]*role="alert"[^>]*>\s*</', html) == []
+
+
+def test_every_element_the_autosave_answer_swaps_is_on_the_form_page(
+    officer_b, draft_b, client_for
+):
+    """htmx drops an out-of-band part whose target is missing (“oobErrorNoTarget”): an error
+    about “Không có mục nào đạt” on a checklist was never shown. Every rule of Phụ lục 3."""
+    client = client_for(officer_b)
+    page = text(client.get(reverse("assessments:submission_form", args=[draft_b.pk])))
+    missing = []
+    for it in draft_b.items.select_related("criterion").order_by("criterion__order"):
+        answer = text(post_item(client, it, {}))
+        for target in re.findall(r'id="([^"]+)"[^>]*data-hx-swap-oob="true"', answer):
+            if f'id="{target}"' not in page:
+                missing.append((it.criterion.code, target))
+    assert missing == []
+
+
+def test_the_upload_field_points_at_a_help_text_that_exists(officer_b, draft_b, client_for):
+    """aria-describedby naming a missing id: a screen reader announced no limits for the file."""
+    page = text(
+        client_for(officer_b).get(reverse("assessments:submission_form", args=[draft_b.pk]))
+    )
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert described != []
+    assert [ref for ref in described if f'id="{ref}"' not in page] == []

@@ -86,6 +86,10 @@ def test_the_lead_decides_a_criterion_with_a_reason(
         "Hồ sơ giấy đủ.",
         "0.30",
     )
+    # The reason keeps its line breaks without a style attribute (the strict CSP refuses those).
+    html = client.get(reverse("assessments:appraisal", args=[submission.pk])).content.decode()
+    assert "<span data-pre-line>Hồ sơ giấy đủ.</span>" in html
+    assert " style=" not in html
 
 
 def test_a_reviewer_cannot_decide_for_the_lead(client_for, agency_a, period, officer_a, reviewer):
