@@ -116,8 +116,16 @@ def test_head_answers_like_get_over_the_whole_urlconf(published, lead):
 
 def test_head_returns_headers_only_even_where_the_test_client_would_not_strip_them(published):
     """The test client drops HEAD bodies itself; the WSGI handler does not, so check there."""
-    environ = _environ("HEAD", reverse("public:period_results", args=[2022]), b"")
-    status, headers, body = _call_wsgi(environ)
+    status, headers, body = _call_wsgi(
+        _environ("HEAD", reverse("public:period_results", args=[2022]), b"")
+    )
+    assert status.startswith("200")
+    assert body == b""
+    assert dict(headers)["Content-Type"] == "text/html; charset=utf-8"
+    assert int(dict(headers)["Content-Length"]) > 100
+    status, headers, body = _call_wsgi(
+        _environ("HEAD", reverse("public:open_data_csv", args=[2022]), b"")
+    )
     assert status.startswith("200")
     assert body == b""
     assert dict(headers)["Content-Type"] == "text/csv; charset=utf-8"
