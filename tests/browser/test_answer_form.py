@@ -1,6 +1,7 @@
 """Issue 9 as found in Chromium: Enter deleted evidence, a typed percentage was ignored but
 reported saved, text typed and not yet saved was lost without warning, a failed save vanished."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -110,3 +111,26 @@ def test_a_failed_save_stays_visible_with_a_retry(page, live_server, dossier):
     expect(page.locator(f"#c{it.pk}-status")).to_contain_text("Đã lưu lúc")
     it.refresh_from_db()
     assert it.inputs == {"count": "2"}
+
+
+def test_after_the_deadline_the_check_page_says_so_and_offers_no_submit(page, live_server):
+    """Bug 7: the check page said “Hồ sơ đã đủ nội dung để nộp” and offered “Nộp hồ sơ” after
+    the deadline; the refusal came only after the click."""
+    from django.utils import timezone
+
+    from assessments.criteria_io import load_reference_agencies
+    from tests.factories import fill_submission
+
+    load_reference_agencies()
+    deadline = timezone.localdate() - dt.timedelta(days=2)
+    period = make_period(deadline=deadline)
+    agency = Agency.objects.get(code="huyen-trang-bom")
+    make_user("donvi2", agency=agency)
+    submission = fill_submission(get_or_create_submission(agency, period))
+    log_in(page, live_server, "donvi2", PASSWORD)
+    page.goto(f"{live_server.url}/ho-so/{submission.pk}/kiem-tra/")
+
+    expect(page.get_by_text(f"Đã quá hạn nộp hồ sơ (hết ngày {deadline:%d/%m/%Y})")).to_be_visible()
+    expect(page.get_by_text("Hồ sơ đã đủ nội dung để nộp")).to_have_count(0)
+    expect(page.get_by_role("link", name="Tiếp tục: xem tóm tắt và nộp")).to_have_count(0)
+    expect(page.get_by_role("button", name="Nộp hồ sơ")).to_have_count(0)
