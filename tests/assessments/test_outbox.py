@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -228,21 +229,19 @@ def test_a_message_whose_job_was_lost_is_listed_after_a_quarter_of_an_hour(admin
     assert fresh.status == EmailStatus.QUEUED
 
 
-def test_many_notices_are_one_job_and_each_is_sent(
-    settings, db, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_many_notices_are_one_job_and_each_is_sent(settings):
+    """Publishing mails every officer: one job per batch of messages, not one per message."""
     from django.core import mail
 
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
+    settings.TASKS = DATABASE_TASKS
     messages = [
         {"kind": EmailKind.NOTICE, "to": f"nguoi{n}@example.vn", "subject": "Công bố", "body": "x"}
         for n in range(3)
     ]
-    with django_capture_on_commit_callbacks(execute=True):
+    with transaction.atomic():
         outbox.queue_many(messages)
     assert DBTaskResult.objects.count() == 1
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
     assert sorted(OutboundEmail.objects.values_list("status", flat=True)) == [EmailStatus.SENT] * 3
     assert sorted(m.to[0] for m in mail.outbox) == [f"nguoi{n}@example.vn" for n in range(3)]
