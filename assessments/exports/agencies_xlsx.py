@@ -3,7 +3,7 @@ The layouts live in `assessments.workbooks`."""
 
 from assessments import workbooks
 from assessments.enums import Role
-from assessments.exports.base import Export
+from assessments.exports.base import XLSX_CONTENT_TYPE, Export
 from assessments.models import Agency, User
 from assessments.workbooks import (
     ACCOUNT_COLUMNS,
@@ -11,7 +11,6 @@ from assessments.workbooks import (
     AGENCY_COLUMNS,
     AGENCY_SHEET,
     NO,
-    XLSX_CONTENT_TYPE,
     YES,
 )
 

@@ -15,18 +15,12 @@ from openpyxl import Workbook
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assessments.exports.base import (
-    XLSX_CONTENT_TYPE,
-    CellStyle,
-    Export,
-    SheetStream,
-    StyleBook,
-    line_count,
-)
+from assessments.exports.base import XLSX_CONTENT_TYPE, Export
 from assessments.results import PeriodResults
+from assessments.workbooks import FONT_NAME, CellStyle, SheetStream, StyleBook, line_count
 from scoring import format_points
 
-FONT = "Times New Roman"
+FONT = FONT_NAME  # one family for every workbook the portal writes
 HEADER_FILL = "DDE7F3"
 GROUP_FILL = "F2F2F2"
 POINTS = "0.00"

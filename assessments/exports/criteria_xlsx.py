@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from assessments import workbooks
 from assessments.criteria_io import dump_table
-from assessments.exports.base import Export
+from assessments.exports.base import XLSX_CONTENT_TYPE, Export
 from assessments.models.criteria import RuleChoice
 from assessments.workbooks import (
     CRITERIA_COLUMNS,
@@ -22,7 +22,6 @@ from assessments.workbooks import (
     INFO_ROWS,
     INFO_SHEET,
     NO,
-    XLSX_CONTENT_TYPE,
     YES,
 )
 

@@ -15,9 +15,7 @@ from types import SimpleNamespace
 import pdfplumber
 import pytest
 from openpyxl import Workbook, load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
-from assessments.exports.base import write_row
 from assessments.exports.consolidated_xlsx import SUMMARY_HEADER, ConsolidatedXlsx, page_breaks
 from assessments.results import load_period_results
 from tests.assessments.results_helpers import build_results
@@ -131,24 +129,6 @@ def test_matrix_pages_break_between_criteria_groups():
     leaves += [_criterion(f"III.{n}", 3) for n in range(1, 12)]
     # 7 criteria fit a page: I (3) alone as II (5) would overflow it; III (11) is broken at 7.
     assert page_breaks(leaves) == [3, 8, 15]
-
-
-def test_write_row_never_asks_openpyxl_for_the_sheet_size(monkeypatch):
-    # max_row / sheet[row] scan every cell: asked once per row they made 4× the rows cost about
-    # 20× the time (measured side by side in bench/scale.py). Counted, not timed.
-    asked = []
-    real = Worksheet.max_row
-
-    def counting(sheet):
-        asked.append(1)
-        return real.fget(sheet)
-
-    monkeypatch.setattr(Worksheet, "max_row", property(counting))
-    sheet = Workbook().active
-    for number in range(200):
-        write_row(sheet, [number, "Sở Tài chính", Decimal("2.50"), Decimal("3.00"), "A+"])
-    assert asked == []
-    assert sheet.cell(row=200, column=2).value == "Sở Tài chính"
 
 
 def synthetic_results(agencies: int, criteria: int = 30):

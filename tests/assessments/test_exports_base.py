@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from assessments.exports.base import neutralise, setup_print, write_row
+from assessments.exports.base import neutralise
+from assessments.workbooks import FONT_NAME, CellStyle, SheetStream, StyleBook
 
 
 @pytest.mark.parametrize(
@@ -24,11 +25,15 @@ def test_neutralise_turns_formula_text_into_plain_text(value, expected):
     assert neutralise(value) == expected
 
 
-def test_written_rows_read_back_as_text_and_two_decimal_numbers():
-    workbook = Workbook()
-    sheet = workbook.active
-    write_row(sheet, ["=1+1", Decimal("2.5")])
-    setup_print(sheet, header_rows="1:1")
+def test_streamed_rows_read_back_as_text_and_two_decimal_numbers():
+    workbook = Workbook(write_only=True)
+    styles = StyleBook(
+        workbook,
+        {"text": CellStyle(), "points": CellStyle(number_format="0.00", horizontal="right")},
+        font_name=FONT_NAME,
+    )
+    out = SheetStream(workbook.create_sheet("Thử"), styles, widths=[20, 10])
+    out.append(["=1+1", Decimal("2.5")], ["text", "points"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
@@ -36,5 +41,5 @@ def test_written_rows_read_back_as_text_and_two_decimal_numbers():
     assert sheet["A1"].data_type == "s"
     assert sheet["B1"].value == 2.5
     assert sheet["B1"].number_format == "0.00"
-    assert sheet.page_setup.orientation == "landscape"
-    assert sheet.print_title_rows == "$1:$1"
+    assert sheet["A1"].font.name == FONT_NAME
+    assert sheet["A1"].border.left.style == "thin"
