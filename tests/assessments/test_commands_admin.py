@@ -69,6 +69,9 @@ def test_a_bad_workbook_fails_the_command_with_every_error(period, tmp_path):
     ("args", "message"),
     [
         (["--period", "1999", "--kind", "so-ban-nganh"], "Không có kỳ đánh giá “1999”."),
+        # A superscript digit and an overflowing "year" were a traceback, not a message.
+        (["--period", "²⁰²²", "--kind", "so-ban-nganh"], "Không có kỳ đánh giá “²⁰²²”."),
+        (["--period", "9" * 30, "--kind", "so-ban-nganh"], f"Không có kỳ đánh giá “{'9' * 30}”."),
         (
             ["--period", "2022", "--kind", "xa"],
             "Không có loại cơ quan, đơn vị “xa”. Các mã hiện có: so-ban-nganh, "

@@ -9,7 +9,9 @@ from assessments.models import AgencyKind, Period
 def find_period(value: str) -> Period:
     """A period by its code (“2022”), else the official period of that year."""
     period = Period.objects.filter(code=value).first()
-    if period is None and value.isdigit():
+    # A year of four ASCII digits: "²".isdigit() is true but int("²") fails, and a 30-digit
+    # "year" overflows SQLite's integers.
+    if period is None and len(value) == 4 and value.isascii() and value.isdigit():
         period = Period.objects.filter(year=int(value), is_practice=False).first()
     if period is None:
         raise CommandError(f"Không có kỳ đánh giá “{value}”.")
