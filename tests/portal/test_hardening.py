@@ -5,8 +5,6 @@ import base64
 import datetime as dt
 import hashlib
 import io
-import json
-import logging
 import re
 from pathlib import Path
 
@@ -24,9 +22,9 @@ from django_tasks_db.models import DBTaskResult
 from assessments.jobs import deliver_email
 from assessments.models import Evidence
 from assessments.services import get_or_create_submission
-from portal.logging import JsonFormatter, RequestContextFilter
 from tests.assessments.results_helpers import build_results
 from tests.factories import submitted_submission
+from tests.portal.conftest import captured_json_log
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
@@ -185,16 +183,8 @@ def test_healthz_answers_503_when_a_due_job_waits_with_no_worker(db, settings):
 
 @pytest.fixture
 def json_log():
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.addFilter(RequestContextFilter())
-    handler.setFormatter(JsonFormatter())
-    logger = logging.getLogger("portal")
-    logger.addHandler(handler)
-    try:
-        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    finally:
-        logger.removeHandler(handler)
+    with captured_json_log("portal") as lines:
+        yield lines
 
 
 def test_each_request_writes_one_json_line_with_request_id_user_and_duration(json_log, officer_a):

@@ -2,8 +2,6 @@
 saying when to try again, unlock by the administrator; every login event logged and audited."""
 
 import io
-import json
-import logging
 import re
 
 import pytest
@@ -13,8 +11,8 @@ from django.urls import reverse
 
 from assessments.enums import AuditAction, Role
 from assessments.models import AuditEntry
-from portal.logging import JsonFormatter, RequestContextFilter
 from tests.factories import PASSWORD, make_user
+from tests.portal.conftest import captured_json_log
 
 LOGIN = "/dang-nhap/"
 ADMIN_LOGIN = "/quan-tri-he-thong/login/"
@@ -26,16 +24,8 @@ def attempt(client, username, password, *, url=LOGIN, address="203.0.113.7"):
 
 @pytest.fixture
 def json_log():
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.addFilter(RequestContextFilter())
-    handler.setFormatter(JsonFormatter())
-    logger = logging.getLogger("portal.auth")
-    logger.addHandler(handler)
-    try:
-        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    finally:
-        logger.removeHandler(handler)
+    with captured_json_log("portal.auth") as lines:
+        yield lines
 
 
 def test_five_wrong_passwords_lock_the_user_name_from_that_address(officer_a):
