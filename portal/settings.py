@@ -162,9 +162,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Persistent database connections (issue 13, owned by perf): a new PostgreSQL connection per
 # request made every autosave pay for a connect; by default a server keeps each worker's
 # connection for 60 s, checked before reuse. DATABASE_CONN_MAX_AGE=0 turns it off; SQLite keeps
-# the per-request connection.
+# the per-request connection. Under the test runner the default stays 0: each request thread
+# of the browser tests' live server would keep its own connection open after the test, and the
+# test database could not be dropped at the end ("being accessed by other users").
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 0 if TESTING else 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
