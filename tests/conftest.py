@@ -1,6 +1,8 @@
 """Named people every test can use: officers of two agencies, a reviewer and the lead of the
 evaluating department, an administrator, and the anonymous public."""
 
+import sys
+
 import pytest
 from django.test import Client
 
@@ -22,6 +24,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
     transaction: every test rolls back to them."""
     with django_db_blocker.unblock():
         load_reference_agencies()
+    yield
+    with django_db_blocker.unblock():
+        _end_other_sessions()
+
+
+def _end_other_sessions() -> None:
+    """On PostgreSQL, a session some thread of the run left open stops the test database from
+    being dropped at the end ("being accessed by other users"): seen once in a whole CI run,
+    not reproduced in parts. Name what it was doing on stderr, then end it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 200) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        others = cursor.fetchall()
+        for pid, application, state, query in others:
+            sys.stderr.write(f"\nopen session left by the run: {application!r} {state} {query!r}\n")
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    connection.close()
 
 
 @pytest.fixture
