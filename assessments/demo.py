@@ -11,6 +11,7 @@ from assessments.criteria_io import load_fixture_table, load_reference_agencies
 from assessments.enums import PeriodStatus, Role
 from assessments.models import Agency, CriteriaTable, Period, User
 from assessments.models.period import LOCAL_TZ
+from assessments.models.program import program_2022
 from scoring import parse_decimal
 
 DEFAULT_DEMO_PASSWORD = "DongNai@2022"  # noqa: S105 (printed for demo accounts only)
@@ -70,6 +71,7 @@ def ensure_period_2022() -> Period:
             "self_assessment_deadline": dt.date(2022, 10, 30),
             "report_deadline": dt.date(2022, 11, 20),
             "evaluating_agency": department,
+            "program": program_2022(department),
             "legal_basis": LEGAL_BASIS_2022,
             "guidance_document": "Công văn số 2083/STTTT-CNTT-VT ngày 22/8/2022 của Sở TT&TT",
             "status": PeriodStatus.REVIEW,
@@ -98,6 +100,7 @@ def ensure_practice_period(today: dt.date | None = None) -> Period:
             "title": "Kỳ thực hành (làm quen với cổng đánh giá)",
             "is_practice": True,
             "evaluating_agency": department,
+            "program": program_2022(department),
             "legal_basis": LEGAL_BASIS_2022,
             "guidance_document": "Công văn số 2083/STTTT-CNTT-VT ngày 22/8/2022 của Sở TT&TT",
             "status": PeriodStatus.SELF_ASSESSMENT,

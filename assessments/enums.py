@@ -116,6 +116,8 @@ class AuditAction(models.TextChoices):
     RECORD_SIGNATURE = "record_signature", _("Số văn bản, người ký")
     ADD_INTERNAL_NOTE = "add_internal_note", _("Ghi chú nội bộ")
     # A period (workflow.PERIOD_TRANSITIONS uses the same names) and its set-up.
+    CREATE_PROGRAM = "create_program", _("Tạo chương trình đánh giá")
+    UPDATE_PROGRAM = "update_program", _("Sửa chương trình đánh giá")
     CREATE_PERIOD = "create_period", _("Tạo kỳ đánh giá")
     UPDATE_PERIOD = "update_period", _("Sửa thông tin kỳ")
     COPY_TABLE = "copy_table", _("Sao chép bảng tiêu chí")

@@ -17,11 +17,20 @@ from assessments.enums import (
     PeriodStatus,
     SubmissionStatus,
 )
-from assessments.models import Agency, Criterion, Extension, Period, ReminderLog, Submission
+from assessments.models import (
+    Agency,
+    Criterion,
+    Extension,
+    Period,
+    Program,
+    ReminderLog,
+    Submission,
+)
 from assessments.notifications import agency_officers, notify
 
 # Settings an administrator edits on a period; status is never one of them (workflow only).
 PERIOD_FIELDS = (
+    "program",
     "code",
     "year",
     "title",
@@ -33,9 +42,27 @@ PERIOD_FIELDS = (
     "evaluating_agency",
     "legal_basis",
     "guidance_document",
-    "threshold_a_plus",
-    "threshold_a",
-    "threshold_b",
+    "scale_max",
+    "decimal_places",
+    "bands",
+)
+# Settings of a program (its documents' wording); Program has no status.
+PROGRAM_FIELDS = (
+    "code",
+    "name",
+    "subject",
+    "description",
+    "evaluating_agency",
+    "parent_body",
+    "agency_short_name",
+    "agency_abbreviation",
+    "handling_unit",
+    "handling_unit_code",
+    "signer_title",
+    "signer_name",
+    "report_addressee",
+    "report_through",
+    "order",
 )
 
 
@@ -50,7 +77,49 @@ class AdministrationError(Exception):
 def _shown(value):
     if isinstance(value, dt.date):
         return f"{value:%d/%m/%Y}"
+    if isinstance(value, list):
+        # Result bands, best first; none means the period only ranks.
+        shown = "; ".join(f"{band['label']} ≥ {band['lowest']}" for band in value)
+        return shown or "Không xếp loại (chỉ xếp hạng)"
     return value
+
+
+@transaction.atomic
+def create_program(*, actor, **values) -> Program:
+    """Create an evaluation program from `values` (the PROGRAM_FIELDS). Side effect: audit row."""
+    program = Program.objects.create(**values)
+    audit.record(
+        actor=actor, action=AuditAction.CREATE_PROGRAM, target=program.code, new=program.name
+    )
+    return program
+
+
+@transaction.atomic
+def update_program(program: Program, *, actor, **values) -> list[str]:
+    """Change a program's settings; one audit row per changed field. Returns the changed names.
+    The program's row is locked first, so two administrators never overwrite each other
+    unknowingly (the second one's audit rows name the first one's values as old)."""
+    locked = Program.objects.select_for_update().get(pk=program.pk)
+    changed = []
+    for name, new in values.items():
+        if name not in PROGRAM_FIELDS:
+            raise ValueError(name)
+        old = getattr(locked, name)
+        if old == new:
+            continue
+        setattr(locked, name, new)
+        changed.append(name)
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE_PROGRAM,
+            target=locked.code,
+            field=name,
+            old=_shown(old),
+            new=_shown(new),
+        )
+    if changed:
+        locked.save(update_fields=changed)
+    return changed
 
 
 @transaction.atomic

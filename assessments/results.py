@@ -26,6 +26,7 @@ from assessments.models import (
 )
 from scoring import Grade, TableResult
 
+# The 2022 letter's grades; every period names its own (Period.grade_labels, none: ranking only).
 GRADES = [grade.value for grade in Grade]
 FINAL_PERIOD_STATUSES = frozenset(
     {PeriodStatus.FINALISED, PeriodStatus.PUBLISHED, PeriodStatus.ARCHIVED}
@@ -146,6 +147,7 @@ class KindResults:
     table: object
     criteria: list[Criterion]
     agencies: list[AgencyResult]
+    grade_labels: list[str] = field(default_factory=lambda: list(GRADES))
 
     @property
     def leaf_criteria(self) -> list[Criterion]:
@@ -153,7 +155,7 @@ class KindResults:
 
     def grade_counts(self) -> dict[str, int]:
         counts = Counter(result.final_grade for result in self.agencies if result.is_final)
-        return {grade: counts.get(grade, 0) for grade in GRADES}
+        return {grade: counts.get(grade, 0) for grade in self.grade_labels}
 
     def ranked(self) -> list[AgencyResult]:
         """Finalised agencies, best first; ties share a rank (1, 2, 2, 4) and read by name."""
@@ -178,7 +180,7 @@ class PeriodResults:
         total = Counter()
         for kind in self.kinds:
             total.update(kind.grade_counts())
-        return {grade: total.get(grade, 0) for grade in GRADES}
+        return {grade: total.get(grade, 0) for grade in self.period.grade_labels}
 
     @property
     def agencies(self) -> list[AgencyResult]:
@@ -317,7 +319,13 @@ def load_period_results(
                 result.rows = [CriterionRow(criterion=c) for c in table_criteria]
             results.append(result)
         kinds.append(
-            KindResults(kind=table.kind, table=table, criteria=table_criteria, agencies=results)
+            KindResults(
+                kind=table.kind,
+                table=table,
+                criteria=table_criteria,
+                agencies=results,
+                grade_labels=period.grade_labels,
+            )
         )
     return PeriodResults(period=period, kinds=kinds)
 
@@ -505,7 +513,10 @@ class PeriodSummary:
     kinds: list[KindSummary]
 
     def grade_counts(self) -> dict[str, int]:
-        return {grade: sum(kind.counts[grade] for kind in self.kinds) for grade in GRADES}
+        return {
+            grade: sum(kind.counts[grade] for kind in self.kinds)
+            for grade in self.period.grade_labels
+        }
 
     @property
     def final_count(self) -> int:
@@ -522,7 +533,7 @@ def period_summary(period: Period) -> PeriodSummary:
     tables = list(period.tables.select_related("kind").order_by("kind__order"))
     grade_counts = {
         f"grade_{index}": Count("pk", filter=Q(final_grade=grade))
-        for index, grade in enumerate(GRADES)
+        for index, grade in enumerate(period.grade_labels)
     }
     rows = {
         row["table_id"]: row
@@ -543,7 +554,9 @@ def period_summary(period: Period) -> PeriodSummary:
             KindSummary(
                 kind=table.kind,
                 table=table,
-                counts={grade: row.get(f"grade_{i}", 0) for i, grade in enumerate(GRADES)},
+                counts={
+                    grade: row.get(f"grade_{i}", 0) for i, grade in enumerate(period.grade_labels)
+                },
                 final_count=count,
                 score_sum=Decimal(row.get("score_sum") or 0).quantize(TWO_PLACES),
             )
@@ -589,6 +602,6 @@ def ranking(period: Period, table, *, query: str = "", grade: str = ""):
         rows = rows.filter(
             Q(agency__name__icontains=query) | Q(agency__short_name__icontains=query)
         )
-    if grade in GRADES:
+    if grade and grade in period.grade_labels:
         rows = rows.filter(final_grade=grade)
     return rows

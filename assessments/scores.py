@@ -24,7 +24,7 @@ def _result(submission, criteria, inputs, period=None) -> TableResult:
         inputs,
         scale_max=table.scale_max,
         deduction_floor=table.deduction_floor,
-        thresholds=period.thresholds,
+        thresholds=period.band_set,
     )
 
 

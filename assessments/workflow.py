@@ -24,7 +24,19 @@ from assessments.enums import (
 )
 from assessments.models import Extension, ItemScore, Message, Period, Submission, User
 from assessments.notifications import agency_officers, department_staff, notify, notify_agencies
-from scoring import format_points
+from scoring import format_points, label_of
+
+
+def _score_text(result) -> str:
+    """“2,94 điểm, mức A+”; a ranking-only period has no grade to name."""
+    grade = label_of(result.grade)
+    return f"{format_points(result.score)} điểm" + (f", mức {grade}" if grade else "")
+
+
+def _in_brackets(result) -> str:
+    grade = label_of(result.grade)
+    return f" (mức {grade})" if grade else ""
+
 
 S = SubmissionStatus
 
@@ -253,7 +265,7 @@ def submit(
             day = timezone.localtime(deadline - timezone.timedelta(seconds=1)).strftime("%d/%m/%Y")
             raise WorkflowError(
                 f"Đã hết hạn nộp kết quả tự đánh giá (hạn cuối: hết ngày {day}). "
-                "Vui lòng liên hệ phòng CNTT-VT, Sở TT&TT để được xem xét gia hạn."
+                f"Vui lòng liên hệ {period.program.contact} để được xem xét gia hạn."
             )
         criteria = scores.table_criteria(locked.table)
         items = _items(locked)
@@ -279,7 +291,7 @@ def submit(
                 signed.append(name)
         result = scores.self_result(locked, criteria, items)
         locked.self_score = result.score
-        locked.self_grade = result.grade.value
+        locked.self_grade = label_of(result.grade)
         locked.submitted_at = now
         locked.submitted_by = actor
         locked.is_late = now >= period.deadline_ends_at
@@ -302,19 +314,18 @@ def submit(
             department_staff(),
             title=f"{locked.agency} đã nộp hồ sơ tự đánh giá",
             body=(
-                f"{locked.agency} đã nộp hồ sơ {locked.period}: tự đánh giá "
-                f"{format_points(result.score)} điểm, mức {result.grade.value}."
+                f"{locked.agency} đã nộp hồ sơ {locked.period}: tự đánh giá {_score_text(result)}."
             ),
             submission=locked,
             url=review_url,
         )
         notify(
             agency_officers(locked.agency),
-            title="Sở TT&TT đã nhận hồ sơ tự đánh giá của đơn vị",
+            title=f"{period.program.agency_short_name} đã nhận hồ sơ tự đánh giá của đơn vị",
             body=(
                 f"Hồ sơ {locked.period} của {locked.agency} đã được nộp lúc "
-                f"{timezone.localtime(now):%H:%M %d/%m/%Y} với {format_points(result.score)} điểm "
-                f"(mức {result.grade.value})."
+                f"{timezone.localtime(now):%H:%M %d/%m/%Y} với {format_points(result.score)} điểm"
+                f"{_in_brackets(result)}."
             ),
             submission=locked,
             url=agency_url,
@@ -389,7 +400,7 @@ def return_for_explanation(
         by = f" trước ngày {reply_by:%d/%m/%Y}" if reply_by else ""
         notify(
             agency_officers(locked.agency),
-            title=f"Sở TT&TT yêu cầu giải trình hồ sơ {locked.period}",
+            title=f"{locked.period.program.agency_short_name} yêu cầu giải trình hồ sơ {locked.period}",
             body=f"{message.strip()}\n\nĐề nghị đơn vị trả lời{by}.",
             submission=locked,
             url=agency_url,
@@ -554,8 +565,8 @@ def confirm_result(submission: Submission, *, actor, expected_version=None) -> S
             department_staff(),
             title=f"{locked.agency} đã thống nhất kết quả thẩm định",
             body=(
-                f"Đơn vị đồng ý kết quả thẩm định: {format_points(result.score)} điểm, mức "
-                f"{result.grade.value}. Hồ sơ chờ lãnh đạo chốt kết quả."
+                f"Đơn vị đồng ý kết quả thẩm định: {_score_text(result)}. "
+                "Hồ sơ chờ lãnh đạo chốt kết quả."
             ),
             submission=locked,
             url=review_url,
@@ -579,7 +590,7 @@ def accept(
         agency_url, _review_url = _urls(locked)
         notify(
             agency_officers(locked.agency),
-            title=f"Sở TT&TT đã thống nhất kết quả thẩm định {locked.period}",
+            title=f"{locked.period.program.agency_short_name} đã thống nhất kết quả thẩm định {locked.period}",
             body=message or "Kết quả thẩm định đã được thống nhất và chờ lãnh đạo chốt.",
             submission=locked,
             url=agency_url,
@@ -648,7 +659,7 @@ def record_decision(
         agency_url, _review_url = _urls(locked)
         notify(
             agency_officers(locked.agency),
-            title=f"Lãnh đạo Sở TT&TT đã quyết định kết quả {locked.period}",
+            title=f"Lãnh đạo {locked.period.program.agency_short_name} đã quyết định kết quả {locked.period}",
             body=reason.strip(),
             submission=locked,
             url=agency_url,
@@ -664,15 +675,15 @@ def finalise(submission: Submission, *, actor, expected_version=None) -> Submiss
         items = _items(locked)
         result = scores.agreed_result(locked, criteria, items)
         locked.final_score = result.score
-        locked.final_grade = result.grade.value
-        locked.final_thresholds = locked.period.thresholds.as_dict()
+        locked.final_grade = label_of(result.grade)
+        locked.final_thresholds = locked.period.band_set.as_list()
         locked.finalised_at = timezone.now()
         locked.finalised_by = actor
         _finish(
             locked,
             "finalise",
             actor=actor,
-            reason=f"{format_points(result.score)} điểm, mức {result.grade.value}",
+            reason=_score_text(result),
             fields=[
                 "final_score",
                 "final_grade",
@@ -686,7 +697,7 @@ def finalise(submission: Submission, *, actor, expected_version=None) -> Submiss
         notify(
             agency_officers(locked.agency),
             title=f"Đã chốt kết quả: {locked.period}",
-            body=f"Kết quả chính thức: {format_points(result.score)} điểm, mức {result.grade.value}.",
+            body=f"Kết quả chính thức: {_score_text(result)}.",
             submission=locked,
             url=agency_url,
         )
@@ -797,10 +808,10 @@ def change_period_status(period: Period, name: str, *, actor, reason: str = "") 
             prefix, suffix = scorecard.split("AGENCY")
             notify_agencies(
                 officers,
-                title=f"Kết quả đánh giá năm {locked.year} đã được công bố",
+                title=f"Kết quả {locked.title} đã được công bố",
                 body=(
-                    f"Sở TT&TT đã công bố kết quả đánh giá ứng dụng CNTT năm {locked.year} "
-                    "trên trang công khai."
+                    f"{locked.program.agency_short_name} đã công bố kết quả "
+                    f"{locked.program.name.lower()} năm {locked.year} trên trang công khai."
                 ),
                 url_prefix=prefix,
                 url_suffix=suffix,

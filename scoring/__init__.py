@@ -1,8 +1,20 @@
-"""Pure-Python scoring of the provincial IT-use evaluation (0–3 scale, grades A+/A/B/C).
+"""Pure-Python scoring of the province's evaluations: rules → points → score on the table's
+scale → band (the 2022 letter: 0–3 scale, grades A+/A/B/C; any other scale and band set too).
 
 Imports nothing from Django so that forms, exports and the public page share one arithmetic.
 """
 
+from scoring.bands import (
+    GRADE_BANDS,
+    Band,
+    BandSet,
+    InvalidBands,
+    band_conditions,
+    classify_band,
+    grade_of,
+    label_of,
+    round_to,
+)
 from scoring.errors import InvalidInput, InvalidRule, InvalidTable, TableProblem
 from scoring.grades import DEFAULT_THRESHOLDS, Grade, Thresholds, classify, round_points
 from scoring.numbers import format_number, format_points, parse_decimal
@@ -33,11 +45,15 @@ __all__ = [
     "COUNT",
     "DEDUCTION",
     "DEFAULT_THRESHOLDS",
+    "GRADE_BANDS",
     "RATIO",
     "TIERS",
     "YES_NO",
+    "Band",
+    "BandSet",
     "Grade",
     "GroupResult",
+    "InvalidBands",
     "InvalidInput",
     "InvalidRule",
     "InvalidTable",
@@ -48,14 +64,19 @@ __all__ = [
     "TableProblem",
     "TableResult",
     "Thresholds",
+    "band_conditions",
     "classify",
+    "classify_band",
     "describe_params",
     "describe_rule",
     "format_number",
     "format_points",
+    "grade_of",
+    "label_of",
     "parse_decimal",
     "percent_of",
     "round_points",
+    "round_to",
     "score_item",
     "score_table",
     "validate_rule",

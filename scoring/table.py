@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
+from scoring.bands import Band, BandSet, classify_band
 from scoring.errors import InvalidInput, InvalidRule, InvalidTable, TableProblem
 from scoring.grades import Grade, Thresholds, classify, round_points, to_decimal
 from scoring.numbers import format_points
@@ -68,7 +69,7 @@ class TableResult:
     applicable_maximum: Decimal
     deductions: Decimal
     score: Decimal
-    grade: Grade
+    grade: Grade | Band | None
     answered: int
     total: int
 
@@ -105,7 +106,7 @@ def score_table(
     *,
     scale_max: Decimal = Decimal("3.00"),
     deduction_floor: Decimal = Decimal("-1.00"),
-    thresholds: Thresholds | Mapping | None = None,
+    thresholds: BandSet | Thresholds | Mapping | None = None,
 ) -> TableResult:
     """Score a whole table. Never raises for an agency's bad input; the item carries the error.
 
@@ -123,7 +124,8 @@ def score_table(
     * score = scale_max × positive points / applicable maximum + deductions, rounded half-up to
       two places and clamped to [0, scale_max]; with nothing not applicable and maxima summing
       to scale_max the rescale is the identity;
-    * grade = ``classify(score, thresholds)``.
+    * grade = ``classify(score, thresholds)`` (a ``Grade``), or with a ``BandSet`` the band the
+      score falls in (``classify_band``; None for a ranking-only set).
 
     The table is assumed valid (see ``validate_table``); a broken rule raises ``InvalidRule``.
     """
@@ -176,7 +178,11 @@ def score_table(
         applicable_maximum=round_points(applicable_maximum),
         deductions=round_points(deductions),
         score=round_points(score),
-        grade=classify(score, thresholds),
+        grade=(
+            classify_band(score, thresholds)
+            if isinstance(thresholds, BandSet)
+            else classify(score, thresholds)
+        ),
         answered=answered,
         total=len(criteria),
     )

@@ -18,6 +18,7 @@ from assessments.models import (
     Period,
     User,
 )
+from assessments.models.program import program_2022
 from assessments.services import get_or_create_submission
 
 PASSWORD = "Mat-khau-thu-nghiem-2022"
@@ -31,9 +32,14 @@ def make_period(
     deadline: dt.date | None = None,
     is_practice=False,
     tables=True,
+    program=None,
+    **settings,
 ) -> Period:
-    """A period whose deadline is 10 days from today unless given, with the three 2022 tables."""
+    """A period of the 2022 program (unless `program` is given) whose deadline is 10 days from
+    today unless given, with the three 2022 tables; `settings` are further Period fields
+    (scale_max, bands, …)."""
     deadline = deadline or timezone.localdate() + dt.timedelta(days=10)
+    department = Agency.objects.get(code="so-thong-tin-truyen-thong")
     period = Period.objects.create(
         code=code,
         year=year,
@@ -43,9 +49,11 @@ def make_period(
         window_end=deadline - dt.timedelta(days=5),
         self_assessment_deadline=deadline,
         report_deadline=deadline + dt.timedelta(days=20),
-        evaluating_agency=Agency.objects.get(code="so-thong-tin-truyen-thong"),
+        evaluating_agency=department,
         legal_basis="Quyết định số 16/2022/QĐ-UBND ngày 28/3/2022 của UBND tỉnh Đồng Nai.",
         status=status,
+        program=program or program_2022(department),
+        **settings,
     )
     if tables:
         add_reference_tables(period)

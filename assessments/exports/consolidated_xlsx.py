@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assessments.exports.base import XLSX_CONTENT_TYPE, Export
 from assessments.results import PeriodResults
 from assessments.workbooks import FONT_NAME, CellStyle, SheetStream, StyleBook, line_count
-from scoring import format_points
+from scoring import band_conditions, format_number
 
 FONT = FONT_NAME  # one family for every workbook the portal writes
 HEADER_FILL = "DDE7F3"
@@ -316,7 +316,7 @@ class ConsolidatedXlsx(Export):
 
     def _basis(self, sheet) -> None:
         period = self.period
-        thresholds = period.thresholds
+        bands = period.band_set
         self._print(sheet, landscape=False)
         out = SheetStream(sheet, self.styles, widths=[18, 52, 11, 13])
         out.append(["Căn cứ và ngưỡng xếp loại"], "title")
@@ -329,14 +329,11 @@ class ConsolidatedXlsx(Export):
         ]:
             out.append([label, value], ["text_bold", "text"])
         out.blank()
-        out.append(["Mức xếp loại", "Điều kiện (thang điểm 3)"], "header")
-        a_plus, a, b = (format_points(v) for v in (thresholds.a_plus, thresholds.a, thresholds.b))
-        for grade, condition in [
-            ("A+", f"Điểm ≥ {a_plus}"),
-            ("A", f"{a} ≤ điểm < {a_plus}"),
-            ("B", f"{b} ≤ điểm < {a}"),
-            ("C", f"Điểm < {b}"),
-        ]:
+        scale = format_number(period.scale_max)
+        out.append(["Mức xếp loại", f"Điều kiện (thang điểm {scale})"], "header")
+        if not bands.bands:
+            out.append(["—", "Không xếp loại; chỉ xếp hạng theo điểm."], ["center", "text"])
+        for grade, condition in band_conditions(bands):
             out.append([grade, condition], ["center", "text"])
         out.blank()
         out.append(["Bảng tiêu chí", "Tên", "Điểm tối đa", "Tổng điểm trừ tối đa"], "header")

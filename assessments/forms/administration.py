@@ -7,9 +7,10 @@ from django.contrib.auth.forms import SetPasswordForm
 from assessments.accounts import AGENCY_FIELDS, KIND_FIELDS
 from assessments.enums import Role
 from assessments.forms.fields import ScopedIdsField
-from assessments.models import Agency, AgencyKind, Period, User
-from assessments.periods import PERIOD_FIELDS, expected_agencies
+from assessments.models import Agency, AgencyKind, Period, Program, User
+from assessments.periods import PERIOD_FIELDS, PROGRAM_FIELDS, expected_agencies
 from assessments.workbooks import MAX_UPLOAD_BYTES, validate_no_control_characters
+from scoring import BandSet, InvalidBands
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EMPTY_CHOICE = "— Chọn —"
@@ -37,10 +38,44 @@ class VietnameseEmptyChoice:
                 field.empty_label = EMPTY_CHOICE
 
 
+# Rows offered for result bands: the province's scales have at most five bands (A–E); eight
+# leaves room. Empty rows are ignored; no row at all means the period only ranks.
+BAND_ROWS = 8
+
+
+def _decimal_input(field) -> None:
+    # A number input refuses “2,5” in most browsers; points are typed the Vietnamese way.
+    field.localize = True
+    field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+    field.widget.is_localized = True
+
+
+class ProgramForm(RefuseControlCharacters, VietnameseEmptyChoice, forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = PROGRAM_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "signer_title": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluating_agency"].queryset = Agency.objects.filter(is_active=True)
+
+    def clean_signer_title(self):
+        # One title line per line, as printed above the signature (“KT. GIÁM ĐỐC”).
+        lines = [line.strip() for line in self.cleaned_data["signer_title"].splitlines()]
+        return "\n".join(line for line in lines if line)
+
+
 class PeriodForm(RefuseControlCharacters, VietnameseEmptyChoice, forms.ModelForm):
+    """A period's settings, its scale and its result bands (one label and lowest score per
+    row, best first; every row left empty: ranking only)."""
+
     class Meta:
         model = Period
-        fields = PERIOD_FIELDS
+        fields = [name for name in PERIOD_FIELDS if name != "bands"]
         widgets = {
             "window_start": DATE_WIDGET,
             "window_end": DATE_WIDGET,
@@ -52,12 +87,65 @@ class PeriodForm(RefuseControlCharacters, VietnameseEmptyChoice, forms.ModelForm
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["evaluating_agency"].queryset = Agency.objects.filter(is_active=True)
-        # A number input refuses “2,5” in most browsers; thresholds are typed the Vietnamese way.
-        for name in ("threshold_a_plus", "threshold_a", "threshold_b"):
-            field = self.fields[name]
-            field.localize = True
-            field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
-            field.widget.is_localized = True
+        self.fields["program"].empty_label = EMPTY_CHOICE
+        _decimal_input(self.fields["scale_max"])
+        bands = self.initial.get("bands")
+        if bands is None:
+            bands = self.instance.bands if self.instance.pk else Period().bands
+        for row in range(1, BAND_ROWS + 1):
+            label = forms.CharField(label=f"Mức {row}: tên mức", required=False, max_length=40)
+            lowest = forms.DecimalField(
+                label=f"Mức {row}: điểm thấp nhất", required=False, max_digits=9
+            )
+            _decimal_input(lowest)
+            label.validators.append(validate_no_control_characters)
+            self.fields[f"band_label_{row}"] = label
+            self.fields[f"band_lowest_{row}"] = lowest
+            if row <= len(bands) and not self.is_bound:
+                self.initial[f"band_label_{row}"] = bands[row - 1]["label"]
+                self.initial[f"band_lowest_{row}"] = bands[row - 1]["lowest"]
+
+    @property
+    def band_fields(self):
+        return [
+            (self[f"band_label_{row}"], self[f"band_lowest_{row}"])
+            for row in range(1, BAND_ROWS + 1)
+        ]
+
+    def _clean_bands(self, data):
+        rows = []
+        for row in range(1, BAND_ROWS + 1):
+            label_name, lowest_name = f"band_label_{row}", f"band_lowest_{row}"
+            if label_name in self.errors or lowest_name in self.errors:
+                return None
+            label, lowest = (data.get(label_name) or "").strip(), data.get(lowest_name)
+            if not label and lowest is None:
+                continue
+            if not label:
+                self.add_error(label_name, "Nhập tên mức (ví dụ “A”, “Tốt”).")
+                return None
+            if lowest is None:
+                self.add_error(lowest_name, f"Nhập điểm thấp nhất của mức “{label}”.")
+                return None
+            rows.append((row, label, lowest))
+        scale, places = data.get("scale_max"), data.get("decimal_places")
+        if scale is None or places is None:
+            return None
+        try:
+            bands = BandSet(
+                tuple((label, lowest) for _row, label, lowest in rows),
+                precision=places,
+                scale_max=scale,
+            )
+        except InvalidBands as error:
+            if error.position is None:
+                self.add_error("decimal_places", error.message)
+            else:
+                row = rows[error.position][0]
+                field = "band_label" if error.field == "label" else "band_lowest"
+                self.add_error(f"{field}_{row}", error.message)
+            return None
+        return bands.as_list()
 
     def clean(self):
         data = super().clean()
@@ -76,13 +164,15 @@ class PeriodForm(RefuseControlCharacters, VietnameseEmptyChoice, forms.ModelForm
                 "Hạn gửi kết quả về UBND tỉnh phải sau hạn gửi kết quả tự đánh giá "
                 f"({deadline:%d/%m/%Y}).",
             )
-        a_plus, a, b = (data.get(f"threshold_{g}") for g in ("a_plus", "a", "b"))
-        if a_plus is not None and a is not None and not a_plus > a:
-            self.add_error("threshold_a_plus", "Ngưỡng mức A+ phải lớn hơn ngưỡng mức A.")
-        if a is not None and b is not None and not a > b:
-            self.add_error("threshold_a", "Ngưỡng mức A phải lớn hơn ngưỡng mức B.")
-        if b is not None and b < 0:
-            self.add_error("threshold_b", "Ngưỡng mức B không được âm.")
+        places = data.get("decimal_places")
+        if places is not None and places > 2:
+            self.add_error("decimal_places", "Điểm được làm tròn tối đa 2 chữ số thập phân.")
+        scale = data.get("scale_max")
+        if scale is not None and scale <= 0:
+            self.add_error("scale_max", "Thang điểm phải lớn hơn 0.")
+        bands = self._clean_bands(data)
+        if bands is not None:
+            data["bands"] = self.instance.bands = bands
         return data
 
 

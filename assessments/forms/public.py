@@ -2,20 +2,18 @@
 
 from django import forms
 
-from assessments.results import GRADES
-
 
 class RankingFilters(forms.Form):
     """Which kind's ranking (`loai`, its code), a part of the name (`q`) and a grade (`muc`)."""
 
     loai = forms.ChoiceField(required=False, label="Loại cơ quan, đơn vị")
     q = forms.CharField(required=False, max_length=100, label="Tìm theo tên")
-    muc = forms.ChoiceField(
-        required=False, choices=[("", "Tất cả")] + [(g, g) for g in GRADES], label="Mức"
-    )
+    muc = forms.ChoiceField(required=False, label="Mức")
 
-    def __init__(self, data, *, kinds):
+    def __init__(self, data, *, kinds, grades=()):
         super().__init__(data)
+        # The period's own bands (“A+”, “Tốt”, …); none in a ranking-only period.
+        self.fields["muc"].choices = [("", "Tất cả")] + [(g, g) for g in grades]
         # Kinds, or the period's tables (their kinds).
         kinds = [getattr(kind, "kind", kind) for kind in kinds]
         self.kinds = {kind.code: kind for kind in kinds}

@@ -33,11 +33,11 @@ class CriteriaTable(models.Model):
     label = models.CharField(_("phụ lục"), max_length=40)
     title = models.CharField(_("tên bảng tiêu chí"), max_length=255)
     scale_max = models.DecimalField(
-        _("điểm tối đa"), max_digits=4, decimal_places=2, default=Decimal("3.00")
+        _("điểm tối đa"), max_digits=9, decimal_places=2, default=Decimal("3.00")
     )
     deduction_floor = models.DecimalField(
         _("tổng điểm trừ tối đa"),
-        max_digits=4,
+        max_digits=9,
         decimal_places=2,
         default=Decimal("-1.00"),
         help_text=_("Số âm: tổng các điểm trừ không thấp hơn mức này."),
@@ -97,7 +97,7 @@ class Criterion(models.Model):
     params = models.JSONField(_("tham số"), default=dict, blank=True)
     maximum = models.DecimalField(
         _("điểm tối đa"),
-        max_digits=5,
+        max_digits=9,
         decimal_places=2,
         null=True,
         blank=True,

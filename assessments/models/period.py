@@ -3,13 +3,24 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.enums import PeriodStatus
-from scoring import Thresholds
+from scoring import GRADE_BANDS, BandSet, InvalidBands
+
+# Points are stored with two decimals: a scale may be rounded to fewer, never to more.
+MAX_DECIMAL_PLACES = 2
+POINTS_DIGITS = 9
+
+
+def default_bands() -> list[dict[str, str]]:
+    """The 2022 letter's grades (Công văn 2083: A+ ≥ 2,50, A ≥ 1,50, B ≥ 0,50, C below)."""
+    return GRADE_BANDS.as_list()
+
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -21,7 +32,15 @@ def end_of_day(day: dt.date) -> dt.datetime:
 
 
 class Period(models.Model):
-    """One yearly evaluation (kỳ đánh giá), with its own dates, thresholds and criteria tables."""
+    """One yearly evaluation (kỳ đánh giá) of a program, with its own dates, scale, result bands
+    and criteria tables."""
+
+    program = models.ForeignKey(
+        "assessments.Program",
+        verbose_name=_("chương trình đánh giá"),
+        on_delete=models.PROTECT,
+        related_name="periods",
+    )
 
     code = models.SlugField(
         _("mã kỳ"), max_length=40, unique=True, help_text=_("Dùng trong địa chỉ, ví dụ “2022”.")
@@ -52,18 +71,25 @@ class Period(models.Model):
         blank=True,
         help_text=_("Ví dụ: Công văn số 2083/STTTT-CNTT-VT ngày 22/8/2022."),
     )
-    threshold_a_plus = models.DecimalField(
-        _("ngưỡng mức A+"), max_digits=4, decimal_places=2, default=Decimal("2.50")
-    )
-    threshold_a = models.DecimalField(
-        _("ngưỡng mức A"), max_digits=4, decimal_places=2, default=Decimal("1.50")
-    )
-    threshold_b = models.DecimalField(
-        _("ngưỡng mức B"),
-        max_digits=4,
+    scale_max = models.DecimalField(
+        _("thang điểm"),
+        max_digits=POINTS_DIGITS,
         decimal_places=2,
-        default=Decimal("0.50"),
-        validators=[MinValueValidator(Decimal("0"))],
+        default=Decimal("3.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Điểm tối đa của kết quả, ví dụ 3, 100 hoặc 1.000."),
+    )
+    decimal_places = models.PositiveSmallIntegerField(
+        _("số chữ số thập phân"),
+        default=2,
+        validators=[MaxValueValidator(MAX_DECIMAL_PLACES)],
+        help_text=_("Điểm được làm tròn đến số chữ số này (0 đến 2)."),
+    )
+    bands = models.JSONField(
+        _("các mức xếp loại"),
+        default=default_bands,
+        blank=True,
+        help_text=_("Từ mức cao nhất xuống: tên mức và điểm thấp nhất. Để trống nếu chỉ xếp hạng."),
     )
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=PeriodStatus.choices, default=PeriodStatus.PREPARING
@@ -77,10 +103,12 @@ class Period(models.Model):
         verbose_name_plural = _("kỳ đánh giá")
         constraints = [
             models.UniqueConstraint(
-                fields=["year"],
+                fields=["program", "year"],
                 condition=Q(is_practice=False),
-                name="one_official_period_per_year",
-                violation_error_message=_("Đã có kỳ đánh giá chính thức cho năm này."),
+                name="one_official_period_per_program_and_year",
+                violation_error_message=_(
+                    "Chương trình này đã có kỳ đánh giá chính thức cho năm này."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(window_start__lte=F("window_end")),
@@ -98,20 +126,37 @@ class Period(models.Model):
                 violation_error_message=_("Hạn báo cáo phải sau hạn tự đánh giá."),
             ),
             models.CheckConstraint(
-                condition=Q(threshold_a_plus__gt=F("threshold_a"))
-                & Q(threshold_a__gt=F("threshold_b"))
-                & Q(threshold_b__gte=0),
-                name="period_thresholds_ordered",
-                violation_error_message=_("Ngưỡng phải giảm dần: A+ > A > B ≥ 0."),
+                condition=Q(decimal_places__lte=MAX_DECIMAL_PLACES) & Q(scale_max__gt=0),
+                name="period_scale_valid",
+                violation_error_message=_("Thang điểm phải dương, làm tròn tối đa 2 chữ số."),
             ),
         ]
 
     def __str__(self):
         return self.title
 
+    def clean(self):
+        super().clean()
+        try:
+            self.band_set  # noqa: B018 - validates
+        except InvalidBands as error:
+            # Not tied to the field: the forms show bands as rows of their own.
+            raise ValidationError(error.message) from error
+
     @property
-    def thresholds(self) -> Thresholds:
-        return Thresholds(a_plus=self.threshold_a_plus, a=self.threshold_a, b=self.threshold_b)
+    def band_set(self) -> BandSet:
+        """The period's result bands (none: ranking only), rounded to its precision."""
+        return BandSet.from_list(
+            self.bands or [], precision=self.decimal_places, scale_max=self.scale_max
+        )
+
+    @property
+    def is_ranking_only(self) -> bool:
+        return not self.bands
+
+    @property
+    def grade_labels(self) -> list[str]:
+        return [str(band["label"]) for band in self.bands or []]
 
     @property
     def deadline_ends_at(self) -> dt.datetime:

@@ -67,14 +67,19 @@ class Submission(models.Model):
     # Scores are stored when a step completes, with the thresholds used, so a later change of the
     # period's thresholds never silently re-grades a finalised result.
     self_score = models.DecimalField(
-        _("điểm tự đánh giá"), max_digits=4, decimal_places=2, null=True, blank=True
+        _("điểm tự đánh giá"), max_digits=9, decimal_places=2, null=True, blank=True
     )
-    self_grade = models.CharField(_("mức tự đánh giá"), max_length=2, blank=True)
+    self_grade = models.CharField(_("mức tự đánh giá"), max_length=40, blank=True)
     final_score = models.DecimalField(
-        _("điểm chính thức"), max_digits=4, decimal_places=2, null=True, blank=True
+        _("điểm chính thức"), max_digits=9, decimal_places=2, null=True, blank=True
     )
-    final_grade = models.CharField(_("mức xếp loại"), max_length=2, blank=True)
-    final_thresholds = models.JSONField(_("ngưỡng áp dụng"), null=True, blank=True)
+    final_grade = models.CharField(_("mức xếp loại"), max_length=40, blank=True)
+    final_thresholds = models.JSONField(
+        _("các mức xếp loại áp dụng"),
+        null=True,
+        blank=True,
+        help_text=_("Các mức của kỳ khi chốt (tên mức, điểm thấp nhất); trống: chỉ xếp hạng."),
+    )
     finalised_at = models.DateTimeField(_("chốt lúc"), null=True, blank=True)
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -103,10 +108,10 @@ class Submission(models.Model):
                 name="one_submission_per_agency_and_period",
                 violation_error_message=_("Cơ quan đã có hồ sơ trong kỳ đánh giá này."),
             ),
+            # The upper end is the period's scale (3, 100, 1.000): the scoring library clamps it.
             models.CheckConstraint(
-                condition=Q(final_score__isnull=True)
-                | (Q(final_score__gte=0) & Q(final_score__lte=3)),
-                name="final_score_in_scale",
+                condition=Q(final_score__isnull=True) | Q(final_score__gte=0),
+                name="final_score_not_negative",
             ),
             models.CheckConstraint(
                 condition=~Q(status=SubmissionStatus.FINALISED) | Q(final_score__isnull=False),
@@ -136,7 +141,7 @@ class ItemScore(models.Model):
     )
     inputs = models.JSONField(_("số liệu tự đánh giá"), default=dict, blank=True)
     points = models.DecimalField(
-        _("điểm tự đánh giá"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("điểm tự đánh giá"), max_digits=9, decimal_places=2, null=True, blank=True
     )
     explanation = models.TextField(_("giải trình"), blank=True)
     not_applicable = models.BooleanField(_("không áp dụng"), default=False)
@@ -144,7 +149,7 @@ class ItemScore(models.Model):
 
     reviewer_inputs = models.JSONField(_("số liệu thẩm định"), null=True, blank=True)
     reviewer_points = models.DecimalField(
-        _("điểm thẩm định"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("điểm thẩm định"), max_digits=9, decimal_places=2, null=True, blank=True
     )
     reviewer_override = models.BooleanField(
         _("điều chỉnh trực tiếp điểm"),
@@ -158,7 +163,7 @@ class ItemScore(models.Model):
     )
     agency_response_text = models.TextField(_("nội dung giải trình"), blank=True)
     agreed_points = models.DecimalField(
-        _("điểm thống nhất"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("điểm thống nhất"), max_digits=9, decimal_places=2, null=True, blank=True
     )
     agreed_not_applicable = models.BooleanField(_("thống nhất: không áp dụng"), null=True)
     agreement = models.CharField(

@@ -42,7 +42,9 @@ def period_results(request, year):
     the ranking without changing anyone's rank."""
     period = _published(year)
     summary = results.period_summary(period)
-    filters = RankingFilters(request.GET, kinds=[kind.kind for kind in summary.kinds])
+    filters = RankingFilters(
+        request.GET, kinds=[kind.kind for kind in summary.kinds], grades=period.grade_labels
+    )
     selected, query, grade = filters.kind, filters.value("q").strip(), filters.value("muc")
     heads = {}
     if selected is None:

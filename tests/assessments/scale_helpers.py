@@ -45,7 +45,7 @@ def bulk_finalised(period, count: int, *, reviewer, lead) -> list[Submission]:
             is_late=n % 7 == 0,
             finalised_at=timezone.now(),
             finalised_by=lead,
-            final_thresholds=period.thresholds.as_dict(),
+            final_thresholds=period.band_set.as_list(),
         )
         items = []
         for criterion in criteria[table.pk]:

@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 
 from assessments.exports.consolidated_xlsx import SUMMARY_HEADER, ConsolidatedXlsx, page_breaks
 from assessments.results import load_period_results
+from scoring import GRADE_BANDS
 from tests.assessments.results_helpers import build_results
 
 
@@ -173,7 +174,8 @@ def synthetic_results(agencies: int, criteria: int = 30):
         year=2022,
         title="Đánh giá ứng dụng CNTT năm 2022",
         evaluating_agency=SimpleNamespace(name="Sở Thông tin và Truyền thông"),
-        thresholds=SimpleNamespace(a_plus=Decimal("2.5"), a=Decimal("1.5"), b=Decimal("0.5")),
+        band_set=GRADE_BANDS,
+        scale_max=Decimal("3.00"),
         legal_basis="Quyết định số 16/2022/QĐ-UBND",
         guidance_document="Công văn số 2083/STTTT-CNTT-VT",
         window_start=dt.date(2022, 1, 1),

@@ -172,7 +172,12 @@ def test_a_whole_cycle_ends_with_a_final_score_matching_classify(filled, officer
     assert s.status == S.FINALISED
     assert s.final_score == Decimal("2.85")
     assert s.final_grade == classify(s.final_score).value == "A+"
-    assert s.final_thresholds == {"A+": "2.50", "A": "1.50", "B": "0.50"}
+    assert s.final_thresholds == [
+        {"label": "A+", "lowest": "2.50"},
+        {"label": "A", "lowest": "1.50"},
+        {"label": "B", "lowest": "0.50"},
+        {"label": "C", "lowest": "0.00"},
+    ]
     s = workflow.reopen(s, actor=lead, reason="Phát hiện sai sót số liệu III.2")
     assert (s.status, s.final_score) == (S.IN_REVIEW, None)
     actions = list(
