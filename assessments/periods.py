@@ -79,7 +79,9 @@ def _shown(value):
         return f"{value:%d/%m/%Y}"
     if isinstance(value, list):
         # Result bands, best first; none means the period only ranks.
-        shown = "; ".join(f"{band['label']} ≥ {band['lowest']}" for band in value)
+        shown = "; ".join(
+            f"{band['label']} ≥ {str(band['lowest']).replace('.', ',')}" for band in value
+        )
         return shown or "Không xếp loại (chỉ xếp hạng)"
     return value
 

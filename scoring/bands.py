@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from scoring.errors import ScoringError
 from scoring.grades import DEFAULT_THRESHOLDS, Grade, Thresholds, to_decimal
+from scoring.numbers import format_number, format_points
 
 DEFAULT_PRECISION = 2
 MAX_PRECISION = 4
@@ -113,15 +114,16 @@ class BandSet:
             seen.add(band.label.casefold())
             if round_to(band.lowest, self.precision) != band.lowest:
                 raise InvalidBands(
-                    f"Mức “{band.label}”: điểm thấp nhất {band.lowest} có nhiều chữ số thập phân "
+                    f"Mức “{band.label}”: điểm thấp nhất {format_number(band.lowest)} có nhiều "
+                    "chữ số thập phân "
                     f"hơn độ chính xác của thang điểm ({self.precision} chữ số).",
                     position=position,
                     field="lowest",
                 )
             if self.scale_max is not None and band.lowest > self.scale_max:
                 raise InvalidBands(
-                    f"Mức “{band.label}”: điểm thấp nhất {band.lowest} vượt điểm tối đa của "
-                    f"thang điểm ({self.scale_max}).",
+                    f"Mức “{band.label}”: điểm thấp nhất {format_number(band.lowest)} vượt điểm "
+                    f"tối đa của thang điểm ({format_number(self.scale_max)}).",
                     position=position,
                     field="lowest",
                 )
@@ -129,7 +131,7 @@ class BandSet:
                 above = bands[position - 1]
                 raise InvalidBands(
                     f"Mức “{band.label}”: điểm thấp nhất phải nhỏ hơn của mức “{above.label}” "
-                    f"({above.lowest}); các mức xếp từ cao xuống thấp.",
+                    f"({format_number(above.lowest)}); các mức xếp từ cao xuống thấp.",
                     position=position,
                     field="lowest",
                 )
@@ -218,8 +220,6 @@ def classify_band(score: Decimal | int | str, bands: BandSet | Sequence[Band]) -
 def band_conditions(bands: BandSet) -> list[tuple[str, str]]:
     """Each band's label and its condition as printed (“Điểm ≥ 2,50”, “1,50 ≤ điểm < 2,50”, …,
     “Điểm < 0,50” for the lowest band, which holds every score below the next one)."""
-    from scoring.numbers import format_points
-
     rows = []
     for position, band in enumerate(bands.bands):
         above = bands.bands[position - 1].lowest if position else None

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import SetPasswordForm
 
 from assessments.accounts import AGENCY_FIELDS, KIND_FIELDS
 from assessments.enums import Role
-from assessments.forms.fields import ScopedIdsField
+from assessments.forms.fields import PointsField, ScopedIdsField
 from assessments.models import Agency, AgencyKind, Period, Program, User
 from assessments.periods import PERIOD_FIELDS, PROGRAM_FIELDS, expected_agencies
 from assessments.workbooks import MAX_UPLOAD_BYTES, validate_no_control_characters
@@ -41,13 +41,6 @@ class VietnameseEmptyChoice:
 # Rows offered for result bands: the province's scales have at most five bands (A–E); eight
 # leaves room. Empty rows are ignored; no row at all means the period only ranks.
 BAND_ROWS = 8
-
-
-def _decimal_input(field) -> None:
-    # A number input refuses “2,5” in most browsers; points are typed the Vietnamese way.
-    field.localize = True
-    field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
-    field.widget.is_localized = True
 
 
 class ProgramForm(RefuseControlCharacters, VietnameseEmptyChoice, forms.ModelForm):
@@ -88,16 +81,16 @@ class PeriodForm(RefuseControlCharacters, VietnameseEmptyChoice, forms.ModelForm
         super().__init__(*args, **kwargs)
         self.fields["evaluating_agency"].queryset = Agency.objects.filter(is_active=True)
         self.fields["program"].empty_label = EMPTY_CHOICE
-        _decimal_input(self.fields["scale_max"])
+        scale = self.fields["scale_max"]
+        self.fields["scale_max"] = PointsField(
+            label=scale.label, help_text=scale.help_text, required=True
+        )
         bands = self.initial.get("bands")
         if bands is None:
             bands = self.instance.bands if self.instance.pk else Period().bands
         for row in range(1, BAND_ROWS + 1):
             label = forms.CharField(label=f"Mức {row}: tên mức", required=False, max_length=40)
-            lowest = forms.DecimalField(
-                label=f"Mức {row}: điểm thấp nhất", required=False, max_digits=9
-            )
-            _decimal_input(lowest)
+            lowest = PointsField(label=f"Mức {row}: điểm thấp nhất", required=False)
             label.validators.append(validate_no_control_characters)
             self.fields[f"band_label_{row}"] = label
             self.fields[f"band_lowest_{row}"] = lowest

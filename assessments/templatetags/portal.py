@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from assessments.display import describe_criterion
-from scoring import format_number, format_points
+from scoring import band_conditions, format_number, format_points
 
 register = template.Library()
 
@@ -38,6 +38,15 @@ def grade_badge(grade) -> str:
         return format_html('<span class="text-muted">{}</span>', "—")
     css = "Aplus" if value == "A+" else value
     return format_html('<span class="grade grade-{}" title="Mức {}">{}</span>', css, value, value)
+
+
+@register.simple_tag
+def band_list(period) -> str:
+    """“A+ ≥ 2,50; A ≥ 1,50; B ≥ 0,50; C dưới 0,50”, or that the period only ranks."""
+    conditions = band_conditions(period.band_set)
+    if not conditions:
+        return "Không xếp loại (chỉ xếp hạng theo điểm)"
+    return "; ".join(f"{label}: {condition.lower()}" for label, condition in conditions)
 
 
 @register.filter

@@ -32,6 +32,7 @@ from assessments.forms.administration import (
     PeriodForm,
     PeriodStatusForm,
     PortalSetPasswordForm,
+    ProgramForm,
     ReasonForm,
     ReminderForm,
     WorkbookForm,
@@ -43,6 +44,7 @@ from assessments.models import (
     Extension,
     OutboundEmail,
     Period,
+    Program,
     User,
 )
 from assessments.paging import paginate
@@ -84,6 +86,7 @@ def _values(form, names):
 
 @admin_required
 def admin_home(request):
+    """Every program with its periods, newest first (several programs may share a year)."""
     rows = (
         Period.objects.select_related("evaluating_agency")
         .annotate(
@@ -92,12 +95,45 @@ def admin_home(request):
         )
         .order_by("-year", "is_practice", "code")
     )
-    return render(request, "assessments/administration/home.html", {"periods": rows})
+    by_program: dict[int, list] = {}
+    for period in rows:
+        by_program.setdefault(period.program_id, []).append(period)
+    programs_list = [
+        (program, by_program.get(program.pk, []))
+        for program in Program.objects.select_related("evaluating_agency")
+    ]
+    return render(request, "assessments/administration/home.html", {"programs": programs_list})
+
+
+@admin_required
+def program_form(request, code=None):
+    """Create a program, or change its wording; every changed field is audited."""
+    program = get_object_or_404(Program, code=code) if code else None
+    form = ProgramForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        values = _values(form, periods.PROGRAM_FIELDS)
+        if program is None:
+            program = periods.create_program(actor=request.user, **values)
+            messages.success(request, f"Đã tạo chương trình đánh giá “{program}”.")
+        elif periods.update_program(program, actor=request.user, **values):
+            messages.success(request, "Đã lưu thay đổi của chương trình đánh giá.")
+        else:
+            messages.info(request, "Không có thay đổi nào.")
+        return redirect("assessments:admin_home")
+    return render(
+        request,
+        "assessments/administration/program_form.html",
+        {"form": form, "program": program},
+    )
 
 
 @admin_required
 def period_create(request):
-    latest = Period.objects.filter(is_practice=False).order_by("-year").first()
+    program = Program.objects.filter(code=request.GET.get("chuong-trinh", "")).first()
+    latest = Period.objects.filter(is_practice=False)
+    if program is not None:
+        latest = latest.filter(program=program)
+    latest = latest.order_by("-year").first()
     if request.method == "POST":
         form = NewPeriodForm(request.POST)
         if form.is_valid():
@@ -109,7 +145,11 @@ def period_create(request):
             messages.success(request, f"Đã tạo kỳ đánh giá “{period}”.")
             return redirect("assessments:admin_period", period.code)
     else:
-        form = NewPeriodForm(initial=_next_year_initial(latest))
+        initial = _next_year_initial(latest)
+        if program is not None:
+            initial.setdefault("program", program.pk)
+            initial.setdefault("evaluating_agency", program.evaluating_agency_id)
+        form = NewPeriodForm(initial=initial)
     return render(request, "assessments/administration/period_form.html", {"form": form})
 
 
@@ -125,10 +165,13 @@ def _next_year_initial(latest) -> dict:
     if latest is None:
         return {}
     year = latest.year + 1
+    program = latest.program
+    taken = Period.objects.filter(code=str(year)).exists()
     return {
-        "code": str(year),
+        "program": program.pk,
+        "code": f"{program.code}-{year}" if taken else str(year),
         "year": year,
-        "title": f"Đánh giá ứng dụng CNTT trong quản lý điều hành năm {year}",
+        "title": f"{program.name} năm {year}",
         "window_start": _shift(latest.window_start, 1),
         "window_end": _shift(latest.window_end, 1),
         "self_assessment_deadline": _shift(latest.self_assessment_deadline, 1),
@@ -136,9 +179,9 @@ def _next_year_initial(latest) -> dict:
         "evaluating_agency": latest.evaluating_agency_id,
         "legal_basis": latest.legal_basis,
         "guidance_document": "",
-        "threshold_a_plus": latest.threshold_a_plus,
-        "threshold_a": latest.threshold_a,
-        "threshold_b": latest.threshold_b,
+        "scale_max": latest.scale_max,
+        "decimal_places": latest.decimal_places,
+        "bands": latest.bands,
         "copy_from": latest.pk,
     }
 
@@ -565,6 +608,8 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
 urlpatterns = [
     path("quan-tri/", admin_home, name="admin_home"),
+    path("quan-tri/chuong-trinh/tao-moi/", program_form, name="admin_program_create"),
+    path("quan-tri/chuong-trinh/<slug:code>/", program_form, name="admin_program"),
     path("quan-tri/ky-danh-gia/tao-moi/", period_create, name="admin_period_create"),
     path("quan-tri/ky-danh-gia/<slug:code>/", period_detail, name="admin_period"),
     path("quan-tri/ky-danh-gia/<slug:code>/sua/", period_edit, name="admin_period_edit"),

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from assessments.enums import Role, SubmissionStatus
 from assessments.models import Agency, CriteriaTable, Criterion, Evidence, Period, Submission, User
+from assessments.models.program import program_2022
 from assessments.services import get_or_create_submission
 from tests.factories import make_period
 
@@ -63,8 +64,8 @@ def test_evidence_citation_reads_as_an_official_reference(period, agency_a):
         {"window_end": dt.date(2021, 12, 31)},  # window ends before it starts
         {"self_assessment_deadline": dt.date(2022, 10, 1)},  # deadline inside the window
         {"report_deadline": dt.date(2022, 10, 29)},  # report before the deadline
-        {"threshold_a": Decimal("2.60")},  # A above A+
-        {"threshold_b": Decimal("-0.10")},
+        {"decimal_places": 3},  # points are stored with two decimals
+        {"scale_max": Decimal("0")},
     ],
 )
 def test_period_dates_and_thresholds_must_be_ordered(reference, changes):
@@ -77,6 +78,7 @@ def test_period_dates_and_thresholds_must_be_ordered(reference, changes):
         "self_assessment_deadline": dt.date(2022, 10, 30),
         "report_deadline": dt.date(2022, 11, 20),
         "evaluating_agency": Agency.objects.get(code="so-thong-tin-truyen-thong"),
+        "program": program_2022(Agency.objects.get(code="so-thong-tin-truyen-thong")),
         **changes,
     }
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -102,9 +104,9 @@ def test_criterion_codes_are_unique_in_a_table(period):
         Criterion.objects.create(table=table, code="I.1", title="Trùng mã")
 
 
-def test_a_finalised_submission_must_have_a_score_in_the_scale(period, agency_a):
+def test_a_finalised_submission_must_have_a_score_and_no_negative_one(period, agency_a):
     submission = get_or_create_submission(agency_a, period)
     with pytest.raises(IntegrityError), transaction.atomic():
         Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.FINALISED)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Submission.objects.filter(pk=submission.pk).update(final_score=Decimal("3.01"))
+        Submission.objects.filter(pk=submission.pk).update(final_score=Decimal("-0.01"))

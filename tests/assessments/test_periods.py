@@ -9,6 +9,7 @@ from assessments import periods
 from assessments.criteria_io import dump_table
 from assessments.enums import PeriodStatus
 from assessments.models import Agency, AuditEntry, Extension, Period, ReminderLog
+from assessments.models.program import program_2022
 from assessments.periods import AdministrationError
 from assessments.services import get_or_create_submission
 from tests.factories import make_agency, make_period
@@ -25,6 +26,7 @@ def values_2023(**changes):
         "self_assessment_deadline": dt.date(2023, 10, 30),
         "report_deadline": dt.date(2023, 11, 20),
         "evaluating_agency": Agency.objects.get(code="so-thong-tin-truyen-thong"),
+        "program": program_2022(Agency.objects.get(code="so-thong-tin-truyen-thong")),
         "legal_basis": "",
         "guidance_document": "",
     }

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from assessments import periods
 from assessments.criteria_io import dump_table
 from assessments.enums import PeriodStatus, Role, SubmissionStatus
+from assessments.forms.administration import BAND_ROWS
 from assessments.models import (
     Agency,
     AgencyKind,
@@ -24,6 +25,7 @@ from assessments.models import (
     Extension,
     Notification,
     Period,
+    Program,
     ReminderLog,
     User,
 )
@@ -40,6 +42,14 @@ def admin_client(administrator, client_for):
     return client_for(administrator)
 
 
+def bands_data(*bands):
+    data = {}
+    for row in range(1, BAND_ROWS + 1):
+        label, lowest = bands[row - 1] if row <= len(bands) else ("", "")
+        data[f"band_label_{row}"], data[f"band_lowest_{row}"] = label, lowest
+    return data
+
+
 def period_data(**changes):
     data = {
         "code": "2023",
@@ -52,9 +62,10 @@ def period_data(**changes):
         "evaluating_agency": str(Agency.objects.get(code="so-thong-tin-truyen-thong").pk),
         "legal_basis": "Quyết định số 16/2022/QĐ-UBND",
         "guidance_document": "",
-        "threshold_a_plus": "2.50",
-        "threshold_a": "1.50",
-        "threshold_b": "0.50",
+        "program": str(Program.objects.get(code="ung-dung-cntt").pk),
+        "scale_max": "3",
+        "decimal_places": "2",
+        **bands_data(("A+", "2,50"), ("A", "1,50"), ("B", "0,50"), ("C", "0")),
     }
     data.update(changes)
     return data
@@ -109,8 +120,7 @@ def test_dates_out_of_order_are_explained_before_the_database_refuses(admin_clie
             window_end="2023-10-31",
             self_assessment_deadline="2023-10-30",
             report_deadline="2023-10-01",
-            threshold_a="2.60",
-            threshold_b="-0.10",
+            band_lowest_2="2,60",
         ),
     )
     assert response.status_code == 200
@@ -121,8 +131,10 @@ def test_dates_out_of_order_are_explained_before_the_database_refuses(admin_clie
         "report_deadline": [
             "Hạn gửi kết quả về UBND tỉnh phải sau hạn gửi kết quả tự đánh giá (30/10/2023)."
         ],
-        "threshold_a_plus": ["Ngưỡng mức A+ phải lớn hơn ngưỡng mức A."],
-        "threshold_b": ["Ngưỡng mức B không được âm."],
+        "band_lowest_2": [
+            "Mức “A”: điểm thấp nhất phải nhỏ hơn của mức “A+” (2,5); "
+            "các mức xếp từ cao xuống thấp."
+        ],
     }
     assert not Period.objects.filter(code="2023").exists()
 
@@ -137,20 +149,24 @@ def test_editing_a_period_records_each_changed_field(admin_client, period, admin
         self_assessment_deadline=period.self_assessment_deadline.isoformat(),
         report_deadline=(period.report_deadline + dt.timedelta(days=3)).isoformat(),
         legal_basis=period.legal_basis,
-        threshold_a_plus="2.60",
+        band_lowest_1="2,60",
     )
     response = admin_client.post(reverse("assessments:admin_period_edit", args=[period.code]), data)
     assert response.status_code == 302
     period.refresh_from_db()
-    assert period.threshold_a_plus == Decimal("2.60")
+    assert period.bands[0] == {"label": "A+", "lowest": "2.60"}
     entries = AuditEntry.objects.filter(action="update_period").order_by("field")
     assert [(e.field, e.old_value, e.new_value) for e in entries] == [
+        (
+            "bands",
+            "A+ ≥ 2,50; A ≥ 1,50; B ≥ 0,50; C ≥ 0,00",
+            "A+ ≥ 2,60; A ≥ 1,50; B ≥ 0,50; C ≥ 0,00",
+        ),
         (
             "report_deadline",
             f"{period.report_deadline - dt.timedelta(days=3):%d/%m/%Y}",
             f"{period.report_deadline:%d/%m/%Y}",
         ),
-        ("threshold_a_plus", "2.50", "2.60"),
     ]
 
 
@@ -586,10 +602,11 @@ def test_the_period_list_costs_the_same_queries_whatever_its_length(
 
     for year in years:
         make_period(code=str(year), year=year, tables=False)
-    # Session, user, unread notifications, periods with their counts.
-    with django_assert_num_queries(4):
+    # Session, user, unread notifications, periods with their counts, programs.
+    with django_assert_num_queries(5):
         response = admin_client.get(reverse("assessments:admin_home"))
-    assert [p.code for p in response.context["periods"]] == [
+    [(_program, periods)] = response.context["programs"]
+    assert [p.code for p in periods] == [
         *[str(y) for y in reversed(years)],
         "2022",
     ]
@@ -675,5 +692,6 @@ def test_thresholds_are_typed_with_a_decimal_comma():
     from assessments.forms.administration import PeriodForm
 
     form = PeriodForm()
-    assert form.fields["threshold_a_plus"].widget.input_type == "text"
-    assert form.fields["threshold_a_plus"].clean("2,6") == Decimal("2.6")
+    assert form.fields["band_lowest_1"].widget.input_type == "text"
+    assert form.fields["band_lowest_1"].clean("2,6") == Decimal("2.6")
+    assert form.fields["scale_max"].clean("1.000") == Decimal("1000")

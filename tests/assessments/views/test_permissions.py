@@ -164,6 +164,8 @@ URLS = {
     "export_file": lambda o: reverse("assessments:export_file", args=[o.period.code, "ho-so-zip"]),
     # administration
     "admin_home": lambda o: reverse("assessments:admin_home"),
+    "admin_program_create": lambda o: reverse("assessments:admin_program_create"),
+    "admin_program": lambda o: reverse("assessments:admin_program", args=[o.period.program.code]),
     "admin_period_create": lambda o: reverse("assessments:admin_period_create"),
     "admin_period": lambda o: reverse("assessments:admin_period", args=[o.period.code]),
     "admin_period_edit": lambda o: reverse("assessments:admin_period_edit", args=[o.period.code]),
@@ -239,6 +241,8 @@ MATRIX = {
     "export_status": [302, 404, 404, 404, 200, 200],
     "export_file": [302, 404, 404, 404, 404, 404],  # nothing built yet
     "admin_home": [302, 404, 404, 404, 404, 200],
+    "admin_program_create": [302, 404, 404, 404, 404, 200],
+    "admin_program": [302, 404, 404, 404, 404, 200],
     "admin_period_create": [302, 404, 404, 404, 404, 200],
     "admin_period": [302, 404, 404, 404, 404, 200],
     "admin_period_edit": [302, 404, 404, 404, 404, 200],
