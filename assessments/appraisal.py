@@ -358,7 +358,10 @@ def add_internal_note(submission: Submission, *, actor, body: str, item=None) ->
 def _require_answering_officer(actor, submission) -> None:
     if not permissions.can_answer(actor, submission):
         if actor.role == Role.OFFICER and permissions.is_own_agency(actor, submission):
-            raise WorkflowError("Chỉ trả lời được khi Sở TT&TT đang yêu cầu giải trình hồ sơ này.")
+            raise WorkflowError(
+                f"Chỉ trả lời được khi {submission.period.program.agency_short_name} đang yêu cầu "
+                "giải trình hồ sơ này."
+            )
         raise WorkflowError("Bạn không có quyền trả lời giải trình cho hồ sơ này.")
 
 
@@ -566,7 +569,7 @@ def assign_reviewer(
     """The lead assigns a reviewer to the whole submission, or to one criteria group.
 
     Rules: lead only; not on a finalised submission; the reviewer must be an active reviewer or
-    lead and, for a reviewer, not from the agency under review (Sở TT&TT's own submission needs
+    lead and, for a reviewer, not from the agency under review (the evaluating department's own submission needs
     another reviewer or the lead). `reviewer=None` removes the assignment. `expected_version`
     (the submission's version when the page was loaded; None means no check) must equal the
     stored one, else `ConflictError`: a lead's page left open while another lead assigned

@@ -26,7 +26,7 @@ from assessments.models import OutboundEmail, User
 
 logger = logging.getLogger("assessments.outbox")
 
-LINK_SUBJECT = "Đặt mật khẩu tài khoản Cổng đánh giá ứng dụng CNTT"
+LINK_SUBJECT = f"Đặt mật khẩu tài khoản {settings.PORTAL_NAME}"
 # A message still QUEUED this long after its planned attempt has lost its job (a worker that
 # died mid-way, a crash between commit and enqueue): the administrator sees it too.
 STUCK_AFTER = dt.timedelta(minutes=15)
@@ -49,7 +49,7 @@ def password_link(user: User) -> str:
 def password_link_body(user: User) -> str:
     return (
         f"Xin chào {user},\n\n"
-        f"Tài khoản “{user.username}” của bạn trên Cổng đánh giá ứng dụng CNTT đã được tạo "
+        f"Tài khoản “{user.username}” của bạn trên {settings.PORTAL_NAME} đã được tạo "
         f"hoặc cần đặt lại mật khẩu. Vui lòng mở đường dẫn sau để tự đặt mật khẩu "
         f"(đường dẫn chỉ dùng được một lần):\n\n{password_link(user)}\n\n"
         "Nếu bạn không đề nghị việc này, vui lòng bỏ qua thư và báo cho quản trị hệ thống.\n"

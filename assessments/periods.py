@@ -214,7 +214,7 @@ def texts_naming_other_years(period: Period) -> list[dict]:
 
     def scan(where: str, text: str) -> None:
         for match in YEAR.finditer(text):
-            # A number far from the period's year (“Công văn 2083/STTTT”) is not a year.
+            # A number far from the period's year (“Công văn 2083/…”) is not a year.
             if match.group() != year and abs(int(match.group()) - period.year) <= 30:
                 found.append({"where": where, "excerpt": _excerpt(text, *match.span())})
                 return  # one line per text is enough to send the reader there

@@ -43,7 +43,7 @@ OWN_AGENCY_REFUSED = (
 
 
 def reviews_own_agency(user, submission) -> bool:
-    """A reviewer never appraises their own agency (Sở TT&TT's own dossier goes to the lead or
+    """A reviewer never appraises their own agency (the evaluating department's own dossier goes to the lead or
     to a reviewer of another agency)."""
     return user.role == Role.REVIEWER and is_own_agency(user, submission)
 

@@ -21,8 +21,14 @@ from assessments.workflow import CONFLICT_MESSAGE
 
 NOT_EDITABLE_MESSAGE = (
     "Hồ sơ đã nộp hoặc kỳ đánh giá đã đóng nên không thể sửa. "
-    "Nếu cần sửa hồ sơ đã nộp, hãy rút hồ sơ trước khi Sở TT&TT bắt đầu thẩm định."
+    "Nếu cần sửa hồ sơ đã nộp, hãy rút hồ sơ trước khi {agency} bắt đầu thẩm định."
 )
+
+
+def not_editable_message(submission) -> str:
+    return NOT_EDITABLE_MESSAGE.format(agency=submission.period.program.agency_short_name)
+
+
 ITEM_CONFLICT_MESSAGE = (
     "Người khác vừa cập nhật tiêu chí này (có thể ở một thẻ trình duyệt khác). "
     "Nội dung bạn vừa nhập chưa được lưu; giá trị hiện tại được hiển thị bên dưới."
@@ -98,13 +104,13 @@ def save_item(item: ItemScore, *, actor, answer: dict, expected_version) -> Item
         # submitted a moment ago is seen as submitted here, never written behind its back.
         submission = (
             Submission.objects.select_for_update()
-            .select_related("period", "agency")
+            .select_related("period__program", "agency")
             .get(pk=item.submission_id)
         )
         locked = ItemScore.objects.select_for_update().select_related("criterion").get(pk=item.pk)
         locked.submission = submission
         if not can_edit_self_assessment(actor, submission):
-            raise EditRefused(NOT_EDITABLE_MESSAGE)
+            raise EditRefused(not_editable_message(submission))
         if expected_version != locked.version:
             raise ItemConflict(locked)
         criterion = locked.criterion
@@ -154,7 +160,7 @@ def _check_evidence_editable(actor, submission) -> bool:
         return False
     if can_answer(actor, submission):
         return True
-    raise EditRefused(NOT_EDITABLE_MESSAGE)
+    raise EditRefused(not_editable_message(submission))
 
 
 KEPT_AS_SUBMITTED = (

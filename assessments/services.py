@@ -21,7 +21,7 @@ def get_or_create_submission(agency, period) -> Submission:
     if table is None:
         raise SetupError(
             f"Kỳ “{period}” chưa có bảng tiêu chí cho loại “{agency.kind.name}”. "
-            "Vui lòng liên hệ Sở TT&TT."
+            f"Vui lòng liên hệ {period.program.contact}."
         )
     try:
         with transaction.atomic():

@@ -804,7 +804,7 @@ def change_period_status(period: Period, name: str, *, actor, reason: str = "") 
                 agency__submissions__period=locked,
                 agency__submissions__status=S.FINALISED,
             )
-            scorecard = reverse("public:scorecard", args=[locked.year, "AGENCY"])
+            scorecard = reverse("public:scorecard", args=[locked.code, "AGENCY"])
             prefix, suffix = scorecard.split("AGENCY")
             notify_agencies(
                 officers,

@@ -16,8 +16,9 @@ def portal(request):
         return user.notifications.filter(read_at__isnull=True).count()
 
     return {
-        "PORTAL_NAME": "Cổng đánh giá ứng dụng CNTT trong quản lý điều hành",
-        "DEPARTMENT_NAME": "Sở Thông tin và Truyền thông tỉnh Đồng Nai",
+        "PORTAL_NAME": settings.PORTAL_NAME,
+        "PORTAL_OWNER": settings.PORTAL_OWNER,
+        "PORTAL_SUPPORT": settings.PORTAL_SUPPORT,
         "unread_notifications": unread,
         "DEBUG": settings.DEBUG,
     }

@@ -296,13 +296,18 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
-DEFAULT_FROM_EMAIL = env_str(
-    "DEFAULT_FROM_EMAIL", "Cổng đánh giá CNTT <noreply@stttt.dongnai.gov.vn>"
-)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cổng đánh giá <noreply@stttt.dongnai.gov.vn>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Scale of the evaluation score (Công văn 2083: thresholds 2.5 / 1.5 / 0.5 on a 0–3 scale).
+# Scale of the 2022 evaluation score (Công văn 2083: thresholds 2.5 / 1.5 / 0.5 on a 0–3 scale);
+# every period now carries its own scale and bands.
 SCORE_SCALE_MAX = Decimal("3.00")
+
+# What every page names: the portal, who runs it and whom to ask for help. No department is
+# named here: each program names its evaluating agency (assessments.models.Program).
+PORTAL_NAME = env_str("PORTAL_NAME", "Cổng đánh giá, xếp hạng các cơ quan, đơn vị")
+PORTAL_OWNER = env_str("PORTAL_OWNER", "UBND tỉnh Đồng Nai")
+PORTAL_SUPPORT = env_str("PORTAL_SUPPORT", "bộ phận quản trị cổng đánh giá")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

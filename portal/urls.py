@@ -5,7 +5,7 @@ from django.urls import include, path
 from portal import health, views
 from portal.forms import LoginForm
 
-admin.site.site_header = "Quản trị Cổng đánh giá ứng dụng CNTT"
+admin.site.site_header = "Quản trị Cổng đánh giá"
 admin.site.site_title = "Quản trị Cổng đánh giá"
 admin.site.index_title = "Dữ liệu hệ thống"
 

@@ -5,16 +5,25 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments.enums import PeriodStatus, Role
-from assessments.models import Extension, Period, Submission
+from assessments.models import Extension, Period, Program, Submission
 from assessments.queries import annotate_progress
+
+
+def public_programs() -> list[tuple]:
+    """Every program with its published official periods, newest first (two queries)."""
+    published: dict[int, list] = {}
+    for period in Period.objects.filter(status=PeriodStatus.PUBLISHED, is_practice=False).order_by(
+        "-year", "code"
+    ):
+        published.setdefault(period.program_id, []).append(period)
+    return [(program, published.get(program.pk, [])) for program in Program.objects.all()]
 
 
 def home(request):
     """The role-aware landing page; anonymous visitors see what the public can read."""
     user = request.user
     if not user.is_authenticated:
-        published = Period.objects.filter(status=PeriodStatus.PUBLISHED, is_practice=False)
-        return render(request, "portal/public_home.html", {"published": published})
+        return render(request, "portal/public_home.html", {"programs": public_programs()})
     if user.role == Role.OFFICER:
         # A period under review stays on the dashboard only for agencies that took part in it
         # (or were granted an extension); the others can no longer start a dossier.

@@ -218,7 +218,7 @@ class ConsolidatedXlsx(Export):
         # the table fills the last page.
         legend = (
             "CT: điểm chính thức; TC: điểm tự chấm; KAD: không áp dụng (điểm được quy đổi "
-            "theo thang điểm 3)."
+            f"theo thang điểm {format_number(self.period.scale_max)})."
         )
         out.append([legend, ""], "note", height=line_count(legend, title_width, 10) * 12.5 + 4)
         out.merge(2, 1, 2)

@@ -1,4 +1,5 @@
-"""The official report of Sở TT&TT to UBND tỉnh (qua Sở Nội vụ), and issuing it.
+"""The official report of the evaluating agency to its parent body (UBND tỉnh, through the
+department the program names), and issuing it. Every name comes from the period's program.
 
 Decision (issue 5): a report is issued once per period. Issuing stores the PDF bytes with their
 SHA-256 in an IssuedDocument and writes an audit row; from then on the stored file is served as
@@ -58,25 +59,27 @@ class OfficialReportPdf(Export):
     def context(self) -> dict:
         period = self.period
         department = period.evaluating_agency
-        summary = (
-            "Kết quả đánh giá ứng dụng công nghệ thông tin trong quản lý điều hành "
-            f"năm {period.year}"
-        )
+        program = period.program
+        summary = f"Kết quả đánh giá {program.subject} năm {period.year}"
         doc = DocumentHeader(
             issuing_body=department.name,
+            parent_body=program.parent_body.upper(),
+            place=program.place,
             number=self.number,
             summary_line=summary,
             subject=summary,
             # A công văn number (…/STTTT-CNTT-VT) takes the letter layout and this addressee; a
-            # …/BC-… number the báo cáo layout, where UBND tỉnh heads the “Nơi nhận”.
-            addressees=["Ủy ban nhân dân tỉnh Đồng Nai (qua Sở Nội vụ)."],
+            # …/BC-… number the báo cáo layout, where the parent body heads the “Nơi nhận”.
+            addressees=[f"{program.report_addressee}."],
             date=self.issued_on,
             recipients=[
-                "UBND tỉnh;" if layout_for(self.number) == NAMED else "Như trên;",
-                "Sở Nội vụ;",
+                f"{program.parent_body_short};"
+                if layout_for(self.number) == NAMED
+                else "Như trên;",
+                *([f"{program.report_through};"] if program.report_through else []),
                 "Giám đốc, các Phó Giám đốc Sở;",
                 "Các cơ quan, đơn vị được đánh giá;",
-                "Lưu: VT, CNTT-VT.",
+                program.filing_line,
             ],
             signer_title_lines=signer_lines(self.signer_title),
             signer_name=self.signer_name,
@@ -99,6 +102,13 @@ class OfficialReportPdf(Export):
         return render_pdf(
             "pdf/official_report.html", context, figure_slots=1 + len(context["kinds"])
         )
+
+
+def _addressee(period) -> str:
+    """“UBND tỉnh (qua Sở Nội vụ)”: whom the report goes to, as the audit trail names it."""
+    program = period.program
+    through = f" (qua {program.report_through})" if program.report_through else ""
+    return f"{program.parent_body_short}{through}"
 
 
 def issued_report(period) -> IssuedDocument | None:
@@ -173,7 +183,7 @@ def issue_official_report(
                 target=number.strip(),
                 field="sha256",
                 new=document.sha256,
-                reason=f"Ban hành báo cáo kết quả năm {period.year} gửi UBND tỉnh (qua Sở Nội vụ).",
+                reason=f"Ban hành báo cáo kết quả năm {period.year} gửi {_addressee(period)}.",
             )
     except BaseException as error:
         for name in stored:

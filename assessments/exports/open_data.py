@@ -22,10 +22,14 @@ COLUMNS = [
     ("phu_luc", "Bảng tiêu chí áp dụng (Phụ lục 1, 2, 3…)."),
     (
         "diem_tu_danh_gia",
-        "Điểm tự đánh giá, thang điểm 3, hai chữ số thập phân, dấu chấm thập phân.",
+        "Điểm tự đánh giá trên thang điểm của kỳ (năm 2022: thang điểm 3), hai chữ số thập "
+        "phân, dấu chấm thập phân.",
     ),
-    ("diem_chinh_thuc", "Điểm chính thức sau thẩm định, thang điểm 3, dấu chấm thập phân."),
-    ("xep_loai", "Mức xếp loại: A+, A, B hoặc C."),
+    ("diem_chinh_thuc", "Điểm chính thức sau thẩm định, cùng thang điểm, dấu chấm thập phân."),
+    (
+        "xep_loai",
+        "Mức xếp loại theo các mức của kỳ (năm 2022: A+, A, B hoặc C); trống nếu kỳ chỉ xếp hạng.",
+    ),
     ("thu_hang_trong_loai", "Thứ hạng trong loại cơ quan, đơn vị (cùng điểm thì cùng hạng)."),
     ("nop_muon", "true nếu nộp sau hạn chung của kỳ (kể cả khi được gia hạn), ngược lại false."),
     ("ngay_chot", "Ngày chốt kết quả, định dạng ISO 8601 (YYYY-MM-DD)."),

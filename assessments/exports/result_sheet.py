@@ -28,12 +28,14 @@ def _header(period, type_name: str, agency, *, signer=None, day=None) -> Documen
         title_lines = ["NGƯỜI LẬP PHIẾU"] if signer is not None else []
     return DocumentHeader(
         issuing_body=period.evaluating_agency.name,
+        parent_body=period.program.parent_body.upper(),
+        place=period.program.place,
         type_name=type_name,
         summary_line=summary,
         subject=f"{type_name.capitalize()}: {summary}",
         date=day or timezone.localdate(),
         numbered=False,
-        recipients=[f"{agency.name};", "Lưu: VT, CNTT-VT."],
+        recipients=[f"{agency.name};", period.program.filing_line],
         signer_title_lines=title_lines,
         signer_name=signer.get_full_name() if signer is not None else "",
     )

@@ -17,7 +17,7 @@ class IssueReportForm(BootstrapForm):
     number = forms.CharField(
         label="Số, ký hiệu văn bản",
         max_length=60,
-        help_text="Ví dụ: 1234/STTTT-CNTT-VT (số do văn thư cấp).",
+        help_text="Số do văn thư cấp.",
     )
     issued_on = forms.DateField(
         label="Ngày ban hành",
@@ -32,6 +32,18 @@ class IssueReportForm(BootstrapForm):
         help_text="Mỗi dòng một dòng chữ ở phần ký (ví dụ “KT. GIÁM ĐỐC” rồi “PHÓ GIÁM ĐỐC”).",
     )
     signer_name = forms.CharField(label="Họ và tên người ký", max_length=150)
+
+    @classmethod
+    def for_program(cls, program) -> "IssueReportForm":
+        """The blank form with the program's defaults: its signer and its ký hiệu as example."""
+        form = cls(
+            initial={"signer_title": program.signer_title, "signer_name": program.signer_name}
+        )
+        form.fields["number"].help_text = (
+            f"Ví dụ: 1234/{program.agency_abbreviation}-{program.handling_unit_code} "
+            "(số do văn thư cấp)."
+        )
+        return form
 
     def clean_issued_on(self):
         day = self.cleaned_data["issued_on"]

@@ -69,7 +69,7 @@ class Period(models.Model):
         _("văn bản hướng dẫn"),
         max_length=255,
         blank=True,
-        help_text=_("Ví dụ: Công văn số 2083/STTTT-CNTT-VT ngày 22/8/2022."),
+        help_text=_("Số, ký hiệu và ngày của văn bản hướng dẫn kỳ đánh giá."),
     )
     scale_max = models.DecimalField(
         _("thang điểm"),

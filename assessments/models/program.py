@@ -104,6 +104,20 @@ class Program(models.Model):
         return self.name
 
     @property
+    def parent_body_short(self) -> str:
+        """“UBND tỉnh” of “UBND tỉnh Đồng Nai”, as a “Nơi nhận” line names it."""
+        name = self.parent_body.strip()
+        marker = " tỉnh "
+        return name[: name.index(marker) + len(marker) - 1] if marker in name else name
+
+    @property
+    def place(self) -> str:
+        """The place before a document's date: “Đồng Nai” of “UBND tỉnh Đồng Nai”."""
+        name = self.parent_body.strip()
+        marker = " tỉnh "
+        return name[name.index(marker) + len(marker) :] if marker in name else name
+
+    @property
     def filing_line(self) -> str:
         """The “Lưu:” line closing the “Nơi nhận” of every document."""
         return f"Lưu: VT, {self.handling_unit_code}."

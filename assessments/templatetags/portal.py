@@ -36,8 +36,67 @@ def grade_badge(grade) -> str:
     value = getattr(grade, "value", grade) or ""
     if not value:
         return format_html('<span class="text-muted">{}</span>', "—")
-    css = "Aplus" if value == "A+" else value
+    # A class per letter (A+, A … E have colours); a label such as “Trung bình” gets none.
+    css = "Aplus" if value == "A+" else value if value.isascii() and value.isalnum() else "other"
     return format_html('<span class="grade grade-{}" title="Mức {}">{}</span>', css, value, value)
+
+
+def _lowest(band) -> str:
+    return format_points(band.lowest)
+
+
+@register.simple_tag
+def bands_sentence(period) -> str:
+    """The public page's sentence: “thang điểm 3: mức A+ từ 2,50 điểm, mức A từ 1,50, mức B từ
+    0,50, dưới 0,50 là mức C.” — or, without bands, that agencies are ranked only."""
+    scale = format_number(period.scale_max)
+    bands = period.band_set.bands
+    if not bands:
+        return f"thang điểm {scale}, xếp hạng theo điểm (không xếp loại)."
+    if len(bands) == 1:
+        return f"thang điểm {scale}: mọi cơ quan, đơn vị xếp mức {bands[0].label}."
+    parts = [f"mức {bands[0].label} từ {_lowest(bands[0])} điểm"]
+    parts += [f"mức {band.label} từ {_lowest(band)}" for band in bands[1:-1]]
+    return (
+        f"thang điểm {scale}: {', '.join(parts)}, dưới {_lowest(bands[-2])} là mức "
+        f"{bands[-1].label}."
+    )
+
+
+@register.simple_tag
+def bands_method(period) -> str:
+    """The report's method: “Điểm đánh giá tính theo thang điểm 3 và xếp loại: mức A+ (từ 2,50
+    điểm), mức A (từ 1,50 đến dưới 2,50 điểm), …, mức C (dưới 0,50 điểm).”"""
+    scale = format_number(period.scale_max)
+    bands = period.band_set.bands
+    if not bands:
+        return f"Điểm đánh giá tính theo thang điểm {scale}; kết quả được xếp hạng theo điểm."
+    parts = []
+    for position, band in enumerate(bands):
+        if len(bands) == 1:
+            parts.append(f"mức {band.label} (mọi mức điểm)")
+        elif position == 0:
+            parts.append(f"mức {band.label} (từ {_lowest(band)} điểm)")
+        elif position == len(bands) - 1:
+            parts.append(f"mức {band.label} (dưới {_lowest(bands[position - 1])} điểm)")
+        else:
+            above = _lowest(bands[position - 1])
+            parts.append(f"mức {band.label} (từ {_lowest(band)} đến dưới {above} điểm)")
+    return f"Điểm đánh giá tính theo thang điểm {scale} và xếp loại: {', '.join(parts)}."
+
+
+@register.simple_tag
+def grade_counts_text(counts, capital=False) -> str:
+    """“mức A+: 3; mức A: 5; mức B: 0; mức C: 1” (counts keyed by the period's labels)."""
+    text = "; ".join(f"mức {label}: {count}" for label, count in (counts or {}).items())
+    return text[:1].upper() + text[1:] if capital else text
+
+
+@register.filter
+def lower_first(text) -> str:
+    """“Đánh giá … năm 2022” → “đánh giá … năm 2022”, to follow “Kết quả”; acronyms stay."""
+    text = str(text or "")
+    return text[:1].lower() + text[1:]
 
 
 @register.simple_tag

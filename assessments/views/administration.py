@@ -188,7 +188,9 @@ def _next_year_initial(latest) -> dict:
 
 @admin_required
 def period_detail(request, code):
-    period = get_object_or_404(Period.objects.select_related("evaluating_agency"), code=code)
+    period = get_object_or_404(
+        Period.objects.select_related("evaluating_agency", "program"), code=code
+    )
     tables = (
         period.tables.select_related("kind")
         .annotate(

@@ -37,7 +37,9 @@ from assessments.uploads import ALLOWED_LABEL, EXTENSIONS, UploadRefused
 
 
 def _submission_qs():
-    return Submission.objects.select_related("period__evaluating_agency", "agency__kind", "table")
+    return Submission.objects.select_related(
+        "period__evaluating_agency", "period__program", "agency__kind", "table"
+    )
 
 
 def _is_htmx(request) -> bool:
@@ -621,7 +623,8 @@ def submit_confirm(request, pk):
         else:
             messages.success(
                 request,
-                "Đã nộp hồ sơ tự đánh giá. Sở TT&TT đã nhận được thông báo; "
+                f"Đã nộp hồ sơ tự đánh giá. {submission.period.program.agency_short_name} đã nhận "
+                "được thông báo; "
                 "đơn vị có thể tải báo cáo PDF để trình ký.",
             )
             return redirect("assessments:submission_form", submission.pk)
@@ -659,7 +662,9 @@ def withdraw(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(
-            request, "Đã rút hồ sơ. Sau khi sửa, vui lòng nộp lại trước hạn để Sở TT&TT thẩm định."
+            request,
+            "Đã rút hồ sơ. Sau khi sửa, vui lòng nộp lại trước hạn để "
+            f"{submission.period.program.agency_short_name} thẩm định.",
         )
     return redirect("assessments:submission_form", submission.pk)
 

@@ -67,7 +67,9 @@ def signed_self_assessment_upload(request, pk):
     submission = get_submission_for_user(
         request.user,
         pk,
-        queryset=Submission.objects.select_related("period__evaluating_agency", "agency", "table"),
+        queryset=Submission.objects.select_related(
+            "period__evaluating_agency", "period__program", "agency", "table"
+        ),
     )
     if not (request.user.role == Role.OFFICER and is_own_agency(request.user, submission)):
         raise Http404

@@ -34,7 +34,7 @@ def _submission_for_officer(user, pk) -> Submission:
     if user.role != Role.OFFICER:
         raise Http404
     return permissions.get_submission_for_user(
-        user, pk, Submission.objects.select_related("period", "agency__kind", "table")
+        user, pk, Submission.objects.select_related("period__program", "agency__kind", "table")
     )
 
 
@@ -245,7 +245,7 @@ def remove_evidence(request, pk, evidence_pk):
 
 
 EXCHANGE_ACTIONS = {
-    "answer": "Đã gửi giải trình đến Sở TT&TT.",
+    "answer": "Đã gửi giải trình đến {agency}.",
     "confirm_result": "Đã xác nhận thống nhất kết quả thẩm định.",
 }
 
@@ -279,7 +279,9 @@ def exchange_action(request, pk, action):
         context = exchange_context(request, submission, posted={action: data})
         status = 409 if isinstance(error, ConflictError) else 200
         return render(request, "assessments/exchange/page.html", context, status=status)
-    messages.success(request, EXCHANGE_ACTIONS[action])
+    messages.success(
+        request, EXCHANGE_ACTIONS[action].format(agency=submission.period.program.agency_short_name)
+    )
     return redirect("assessments:exchange", submission.pk)
 
 

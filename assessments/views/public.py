@@ -18,10 +18,12 @@ from assessments.models import Period, Submission
 from assessments.paging import PER_PAGE, paginate
 
 
-def _published(year) -> Period:
+def _published(code) -> Period:
+    """A published official period by its code (unique: several programs may share a year; the
+    2022 period's code is “2022”, so its addresses are the ones always published)."""
     return get_object_or_404(
-        Period.objects.select_related("evaluating_agency"),
-        year=year,
+        Period.objects.select_related("evaluating_agency", "program"),
+        code=code,
         is_practice=False,
         status=PeriodStatus.PUBLISHED,
     )
@@ -29,18 +31,20 @@ def _published(year) -> Period:
 
 @require_GET
 def periods(request):
-    rows = Period.objects.filter(is_practice=False, status__in=PERIOD_CRITERIA_PUBLIC).order_by(
-        "-year"
+    rows = (
+        Period.objects.filter(is_practice=False, status__in=PERIOD_CRITERIA_PUBLIC)
+        .select_related("program", "evaluating_agency")
+        .order_by("-year", "program__order", "code")
     )
     return render(request, "assessments/public/periods.html", {"periods": rows})
 
 
 @require_GET
-def period_results(request, year):
+def period_results(request, code):
     """Grade counts per kind and each kind's ranking, a page at a time: without `loai`, every
     kind's first page; with `loai`, that kind only, paginated; `q` (name) and `muc` (grade) filter
     the ranking without changing anyone's rank."""
-    period = _published(year)
+    period = _published(code)
     summary = results.period_summary(period)
     filters = RankingFilters(
         request.GET, kinds=[kind.kind for kind in summary.kinds], grades=period.grade_labels
@@ -91,8 +95,8 @@ def period_results(request, year):
 
 
 @require_GET
-def scorecard(request, year, agency):
-    period = _published(year)
+def scorecard(request, code, agency):
+    period = _published(code)
     found = results.agency_results(period, agency, only_final=True)
     if found is None:
         raise Http404
@@ -111,6 +115,7 @@ def scorecard(request, year, agency):
     history = list(
         Submission.objects.filter(
             agency=result.agency,
+            period__program=period.program_id,
             status=SubmissionStatus.FINALISED,
             period__is_practice=False,
             period__status=PeriodStatus.PUBLISHED,
@@ -147,13 +152,13 @@ def _streamed(export, *, inline=False) -> StreamingHttpResponse:
 
 
 @require_GET
-def open_data_csv(request, year):
-    return _streamed(OpenDataCsv(_published(year)))
+def open_data_csv(request, code):
+    return _streamed(OpenDataCsv(_published(code)))
 
 
 @require_GET
-def open_data_json(request, year):
-    return _streamed(OpenDataJson(_published(year)), inline=True)
+def open_data_json(request, code):
+    return _streamed(OpenDataJson(_published(code)), inline=True)
 
 
 @require_GET
@@ -169,9 +174,12 @@ def open_data_doc(request):
 
 
 @require_GET
-def criteria(request, year):
+def criteria(request, code):
     period = get_object_or_404(
-        Period, year=year, is_practice=False, status__in=PERIOD_CRITERIA_PUBLIC
+        Period.objects.select_related("program"),
+        code=code,
+        is_practice=False,
+        status__in=PERIOD_CRITERIA_PUBLIC,
     )
     tables = []
     for table in period.tables.select_related("kind").prefetch_related("criteria"):
@@ -186,9 +194,9 @@ def criteria(request, year):
 urlpatterns = [
     path("", periods, name="periods"),
     path("du-lieu-mo/", open_data_doc, name="open_data"),
-    path("<int:year>/", period_results, name="period_results"),
-    path("<int:year>/tieu-chi/", criteria, name="criteria"),
-    path("<int:year>/ket-qua.csv", open_data_csv, name="open_data_csv"),
-    path("<int:year>/ket-qua.json", open_data_json, name="open_data_json"),
-    path("<int:year>/<slug:agency>/", scorecard, name="scorecard"),
+    path("<slug:code>/", period_results, name="period_results"),
+    path("<slug:code>/tieu-chi/", criteria, name="criteria"),
+    path("<slug:code>/ket-qua.csv", open_data_csv, name="open_data_csv"),
+    path("<slug:code>/ket-qua.json", open_data_json, name="open_data_json"),
+    path("<slug:code>/<slug:agency>/", scorecard, name="scorecard"),
 ]

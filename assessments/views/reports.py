@@ -31,7 +31,7 @@ from assessments.paging import paginate
 from assessments.permissions import can_export_reports
 from assessments.results import FINAL_PERIOD_STATUSES, load_period_results
 
-LEAD_ONLY = "Chỉ lãnh đạo Sở TT&TT được công bố hoặc hủy công bố kết quả."
+LEAD_ONLY = "Chỉ lãnh đạo {agency} được công bố hoặc hủy công bố kết quả."
 
 
 def reports_only(view):
@@ -49,7 +49,7 @@ def reports_only(view):
 def _period_for(user, code) -> Period:
     if not can_export_reports(user):
         raise Http404
-    return get_object_or_404(Period, code=code)
+    return get_object_or_404(Period.objects.select_related("program"), code=code)
 
 
 def download(export) -> HttpResponse:
@@ -69,7 +69,9 @@ def reports_home(request):
 @login_required
 def period_reports(request, code):
     period = _period_for(request.user, code)
-    filters = ReportFilters(request.GET, kinds=period.tables.select_related("kind"))
+    filters = ReportFilters(
+        request.GET, kinds=period.tables.select_related("kind"), grades=period.grade_labels
+    )
     agencies = statistics.listed_agencies(period)
     total = agencies.count()
     if filters.kind is not None:
@@ -95,7 +97,7 @@ def period_reports(request, code):
             "signed_upload_url": reverse("assessments:signed_report_upload", args=[period.code])
             if issued is not None and permissions.can_issue(request.user)
             else "",
-            "issue_form": IssueReportForm(),
+            "issue_form": IssueReportForm.for_program(period.program),
             "unpublish_form": UnpublishForm(),
             "is_final": period.status in FINAL_PERIOD_STATUSES,
             "can_publish": permissions.is_lead(request.user),
@@ -240,7 +242,7 @@ def publish(request, code):
     while any submitted dossier is not finalised)."""
     period = _period_for(request.user, code)
     if not permissions.is_lead(request.user):
-        messages.error(request, LEAD_ONLY)
+        messages.error(request, LEAD_ONLY.format(agency=period.program.agency_short_name))
         return redirect("assessments:period_reports", period.code)
     try:
         if period.status == PeriodStatus.REVIEW:
@@ -259,7 +261,7 @@ def publish(request, code):
 def unpublish(request, code):
     period = _period_for(request.user, code)
     if not permissions.is_lead(request.user):
-        messages.error(request, LEAD_ONLY)
+        messages.error(request, LEAD_ONLY.format(agency=period.program.agency_short_name))
         return redirect("assessments:period_reports", period.code)
     form = UnpublishForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""

@@ -70,7 +70,9 @@ def test_password_link_refused_twice_is_retried_and_sent_on_the_third_attempt(
     assert email.last_error == ""
     assert len(server.received) == 1
     assert server.received[0]["To"] == "moi_tao@dongnai.gov.vn"
-    assert subject(server.received[0]) == "Đặt mật khẩu tài khoản Cổng đánh giá ứng dụng CNTT"
+    assert subject(server.received[0]) == (
+        "Đặt mật khẩu tài khoản Cổng đánh giá, xếp hạng các cơ quan, đơn vị"
+    )
     assert link_in(server.received[0]).startswith("http://127.0.0.1:8000/dat-mat-khau/")
     lines = [r.getMessage() for r in caplog.records if r.name.startswith("assessments")]
     failed = [line for line in lines if line.startswith("email attempt failed")]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import demo
+from assessments import demo, demo_2025
 
 
 class Command(BaseCommand):
@@ -43,3 +43,9 @@ class Command(BaseCommand):
                 f"Đã tạo kết quả đánh giá năm 2022 cho {period_2022.submissions.count()} "
                 "cơ quan, đơn vị (đã chốt và công bố)."
             )
+        period_2025 = demo_2025.seed_2025(password)
+        self.stdout.write(
+            f"Kỳ “{period_2025}” ({period_2025.program}) mở tự đánh giá đến hết ngày "
+            f"{period_2025.self_assessment_deadline:%d/%m/%Y}; tài khoản cấp xã: "
+            f"{demo_2025.COMMUNE_ACCOUNT[0]}."
+        )
