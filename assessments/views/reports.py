@@ -62,7 +62,11 @@ def download(export) -> HttpResponse:
 def reports_home(request):
     if not can_export_reports(request.user):
         raise Http404
-    periods = Period.objects.exclude(status=PeriodStatus.PREPARING).order_by("-year", "code")
+    periods = (
+        Period.objects.exclude(status=PeriodStatus.PREPARING)
+        .select_related("program")
+        .order_by("program__order", "program__name", "-year", "code")
+    )
     return render(request, "assessments/reports/home.html", {"periods": periods})
 
 

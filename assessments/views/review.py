@@ -67,8 +67,12 @@ def _reviewers():
 @login_required
 def review_home(request):
     _require_department(request.user)
-    periods = Period.objects.exclude(status=PeriodStatus.PREPARING).annotate(
-        submitted_count=Count("submissions", filter=~Q(submissions__status=S.DRAFT))
+    # Grouped by program on the page: several programs may run in the same year.
+    periods = (
+        Period.objects.exclude(status=PeriodStatus.PREPARING)
+        .select_related("program")
+        .annotate(submitted_count=Count("submissions", filter=~Q(submissions__status=S.DRAFT)))
+        .order_by("program__order", "program__name", "-year", "is_practice", "code")
     )
     return render(request, "assessments/review_home.html", {"periods": periods})
 
