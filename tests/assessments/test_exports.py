@@ -124,14 +124,15 @@ def test_exports_read_the_database_in_a_fixed_number_of_queries(
     with django_assert_num_queries(7):  # + the evaluating department, the workbook's author
         ConsolidatedXlsx(load_period_results(fresh)).render()
     fresh = Period.objects.get(pk=period.pk)
-    with django_assert_num_queries(7):  # + the evaluating department's name
+    # + the evaluating department's name, its program's wording
+    with django_assert_num_queries(8):
         OfficialReportPdf(load_period_results(fresh)).render()
     fresh = Period.objects.get(pk=period.pk)
     with django_assert_num_queries(2):  # the evaluating department, the records (streamed)
         OpenDataJson(fresh).render()
     fresh = Period.objects.get(pk=period.pk)
-    # + evidence, its criteria, messages, department, the result sheets' signers
-    with django_assert_num_queries(11):
+    # + evidence, its criteria, messages, department, program, the result sheets' signers
+    with django_assert_num_queries(12):
         PeriodDossierZip(load_period_results(fresh)).render()
 
 
