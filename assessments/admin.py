@@ -15,6 +15,7 @@ from assessments.models import (
     Message,
     Notification,
     Period,
+    Program,
     SignedCopy,
     Submission,
     User,
@@ -125,6 +126,14 @@ class ExtensionInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["agency"]
     readonly_fields = ["granted_by", "created_at"]
+
+
+@admin.register(Program)
+class ProgramAdmin(ReadOnlyAdmin):
+    """Shown only: a program's wording is changed on the portal's own page, which audits each
+    field (the documents of every period read it)."""
+
+    list_display = ["name", "code", "evaluating_agency", "parent_body"]
 
 
 @admin.register(Period)

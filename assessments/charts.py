@@ -83,7 +83,8 @@ def horizontal_bars(
 def line_chart(
     points: list[tuple[str, Decimal]], *, title: str, maximum: Decimal = Decimal("3")
 ) -> SafeString:
-    """A score over the years: one labelled dot per year, joined by a line, on the 0–3 scale."""
+    """A score over the years: one labelled dot per year, joined by a line, from 0 to `maximum`
+    (the period's scale: 3 for the 2022 letter)."""
     width, height, left, bottom, top = 80 + 90 * max(len(points), 1), 200, 40, 30, 20
     plot = height - bottom - top
     body = []

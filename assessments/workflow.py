@@ -808,7 +808,7 @@ def change_period_status(period: Period, name: str, *, actor, reason: str = "") 
             prefix, suffix = scorecard.split("AGENCY")
             notify_agencies(
                 officers,
-                title=f"Kết quả {locked.title} đã được công bố",
+                title=f"Kết quả đánh giá năm {locked.year} đã được công bố",
                 body=(
                     f"{locked.program.agency_short_name} đã công bố kết quả "
                     f"{locked.program.name.lower()} năm {locked.year} trên trang công khai."

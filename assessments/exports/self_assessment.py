@@ -9,9 +9,10 @@ from assessments.exports.documents import DocumentHeader, signer_lines
 from assessments.exports.pdf import render_pdf
 
 
-def parent_body_for(agency) -> str:
-    # A district People's Committee issues in its own name; departments and units sit under UBND tỉnh.
-    return "" if agency.name.upper().startswith("UBND") else "UBND TỈNH ĐỒNG NAI"
+def parent_body_for(agency, program) -> str:
+    # A People's Committee (district, commune) issues in its own name; departments and units sit
+    # under the program's parent body (UBND tỉnh).
+    return "" if agency.name.upper().startswith("UBND") else program.parent_body.upper()
 
 
 def build_rows(criteria, items, result):
@@ -80,13 +81,11 @@ class SelfAssessmentPdf(Export):
         day = (
             timezone.localtime(submission.submitted_at).date() if submission.submitted_at else None
         )
-        summary = (
-            "Kết quả tự đánh giá ứng dụng công nghệ thông tin trong quản lý điều hành "
-            f"năm {period.year}"
-        )
+        summary = f"Kết quả tự đánh giá {period.program.subject} năm {period.year}"
         doc = DocumentHeader(
             issuing_body=submission.agency.name,
-            parent_body=parent_body_for(submission.agency),
+            parent_body=parent_body_for(submission.agency, period.program),
+            place=period.program.place,
             number=submission.document_number,
             summary_line=summary,
             subject=summary,

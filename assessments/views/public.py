@@ -126,6 +126,7 @@ def scorecard(request, code, agency):
     trend = charts.line_chart(
         [(str(s.period.year), s.final_score) for s in history],
         title=f"Điểm chính thức của {result.agency.name} qua các năm",
+        maximum=period.scale_max,
     )
     return render(
         request,

@@ -73,9 +73,11 @@ def test_a_second_seed_changes_nothing_and_keeps_changed_passwords(seeded, capsy
     assert "donvi1" in out
     assert (AuditEntry.objects.count(), Message.objects.count()) == counts
     assert Submission.objects.filter(period=seeded).count() == 39
-    assert Agency.objects.count() == 39
-    assert Period.objects.count() == 2
-    assert CriteriaTable.objects.count() == 6
+    # 2025: four demo communes and wards; its period has a table for departments and one for
+    # communes.
+    assert Agency.objects.count() == 43
+    assert Period.objects.count() == 3
+    assert CriteriaTable.objects.count() == 8
     assert User.objects.get(username="donvi1").check_password("Mat-khau-moi-2022")
     demo_users = User.objects.exclude(username__startswith="canbo-")
     assert {u.username: u.agency.name if u.agency else None for u in demo_users} == {
@@ -85,6 +87,7 @@ def test_a_second_seed_changes_nothing_and_keeps_changed_passwords(seeded, capsy
         "thamdinh": "Sở Thông tin và Truyền thông",
         "lanhdao": "Sở Thông tin và Truyền thông",
         "quantri": None,
+        "donvixa": "UBND xã Trảng Bom",
     }
     # The other agencies' officers who submitted the demo 2022 results cannot log in.
     officers = User.objects.filter(username__startswith="canbo-")
@@ -103,6 +106,24 @@ def test_seed_demo_refuses_demo_accounts_when_debug_is_off(seeded):
     assert not User.objects.filter(username="quantri").exists()
     call_command("seed_demo", "--force")
     assert User.objects.filter(username="quantri").exists()
+
+
+def test_the_demo_accounts_work_in_both_programs(seeded, client):
+    period_2025 = Period.objects.get(code="cds-2025")
+    assert (period_2025.program.name, period_2025.status) == (
+        "Chỉ số chuyển đổi số cấp sở, cấp xã",
+        PeriodStatus.SELF_ASSESSMENT,
+    )
+    for username in ("donvi1", "donvixa"):
+        client.force_login(User.objects.get(username=username))
+        home = client.get(reverse("home")).content.decode()
+        assert "Đánh giá chỉ số chuyển đổi số năm 2025" in home, username
+        response = client.get(reverse("assessments:agency_period", args=["cds-2025"]))
+        assert response.status_code == 200, username
+    client.force_login(User.objects.get(username="thamdinh"))
+    review = client.get(reverse("assessments:review_home")).content.decode()
+    assert "Chỉ số chuyển đổi số cấp sở, cấp xã" in review
+    assert "Đánh giá ứng dụng CNTT trong quản lý điều hành" in review
 
 
 # The replay of 2022 is dated 2022 ------------------------------------------------------------

@@ -12,7 +12,7 @@ from assessments.enums import AuditAction
 from assessments.exports.official_report import IssueError, issue_official_report
 from assessments.models import AuditEntry, Evidence, IssuedDocument
 from assessments.results import load_period_results
-from assessments.selfassessment import KEPT_AS_SUBMITTED, NOT_EDITABLE_MESSAGE, EditRefused
+from assessments.selfassessment import KEPT_AS_SUBMITTED, EditRefused
 from assessments.services import get_or_create_submission
 from tests.assessments.results_helpers import build_results
 from tests.assessments.review_support import item
@@ -104,7 +104,10 @@ def test_evidence_on_a_dossier_submitted_meanwhile_is_refused(draft, officer_a):
             items=[item(draft, "II.2")],
             upload=SimpleUploadedFile("Muộn.pdf", PDF),
         )
-    assert caught.value.message == NOT_EDITABLE_MESSAGE
+    assert caught.value.message == (
+        "Hồ sơ đã nộp hoặc kỳ đánh giá đã đóng nên không thể sửa. "
+        "Nếu cần sửa hồ sơ đã nộp, hãy rút hồ sơ trước khi Sở TT&TT bắt đầu thẩm định."
+    )
     assert Evidence.objects.filter(submission=draft, original_filename="Muộn.pdf").count() == 0
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessments import selfassessment, workflow
+from assessments import workflow
 from assessments.forms.answers import answer_of
 from assessments.models import AuditEntry, Evidence, ItemScore
 from assessments.selfassessment import (
@@ -200,7 +200,10 @@ def test_other_agency_officer_reviewer_and_submitted_dossier_are_refused(
         save_item(
             it, actor=officer_b, answer=_answer(it, {"met": "no"}), expected_version=it.version
         )
-    assert refused.value.message == selfassessment.NOT_EDITABLE_MESSAGE
+    assert refused.value.message == (
+        "Hồ sơ đã nộp hoặc kỳ đánh giá đã đóng nên không thể sửa. "
+        "Nếu cần sửa hồ sơ đã nộp, hãy rút hồ sơ trước khi Sở TT&TT bắt đầu thẩm định."
+    )
 
 
 def test_add_evidence_stores_file_under_random_name_with_hash(draft, officer_b):
