@@ -447,4 +447,14 @@ class Migration(migrations.Migration):
                 violation_error_message="Chương trình này đã có kỳ đánh giá chính thức cho năm này.",
             ),
         ),
+        migrations.AlterField(
+            model_name="period",
+            name="guidance_document",
+            field=models.CharField(
+                blank=True,
+                help_text="Số, ký hiệu và ngày của văn bản hướng dẫn kỳ đánh giá.",
+                max_length=255,
+                verbose_name="văn bản hướng dẫn",
+            ),
+        ),
     ]

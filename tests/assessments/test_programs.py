@@ -174,7 +174,7 @@ def test_a_hundred_point_period_scores_grades_and_publishes(period_2025, reviewe
     workflow.change_period_status(period, "publish_period", actor=lead)
 
     page = Client().get(reverse("public:period_results", args=["cds-2025"])).content.decode()
-    assert "Kết quả đánh giá chỉ số chuyển đổi số năm 2025" in page
+    assert "Kết quả chỉ số chuyển đổi số cấp sở, cấp xã năm 2025" in page
     assert (
         "được đánh giá trên thang điểm 100: mức A từ 90,00 điểm, mức B từ 80,00, mức C từ 65,00, "
         "mức D từ 50,00, dưới 50,00 là mức E."
