@@ -41,6 +41,7 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 from openpyxl.cell import Cell
@@ -180,7 +181,7 @@ def department_name() -> str:
     """The evaluating department (of the latest period): the author of what the portal writes."""
     period = Period.objects.select_related("evaluating_agency").order_by("-year").first()
     if period is None:
-        return "UBND tỉnh Đồng Nai"
+        return settings.PORTAL_OWNER
     return period.evaluating_agency.name
 
 
