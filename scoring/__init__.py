@@ -1,4 +1,5 @@
-"""Pure-Python scoring of the provincial IT-use evaluation (0–3 scale, grades A+/A/B/C).
+"""Pure-Python scoring of the provincial IT-use evaluation (0–3 scale, grades A+/A/B/C), and of
+tables of any depth and scale (pillar → main index → component → criterion).
 
 Imports nothing from Django so that forms, exports and the public page share one arithmetic.
 """
@@ -25,6 +26,7 @@ from scoring.table import (
     ItemResult,
     ItemSpec,
     TableResult,
+    depths,
     score_table,
     validate_table,
 )
@@ -49,6 +51,7 @@ __all__ = [
     "TableResult",
     "Thresholds",
     "classify",
+    "depths",
     "describe_params",
     "describe_rule",
     "format_number",
