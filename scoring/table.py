@@ -229,8 +229,8 @@ def score_table(
 def validate_table(specs: Sequence[ItemSpec], *, scale_max: Decimal = Decimal("3.00")) -> None:
     """Check a criteria table before it is used; raise ``InvalidTable`` listing every error.
 
-    Rules: codes are non-empty and unique; a parent exists and is a group, and no row is its
-    own ancestor; groups nest to any depth (pillar → main index → component → criterion) and
+    Rules: codes are non-empty and unique; a parent exists, is a group and comes before its
+    rows (the table is shown in its order); groups nest to any depth (pillar → main index → component → criterion) and
     each has at least one child; a group's maximum is positive, or None for a group of
     deductions, which stands at the top level and holds only deduction criteria; each
     criterion's rule is valid (see ``validate_rule``); deduction criteria (rule ``deduction``,
@@ -281,6 +281,7 @@ def validate_table(specs: Sequence[ItemSpec], *, scale_max: Decimal = Decimal("3
     group_sums: dict[str, Decimal] = {}
     unsummable: set[str] = set()
     has_children = {spec.parent for spec in by_code.values()}
+    position_of = {code: position for position, code in enumerate(by_code)}
     parents_of_groups = {spec.parent for spec in by_code.values() if spec.is_group}
 
     total = ZERO
@@ -296,6 +297,9 @@ def validate_table(specs: Sequence[ItemSpec], *, scale_max: Decimal = Decimal("3
             add(code, "nhóm cha tạo thành vòng lặp (nhóm nằm trong chính nó).", "parent")
             unsummable.add("*")
             continue
+        elif parent is not None and position_of[parent.code] > position_of[code]:
+            add(code, f"nhóm cha “{parent.code}” phải đứng trước dòng này.", "parent")
+            unsummable.add("*")
 
         if spec.is_group:
             if code not in has_children:

@@ -345,3 +345,11 @@ def test_the_2022_table_wrapped_in_pillars_scores_the_same():
     assert validate_table(wrapped) is None
     assert score_table(wrapped, answers).score == score_table(table, answers).score == D("3.00")
     assert score_table(wrapped, answers).groups["A"].points == D("1.50")
+
+
+def test_a_parent_below_its_row_is_named():
+    specs = [
+        c("1.1", "yes_no", {}, D("100"), "1"),
+        c("1", None, {}, D("100")),
+    ]
+    assert errors_of(specs) == [("1.1", "Dòng 1.1: nhóm cha “1” phải đứng trước dòng này.")]
