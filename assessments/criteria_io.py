@@ -136,9 +136,11 @@ def load_table(data: dict, period, kind: AgencyKind | None = None) -> CriteriaTa
     )
     by_code: dict[str, Criterion] = {}
     for order, row in enumerate(rows, start=1):
+        parent = by_code.get(row["parent"]) if row["parent"] else None
         by_code[row["code"]] = Criterion.objects.create(
             table=table,
-            parent=by_code.get(row["parent"]) if row["parent"] else None,
+            parent=parent,
+            level=0 if parent is None else parent.level + 1,
             code=row["code"],
             title=row["title"],
             guidance=row["guidance"],

@@ -12,7 +12,14 @@ from django.db.models.functions import Coalesce
 
 from assessments import charts
 from assessments.enums import SubmissionStatus
-from assessments.models import Agency, Criterion, ItemScore, Period, Submission
+from assessments.models import (
+    Agency,
+    Criterion,
+    ItemScore,
+    Period,
+    Submission,
+    SubmissionResult,
+)
 from assessments.models.criteria import RuleChoice
 from assessments.queries import annotate_extension
 from assessments.results import (
@@ -196,3 +203,44 @@ def dashboard(period: Period) -> dict:
         "average": summary.average,
         "previous_average": period_summary(previous).average if previous else None,
     }
+
+
+@dataclass
+class PillarAverage:
+    kind_label: str
+    group: object
+    agencies: int
+    average: Decimal | None
+
+
+def pillar_averages(period: Period) -> list[PillarAverage]:
+    """Mean official points of each top-level positive group (a pillar of a deep table, group
+    I, II, … of a two-level one) per kind, over the finalised agencies, from the group points
+    stored at finalisation. Two queries. The stored points are read row by row: a group code
+    such as “1” cannot be a JSON key lookup (Django reads it as an array index)."""
+    groups = list(
+        Criterion.objects.filter(table__period=period, parent__isnull=True, rule="", maximum__gt=0)
+        .select_related("table")
+        .order_by("table__kind__order", "order")
+    )
+    totals: dict[tuple[int, str], Decimal] = {}
+    counts: dict[int, int] = {}
+    stored = SubmissionResult.objects.filter(submission__in=final_submissions(period)).values_list(
+        "submission__table_id", "group_points"
+    )
+    for table_id, points in stored.iterator(chunk_size=2000):
+        counts[table_id] = counts.get(table_id, 0) + 1
+        for code, value in (points or {}).items():
+            key = (table_id, code)
+            totals[key] = totals.get(key, Decimal(0)) + Decimal(value)
+    return [
+        PillarAverage(
+            kind_label=group.table.label,
+            group=group,
+            agencies=counts.get(group.table_id, 0),
+            average=average(
+                totals.get((group.table_id, group.code), 0), counts.get(group.table_id, 0)
+            ),
+        )
+        for group in groups
+    ]

@@ -283,11 +283,17 @@ GUIDE = [
     (
         "Trang “Tiêu chí”",
         "Mỗi dòng là một nhóm (I, II, …) hoặc một tiêu chí (I.1, …), theo đúng thứ tự hiển thị. "
+        "Nhóm có thể nằm trong nhóm khác, bao nhiêu cấp cũng được (trụ cột → chỉ số chính → "
+        "chỉ số thành phần → tiêu chí). "
         "Không đổi tên cột; dòng trống được bỏ qua nhưng vẫn được tính vào giới hạn 2.000 dòng. "
         "Công thức không được tính: hãy nhập giá trị.",
     ),
     ("Mã", "Bắt buộc, không trùng trong bảng. Ví dụ: I, I.1, Đ.2."),
-    ("Nhóm cha", "Mã nhóm chứa tiêu chí. Để trống với dòng nhóm."),
+    (
+        "Nhóm cha",
+        "Mã nhóm chứa dòng này; dòng nhóm cha phải đứng trước. Để trống với nhóm cấp cao nhất "
+        "(và với tiêu chí không thuộc nhóm nào). Nhóm điểm trừ luôn ở cấp cao nhất.",
+    ),
     ("Nội dung tiêu chí", "Bắt buộc."),
     (
         "Cách tính điểm",
@@ -297,9 +303,9 @@ GUIDE = [
     (
         "Điểm tối đa",
         "Số, dấu phẩy hoặc dấu chấm thập phân (0,30). Nhóm điểm trừ để trống; tiêu chí điểm trừ "
-        "là số âm (mức trừ tối đa). Tổng điểm tối đa các tiêu chí của một nhóm phải bằng điểm "
-        "tối đa của nhóm; tổng điểm tối đa các nhóm cộng điểm phải bằng điểm tối đa của bảng "
-        "(mặc định 3,00).",
+        "là số âm (mức trừ tối đa). Ở mọi cấp, tổng điểm tối đa các dòng con (nhóm con và tiêu "
+        "chí) của một nhóm phải bằng điểm tối đa của nhóm; tổng điểm tối đa các nhóm cộng điểm "
+        "cấp cao nhất phải bằng điểm tối đa của bảng (mặc định 3,00).",
     ),
     (
         "Tên tử số, Tên mẫu số",

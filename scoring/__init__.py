@@ -1,5 +1,6 @@
 """Pure-Python scoring of the province's evaluations: rules → points → score on the table's
-scale → band (the 2022 letter: 0–3 scale, grades A+/A/B/C; any other scale and band set too).
+scale → band (the 2022 letter: 0–3 scale, grades A+/A/B/C; any other scale and band set too),
+for tables of any depth (pillar → main index → component → criterion).
 
 Imports nothing from Django so that forms, exports and the public page share one arithmetic.
 """
@@ -37,6 +38,7 @@ from scoring.table import (
     ItemResult,
     ItemSpec,
     TableResult,
+    depths,
     score_table,
     validate_table,
 )
@@ -67,6 +69,7 @@ __all__ = [
     "band_conditions",
     "classify",
     "classify_band",
+    "depths",
     "describe_params",
     "describe_rule",
     "format_number",

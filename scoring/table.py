@@ -78,6 +78,34 @@ def _is_deduction(spec: ItemSpec) -> bool:
     return spec.rule == DEDUCTION
 
 
+def _children(specs: Sequence[ItemSpec]) -> dict[str, list[ItemSpec]]:
+    children: dict[str, list[ItemSpec]] = {}
+    for spec in specs:
+        if spec.parent is not None:
+            children.setdefault(spec.parent, []).append(spec)
+    return children
+
+
+def depths(specs: Sequence[ItemSpec]) -> dict[str, int]:
+    """Level of every row: 0 for a row without a parent, 1 for its children, and so on.
+
+    A row whose chain of parents is broken (an unknown parent) or loops counts from where the
+    chain stops, so a broken table still gets a level for every row (validate_table names the
+    break).
+    """
+    parent_of = {spec.code: spec.parent for spec in specs}
+    levels: dict[str, int] = {}
+    for spec in specs:
+        seen = {spec.code}
+        level, parent = 0, spec.parent
+        while parent is not None and parent in parent_of and parent not in seen:
+            seen.add(parent)
+            level += 1
+            parent = parent_of[parent]
+        levels[spec.code] = level
+    return levels
+
+
 def _score_criterion(spec: ItemSpec, answer: ItemInput) -> ItemResult:
     if answer.not_applicable and spec.allow_not_applicable:
         return ItemResult(spec.code, None, not_applicable=True)
@@ -117,8 +145,12 @@ def score_table(
       the maximum, or between the floor and 0 for a deduction);
     * ``not_applicable`` counts only where the criterion allows it; such a criterion drops out
       of the applicable maximum;
-    * a group's points are the sum of its criteria, capped at the group maximum; its applicable
-      maximum is the sum of its applicable criteria's maxima, capped the same way;
+    * a group's points are the sum of its children (criteria and subgroups, at any depth),
+      capped at the group maximum; its applicable maximum is the sum of its applicable
+      criteria's maxima and its subgroups' applicable maxima, capped the same way; every group
+      at every level has its ``GroupResult``;
+    * the positive points are those of the top-level positive groups and of positive criteria
+      outside any group;
     * deductions (criteria with rule ``deduction``) are summed and floored at
       ``deduction_floor`` (−1.00 for the whole table);
     * score = scale_max × positive points / applicable maximum + deductions, rounded half-up to
@@ -136,20 +168,31 @@ def score_table(
         spec.code: _score_criterion(spec, inputs.get(spec.code, ItemInput())) for spec in criteria
     }
 
-    groups: dict[str, GroupResult] = {}
-    positive_points = applicable_maximum = deductions = ZERO
-    for group in (spec for spec in specs if spec.is_group):
-        members = [spec for spec in criteria if spec.parent == group.code]
-        points = sum((items[spec.code].points or ZERO for spec in members), ZERO)
-        applicable = sum(
-            (to_decimal(spec.maximum) for spec in members if not items[spec.code].not_applicable),
-            ZERO,
-        )
+    children = _children(specs)
+    levels = depths(specs)
+    computed: dict[str, GroupResult] = {}
+    # Deepest groups first, so that a group sums subgroups already computed.
+    for group in sorted(
+        (spec for spec in specs if spec.is_group), key=lambda spec: -levels[spec.code]
+    ):
+        points = applicable = ZERO
+        for child in children.get(group.code, ()):
+            if child.is_group:
+                # A subgroup is missing only from a table whose parents loop (invalid).
+                subgroup = computed.get(child.code, GroupResult(child.code, ZERO, None, ZERO))
+                points += subgroup.points
+                applicable += subgroup.applicable_maximum
+            else:
+                points += items[child.code].points or ZERO
+                if not items[child.code].not_applicable:
+                    applicable += to_decimal(child.maximum)
         maximum = None if group.maximum is None else to_decimal(group.maximum)
         if maximum is not None and maximum > 0:
             points, applicable = min(points, maximum), min(applicable, maximum)
-        groups[group.code] = GroupResult(group.code, points, maximum, applicable)
+        computed[group.code] = GroupResult(group.code, points, maximum, applicable)
+    groups = {spec.code: computed[spec.code] for spec in specs if spec.is_group}
 
+    positive_points = applicable_maximum = deductions = ZERO
     for spec in criteria:
         result = items[spec.code]
         if _is_deduction(spec):
@@ -158,8 +201,9 @@ def score_table(
             positive_points += result.points or ZERO
             if not result.not_applicable:
                 applicable_maximum += to_decimal(spec.maximum)
-    for group in groups.values():
-        if group.maximum is not None and group.maximum > 0:
+    for spec in specs:
+        group = groups.get(spec.code) if spec.is_group and spec.parent is None else None
+        if group is not None and group.maximum is not None and group.maximum > 0:
             positive_points += group.points
             applicable_maximum += group.applicable_maximum
 
@@ -191,14 +235,16 @@ def score_table(
 def validate_table(specs: Sequence[ItemSpec], *, scale_max: Decimal = Decimal("3.00")) -> None:
     """Check a criteria table before it is used; raise ``InvalidTable`` listing every error.
 
-    Rules: codes are non-empty and unique; a parent exists and is a group; groups are not
-    nested and contain at least one criterion; a group's maximum is positive, or None for a
-    group of deductions; each criterion's rule is valid (see ``validate_rule``); deduction
-    criteria (rule ``deduction``, negative maximum) are not in a positive group and positive
-    criteria are not in a deduction group; a criterion's maximum does not exceed its group's;
-    the maxima of a positive group's criteria sum to the group's maximum (else the group could
-    never be reached, or its criteria promise points the group cannot give); the positive group
-    maxima (plus positive criteria outside any group) sum to ``scale_max``.
+    Rules: codes are non-empty and unique; a parent exists, is a group and comes before its
+    rows (the table is shown in its order); groups nest to any depth (pillar → main index → component → criterion) and
+    each has at least one child; a group's maximum is positive, or None for a group of
+    deductions, which stands at the top level and holds only deduction criteria; each
+    criterion's rule is valid (see ``validate_rule``); deduction criteria (rule ``deduction``,
+    negative maximum) are not in a positive group and positive criteria are not in a deduction
+    group; a child's maximum (criterion or subgroup) does not exceed its group's; the maxima of
+    a positive group's children sum to the group's maximum (else the group could never be
+    reached, or its children promise points the group cannot give); the top-level positive
+    group maxima (plus positive criteria outside any group) sum to ``scale_max``.
     """
     errors: list[TableProblem] = []
     scale = to_decimal(scale_max)
@@ -215,11 +261,34 @@ def validate_table(specs: Sequence[ItemSpec], *, scale_max: Decimal = Decimal("3
     def add(code: str, message: str, field: str | None) -> None:
         errors.append(TableProblem(code, f"Dòng {code}: {message}", field))
 
-    # Sum of the valid criteria of each positive group. A group with an invalid criterion ("*":
-    # every group, when a criterion's group is unknown) is not summed: that criterion's own
-    # error says what to fix first.
+    def in_a_loop(code: str) -> bool:
+        seen, parent = {code}, by_code[code].parent
+        while parent in by_code and parent not in seen:
+            seen.add(parent)
+            parent = by_code[parent].parent
+        return parent == code
+
+    def summed_into(code: str, maximum: Decimal, parent: ItemSpec) -> None:
+        group_maximum = to_decimal(parent.maximum)
+        if group_maximum <= 0:
+            return
+        group_sums[parent.code] = group_sums.get(parent.code, ZERO) + maximum
+        if maximum > group_maximum:
+            add(
+                code,
+                f"điểm tối đa {format_points(maximum)} vượt điểm tối đa của nhóm "
+                f"{parent.code} ({format_points(group_maximum)}).",
+                "maximum",
+            )
+
+    # Sum of the valid children of each positive group. A group with an invalid child ("*":
+    # every group, when a row's group is unknown) is not summed: that child's own error says
+    # what to fix first.
     group_sums: dict[str, Decimal] = {}
     unsummable: set[str] = set()
+    has_children = {spec.parent for spec in by_code.values()}
+    position_of = {code: position for position, code in enumerate(by_code)}
+    parents_of_groups = {spec.parent for spec in by_code.values() if spec.is_group}
 
     total = ZERO
     for code, spec in by_code.items():
@@ -230,22 +299,44 @@ def validate_table(specs: Sequence[ItemSpec], *, scale_max: Decimal = Decimal("3
         elif parent is not None and not parent.is_group:
             add(code, f"“{spec.parent}” không phải là nhóm.", "parent")
             unsummable.add("*")
+        elif parent is not None and in_a_loop(code):
+            add(code, "nhóm cha tạo thành vòng lặp (nhóm nằm trong chính nó).", "parent")
+            unsummable.add("*")
+            continue
+        elif parent is not None and position_of[parent.code] > position_of[code]:
+            add(code, f"nhóm cha “{parent.code}” phải đứng trước dòng này.", "parent")
+            unsummable.add("*")
 
         if spec.is_group:
-            if spec.parent is not None:
-                add(code, "nhóm không được nằm trong nhóm khác.", "parent")
-            if not any(other.parent == code and not other.is_group for other in by_code.values()):
+            if code not in has_children:
                 add(code, "nhóm chưa có tiêu chí nào.", "code")
-            if spec.maximum is not None:
-                maximum = to_decimal(spec.maximum)
-                if maximum <= 0:
+            if spec.maximum is None:
+                if parent is not None:
                     add(
                         code,
-                        "điểm tối đa của nhóm phải lớn hơn 0 (để trống nếu là nhóm điểm trừ).",
-                        "maximum",
+                        "nhóm điểm trừ phải là nhóm cấp cao nhất, không nằm trong nhóm khác.",
+                        "parent",
+                    )
+                continue
+            maximum = to_decimal(spec.maximum)
+            if maximum <= 0:
+                add(
+                    code,
+                    "điểm tối đa của nhóm phải lớn hơn 0 (để trống nếu là nhóm điểm trừ).",
+                    "maximum",
+                )
+                unsummable.add(spec.parent or "")
+            elif spec.parent is None:
+                total += maximum
+            elif parent is not None and parent.is_group:
+                if parent.maximum is None:
+                    add(
+                        code,
+                        f"nhóm cộng điểm không được nằm trong nhóm điểm trừ “{parent.code}”.",
+                        "parent",
                     )
                 else:
-                    total += maximum
+                    summed_into(code, maximum, parent)
             continue
 
         try:
@@ -272,23 +363,17 @@ def validate_table(specs: Sequence[ItemSpec], *, scale_max: Decimal = Decimal("3
                 f"tiêu chí cộng điểm không được nằm trong nhóm điểm trừ “{parent.code}”.",
                 "parent",
             )
-        elif group_maximum is not None and group_maximum > 0:
-            group_sums[parent.code] = group_sums.get(parent.code, ZERO) + maximum
-            if maximum > group_maximum:
-                add(
-                    code,
-                    f"điểm tối đa {format_points(maximum)} vượt điểm tối đa của nhóm "
-                    f"{parent.code} ({format_points(group_maximum)}).",
-                    "maximum",
-                )
+        elif group_maximum is not None:
+            summed_into(code, maximum, parent)
 
     for code, summed in group_sums.items():
         group_maximum = to_decimal(by_code[code].maximum)
         if not unsummable & {code, "*"} and summed != group_maximum:
+            members = "nhóm con và tiêu chí" if code in parents_of_groups else "tiêu chí"
             add(
                 code,
-                f"tổng điểm tối đa các tiêu chí của nhóm là {format_points(summed)}, phải bằng "
-                f"điểm tối đa của nhóm ({format_points(group_maximum)}).",
+                f"tổng điểm tối đa các {members} của nhóm là {format_points(summed)}, phải "
+                f"bằng điểm tối đa của nhóm ({format_points(group_maximum)}).",
                 "maximum",
             )
 

@@ -1,5 +1,6 @@
 """The consolidated Excel workbook of a period: a summary sheet grouped by kind with the count per
-grade, one per-criterion matrix per kind, and the thresholds with the legal basis.
+grade, one per-criterion matrix per kind, the official points per pillar (top-level group) of
+each kind, the adjustments, and the thresholds with the legal basis.
 
 Written with openpyxl's write-only mode: every row goes to the file as it is made, so time and
 memory grow with the rows and not with the whole workbook (issue 13). Printing (issue 12): one
@@ -55,6 +56,7 @@ SUMMARY_HEADER = [
     "Ghi chú",
 ]
 SUMMARY_WIDTHS = [6, 44, 12, 12, 15, 9, 38]
+PILLAR_SHEET = "Điểm theo nhóm"
 
 # The matrix on an A4 landscape page at 100 %: 297 mm less 2 × 12.7 mm margins is 1 026 px at
 # 96 dpi. A column of width w takes 7 w + 5 px (digits of the default 11 pt font plus padding;
@@ -124,6 +126,7 @@ class ConsolidatedXlsx(Export):
         for kind in self.results.kinds:
             self._matrix(workbook.create_sheet(sheet_title(kind.table.label)), kind)
         self._agreements(workbook.create_sheet("Điều chỉnh và thống nhất"))
+        self._pillars(workbook.create_sheet(PILLAR_SHEET))
         self._basis(workbook.create_sheet("Căn cứ và ngưỡng"))
         buffer = io.BytesIO()
         workbook.save(buffer)
@@ -250,6 +253,51 @@ class ConsolidatedXlsx(Export):
                     values += [row.final_points if row else None, row.self_points if row else None]
             values += [result.final_score, result.self_score, result.final_grade]
             out.append(values, styles)
+
+    def _pillars(self, sheet) -> None:
+        """Official points per top-level group (a pillar of a deep table; group I, II, … of a
+        two-level one), one block per kind: the pillars differ from kind to kind."""
+        blocks = [
+            (
+                kind,
+                [
+                    c
+                    for c in kind.criteria
+                    if c.is_top_level_group and c.maximum is not None and c.maximum > 0
+                ],
+            )
+            for kind in self.results.kinds
+        ]
+        widest = max((len(pillars) for _kind, pillars in blocks), default=0)
+        self._print(sheet)
+        out = SheetStream(sheet, self.styles, widths=[6, 40, *([11] * widest), 11])
+        out.append(["Điểm chính thức theo trụ cột, nhóm tiêu chí"], "title")
+        out.blank()
+        for kind, pillars in blocks:
+            out.append(
+                [
+                    "STT",
+                    f"{kind.table.label} — {kind.kind.name}",
+                    *(f"{p.code}. {p.title} (tối đa {format_points(p.maximum)})" for p in pillars),
+                    "Tổng điểm",
+                ],
+                "header",
+                height=60,
+            )
+            for number, result in enumerate(kind.agencies, start=1):
+                final = (
+                    {c.code: points for c, _own, points in result.group_rows()} if pillars else {}
+                )
+                out.append(
+                    [
+                        number,
+                        result.agency.name,
+                        *(final.get(p.code) for p in pillars),
+                        result.final_score,
+                    ],
+                    ["center", "text", *(["points"] * len(pillars)), "points"],
+                )
+            out.blank()
 
     def _agreements(self, sheet) -> None:
         """Every adjusted criterion: self-assessed, appraised and final value, and how the final

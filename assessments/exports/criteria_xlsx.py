@@ -8,6 +8,7 @@ The layout lives in `assessments.workbooks`.
 
 from decimal import Decimal
 
+from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 
 from assessments import workbooks
@@ -39,14 +40,22 @@ class CriteriaTableExport(Export):
 
     content_type = XLSX_CONTENT_TYPE
 
-    def __init__(self, table=None):
+    def __init__(self, table=None, *, data: dict | None = None, filename: str = ""):
+        """`data` (criteria_io's plain format, e.g. a fixture) is written instead of a stored
+        table; a row's optional “measurable” (the source system of a statistic the province
+        already holds) becomes a note on its code cell, which the import ignores."""
         self.table = table
-        if table is None:
+        self.table_data = data
+        if filename:
+            self.filename = filename
+        elif table is None:
             self.filename = "mau-bang-tieu-chi.xlsx"
         else:
             self.filename = f"bang-tieu-chi-{table.period.code}-{table.kind.code}.xlsx"
 
     def data(self) -> dict:
+        if self.table_data is not None:
+            return self.table_data
         if self.table is None:
             return {
                 "label": "",
@@ -78,6 +87,8 @@ class CriteriaTableExport(Export):
             yield values
 
     def _title(self) -> str:
+        if self.table_data is not None:
+            return self.table_data.get("title") or "Bảng tiêu chí đánh giá"
         if self.table is None:
             return "Mẫu bảng tiêu chí đánh giá"
         return f"{self.table.label}: {self.table.title} — {self.table.period}"
@@ -94,6 +105,11 @@ class CriteriaTableExport(Export):
         sheet = workbook.active
         sheet.title = CRITERIA_SHEET
         workbooks.write_table(sheet, CRITERIA_COLUMNS, self.rows())
+        for number, row in enumerate(data["rows"], start=2):
+            if row.get("measurable"):
+                sheet.cell(row=number, column=1).comment = Comment(
+                    f"Đo được: số liệu có sẵn trong {row['measurable']}.", self._creator()
+                )
         # Eighteen columns do not fit one page across at a readable size: three pages, the
         # code column repeated on each.
         workbooks.setup_page(sheet, header_columns="A:A", fit_width=3)

@@ -71,7 +71,12 @@ class CriteriaTable(models.Model):
 
 
 class Criterion(models.Model):
-    """A group (I, II, …) or a criterion (I.1, …) of a table. Groups have no rule."""
+    """A group (I, II, …) or a criterion (I.1, …) of a table. Groups have no rule.
+
+    Groups nest to any depth (pillar → main index → component → criterion, as in the DTI of
+    QĐ 922/QĐ-BTTTT); ``level`` is stored with the row so every page can indent and title a row
+    without walking its parents.
+    """
 
     table = models.ForeignKey(
         CriteriaTable,
@@ -104,6 +109,14 @@ class Criterion(models.Model):
         help_text=_("Với tiêu chí điểm trừ: số âm, là mức trừ tối đa."),
     )
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    level = models.PositiveSmallIntegerField(
+        _("cấp"),
+        default=0,
+        help_text=_(
+            "0: dòng không có nhóm cha (trụ cột, nhóm I, II, …); 1: dòng trong nhóm cấp 0 "
+            "(chỉ số chính hoặc tiêu chí); 2, 3, …: các cấp sâu hơn. Tính khi nhập bảng."
+        ),
+    )
     allow_not_applicable = models.BooleanField(_("cho phép “không áp dụng”"), default=False)
     requires_evidence = models.BooleanField(
         _("bắt buộc có tài liệu kiểm chứng"),
@@ -127,6 +140,17 @@ class Criterion(models.Model):
     @property
     def is_group(self) -> bool:
         return not self.rule
+
+    @property
+    def is_top_level_group(self) -> bool:
+        """A pillar (or group I, II, … of a two-level table): what summaries show per group."""
+        return self.is_group and self.parent_id is None
+
+    @property
+    def heading_class(self) -> str:
+        """Bootstrap size of a group's title: a pillar larger than the indexes inside it. Every
+        group title stays an h2 (criteria are h3 under the nearest group)."""
+        return ("h5", "h6", "h6 fst-italic")[min(self.level, 2)]
 
     @property
     def is_deduction(self) -> bool:

@@ -386,7 +386,14 @@ def _autosave_context(
     stored = next(it for it in items if it.pk == item.pk)
     evidence_count = (items[0].dossier_evidence or 0) if items else 0
     item_result = result.items.get(item.criterion.code)
-    group = next((c for c in criteria if c.pk == item.criterion.parent_id), None)
+    by_pk = {c.pk: c for c in criteria}
+    group = by_pk.get(item.criterion.parent_id)
+    # Every group above the criterion shows its points: a change moves each of them.
+    outer_groups = []
+    above = by_pk.get(group.parent_id) if group else None
+    while above is not None and above not in outer_groups:
+        outer_groups.append(above)
+        above = by_pk.get(above.parent_id)
     saved = saved_at if not form.errors and not getattr(form, "conflict", None) else None
     return {
         "submission": submission,
@@ -405,6 +412,7 @@ def _autosave_context(
         },
         "group": group,
         "group_result": result.groups.get(group.code) if group else None,
+        "outer_groups": [(outer, result.groups.get(outer.code)) for outer in outer_groups],
         **_summary(submission, result, evidence_count),
     }
 

@@ -112,6 +112,13 @@ def scorecard(request, code, agency):
         }
         for row in result.rows
     ]
+    pillars = [
+        entry
+        for entry in rows
+        if entry["row"].criterion.is_top_level_group
+        and entry["row"].criterion.maximum
+        and entry["row"].criterion.maximum > 0
+    ]
     history = list(
         Submission.objects.filter(
             agency=result.agency,
@@ -137,6 +144,7 @@ def scorecard(request, code, agency):
             "kind": kind,
             "kind_total": results.final_submissions(period).filter(table=kind.table).count(),
             "rows": rows,
+            "pillars": pillars,
             "history": history,
             "trend": trend,
         },

@@ -307,6 +307,7 @@ def dossier(request, code, agency):
 def dashboard(request, code):
     period = _period_for(request.user, code)
     context = statistics.dashboard(period)
+    context["pillars"] = statistics.pillar_averages(period)
     if context["previous"] is not None:
         page = paginate(request, statistics.comparisons(period, context["previous"]))
         context["comparison_page"] = page

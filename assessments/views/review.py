@@ -238,7 +238,8 @@ def review_queue(request, code):
 
 @dataclass
 class Row:
-    """One line of the appraisal table: a group heading or a criterion with both columns."""
+    """One line of the appraisal table: a group heading (at any level, with the group's self and
+    appraised points) or a criterion with both columns."""
 
     criterion: Criterion
     item: ItemScore | None = None
@@ -284,7 +285,20 @@ def appraisal_context(request, submission, *, forms=None, action_data=None):
     rows = []
     for criterion in criteria:
         item = by_code.get(criterion.code)
-        if criterion.is_group or item is None:
+        if criterion.is_group:
+            own, appraised_group = (
+                self_result.groups.get(criterion.code),
+                appraised.groups.get(criterion.code),
+            )
+            rows.append(
+                Row(
+                    criterion=criterion,
+                    self_points=own.points if own else None,
+                    appraised_points=appraised_group.points if appraised_group else None,
+                )
+            )
+            continue
+        if item is None:
             rows.append(Row(criterion=criterion))
             continue
         rows.append(_row(criterion, item, self_result, appraised, item_messages, forms))

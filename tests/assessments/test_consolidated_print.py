@@ -121,7 +121,7 @@ def test_consolidated_workbook_is_styled_for_print(three_results):
 
 
 def _criterion(code, parent):
-    return SimpleNamespace(code=code, parent_id=parent, is_group=False)
+    return SimpleNamespace(code=code, parent_id=parent, is_group=False, is_top_level_group=False)
 
 
 def test_matrix_pages_break_between_criteria_groups():
@@ -155,6 +155,7 @@ def synthetic_results(agencies: int, criteria: int = 30):
             deduction_floor=Decimal(-1),
         ),
         kind=SimpleNamespace(name="Sở, ban, ngành"),
+        criteria=leaves,
         leaf_criteria=leaves,
         agencies=[
             SimpleNamespace(

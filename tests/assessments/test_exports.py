@@ -62,6 +62,7 @@ def test_consolidated_workbook_reads_back(three):
         "Phụ lục 2",
         "Phụ lục 3",
         "Điều chỉnh và thống nhất",
+        "Điểm theo nhóm",
         "Căn cứ và ngưỡng",
     ]
     summary = book["Tổng hợp"]
