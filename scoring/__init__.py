@@ -6,6 +6,18 @@ Imports nothing from Django so that forms, exports and the public page share one
 from scoring.errors import InvalidInput, InvalidRule, InvalidTable, TableProblem
 from scoring.grades import DEFAULT_THRESHOLDS, Grade, Thresholds, classify, round_points
 from scoring.numbers import format_number, format_points, parse_decimal
+from scoring.relative import (
+    CROSS_AGENCY_RULES,
+    RELATIVE_AVERAGE,
+    RELATIVE_BEST,
+    describe_reference,
+    is_cross_agency,
+    read_value,
+    reference_label,
+    reference_value,
+    relative_points,
+    scope_of,
+)
 from scoring.rules import (
     COUNT,
     DEDUCTION,
@@ -31,9 +43,12 @@ from scoring.table import (
 
 __all__ = [
     "COUNT",
+    "CROSS_AGENCY_RULES",
     "DEDUCTION",
     "DEFAULT_THRESHOLDS",
     "RATIO",
+    "RELATIVE_AVERAGE",
+    "RELATIVE_BEST",
     "TIERS",
     "YES_NO",
     "Grade",
@@ -50,12 +65,19 @@ __all__ = [
     "Thresholds",
     "classify",
     "describe_params",
+    "describe_reference",
     "describe_rule",
     "format_number",
     "format_points",
+    "is_cross_agency",
     "parse_decimal",
     "percent_of",
+    "read_value",
+    "reference_label",
+    "reference_value",
+    "relative_points",
     "round_points",
+    "scope_of",
     "score_item",
     "score_table",
     "validate_rule",
