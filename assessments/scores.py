@@ -3,7 +3,15 @@ comes from `scoring`; this module only picks which inputs count at each stage of
 
 from decimal import Decimal
 
-from scoring import InvalidInput, ItemInput, TableResult, score_item, score_table
+from scoring import (
+    InvalidInput,
+    ItemInput,
+    TableResult,
+    is_cross_agency,
+    read_value,
+    score_item,
+    score_table,
+)
 
 
 def item_points(criterion, inputs: dict | None) -> Decimal | None:
@@ -106,7 +114,10 @@ def missing_for_submission(criteria, items) -> list[tuple[str, str]]:
         except InvalidInput as error:
             problems.append((criterion.code, f"Số liệu chưa hợp lệ: {error.message}"))
             continue
-        if points is None:
+        if points is None and not (
+            # Scored across agencies: answered once the value is given, points come later.
+            is_cross_agency(criterion.rule) and read_value(item.inputs or None) is not None
+        ):
             problems.append((criterion.code, "Chưa trả lời tiêu chí này."))
             continue
         has_evidence = bool(item.evidence.all())

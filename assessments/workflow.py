@@ -12,7 +12,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import audit, permissions, results, scores
+from assessments import audit, permissions, references, results, scores
 from assessments.enums import (
     AgencyResponse,
     Agreement,
@@ -24,7 +24,7 @@ from assessments.enums import (
 )
 from assessments.models import Extension, ItemScore, Message, Period, Submission, User
 from assessments.notifications import agency_officers, department_staff, notify, notify_agencies
-from scoring import format_points
+from scoring import format_points, is_cross_agency
 
 S = SubmissionStatus
 
@@ -509,6 +509,9 @@ def _store_agreed_points(locked: Submission, *, actor):
     fields = set()
     for item in items:
         appraised = result.items[item.criterion.code]
+        if is_cross_agency(item.criterion.rule):
+            item.agreed_inputs = references.agreed_inputs(item)
+            fields.add("agreed_inputs")
         if not item.is_adjusted:
             if item.agreement != Agreement.NOT_ADJUSTED:
                 fields.update(
@@ -782,6 +785,9 @@ def change_period_status(period: Period, name: str, *, actor, reason: str = "") 
             new=PeriodStatus(target).label,
             reason=reason,
         )
+        if name == "finalise_period":
+            # Rules across agencies are scored now that every agency's final value is known.
+            references.apply_references(locked, actor=actor)
         if name in ("finalise_period", "publish_period"):
             results.store_period_results(locked)
         if name == "publish_period":

@@ -4,6 +4,7 @@ from .criteria import CriteriaTable, Criterion
 from .jobs import OutboundEmail, PeriodExport
 from .people import User
 from .period import Extension, Period
+from .reference import ReferenceValue
 from .result import SubmissionResult
 from .submission import Assignment, Evidence, ItemScore, Message, Submission
 
@@ -23,6 +24,7 @@ __all__ = [
     "OutboundEmail",
     "Period",
     "PeriodExport",
+    "ReferenceValue",
     "ReminderLog",
     "SignedCopy",
     "Submission",

@@ -1,0 +1,254 @@
+"""Criteria scored across agencies (relative to the best of the kind, to the provincial average):
+the final value each agency agreed on, the reference values computed from them when the period
+is finalised, and the points and stored results that follow, all in a fixed number of queries
+whatever the number of agencies.
+
+Until the period is finalised such a criterion's points are not computed (“chưa tính”): an
+agency's points would otherwise reveal another agency's value before the results are published,
+and would change each time another dossier is submitted. The value itself is entered, appraised,
+explained and agreed like any other input. The arithmetic is `scoring.relative`'s.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import F
+from django.utils import timezone
+
+from assessments import results, scores
+from assessments.enums import Agreement, AuditAction, SubmissionStatus
+from assessments.models import (
+    AuditEntry,
+    Criterion,
+    ItemScore,
+    Period,
+    ReferenceValue,
+    Submission,
+    SubmissionResult,
+)
+from scoring import (
+    CROSS_AGENCY_RULES,
+    InvalidInput,
+    describe_reference,
+    format_points,
+    is_cross_agency,
+    read_value,
+    reference_value,
+    relative_points,
+    scope_of,
+)
+from scoring.relative import SCOPE_KIND
+
+NOT_COMPUTED = "Chưa tính"
+NOT_COMPUTED_NOTE = (
+    "Chưa tính: điểm được tính khi chốt kết quả kỳ đánh giá, so với các đơn vị khác."
+)
+
+
+def agreed_inputs(item: ItemScore) -> dict | None:
+    """The inputs whose value is final for one criterion scored across agencies, read when the
+    dossier is agreed (before `workflow._store_agreed_points` writes the agreed values):
+    the appraised inputs, or the agency's own where its explanation was accepted or the lead
+    decided for it. None when the criterion is finally not applicable, or when the reviewer set
+    the points directly (those points stand and the value takes no part in the reference)."""
+    appraised = (
+        not item.is_adjusted
+        or item.agreement == Agreement.AGENCY_AGREED
+        or item.agreed_not_applicable is None
+    )
+    if appraised:
+        not_applicable = item.not_applicable
+        if item.reviewer_not_applicable is not None:
+            not_applicable = item.reviewer_not_applicable
+        if not_applicable or item.reviewer_override:
+            return None
+        inputs = item.reviewer_inputs if item.reviewer_inputs is not None else item.inputs
+        return inputs or None
+    if item.agreed_not_applicable:
+        return None
+    return item.inputs or None
+
+
+def _value(inputs) -> object:
+    try:
+        return read_value(inputs)
+    except InvalidInput:
+        return None
+
+
+@dataclass
+class Applied:
+    references: list[ReferenceValue]
+    items: int
+    submissions: int
+
+
+def apply_references(period: Period, *, actor, now=None) -> Applied:
+    """Compute and store the reference value of every criterion scored across agencies in the
+    period, then the points of every finalised dossier's item and the dossiers' final scores,
+    grades and stored results (group points, ranks).
+
+    Rules: only finalised dossiers whose agency is still of the table's kind count (as on the
+    result pages); their agreed value (`agreed_inputs`) makes the reference (the best, or the
+    mean, per `scoring.relative`), per table for the scope “kind”, across every table of the
+    period with the same criterion code and rule for the scope “province”; agencies without a
+    value (not applicable, points set directly) take no part. Idempotent: run again, it gives
+    the same values. Side effects: ReferenceValue rows replaced; ItemScore.agreed_points,
+    Submission final_score/final_grade/version and SubmissionResult group points and ranks
+    updated; one audit row per reference and per dossier whose score changed. A fixed number of
+    queries: one per step, plus the re-ranking of each affected table.
+    """
+    now = now or timezone.now()
+    relative = list(
+        Criterion.objects.filter(table__period=period, rule__in=CROSS_AGENCY_RULES)
+        .select_related("table")
+        .order_by("table_id", "order")
+    )
+    if not relative:
+        return Applied([], 0, 0)
+    table_ids = sorted({criterion.table_id for criterion in relative})
+    tables = {criterion.table_id: criterion.table for criterion in relative}
+    criteria_by_table: dict[int, list[Criterion]] = defaultdict(list)
+    by_id = {}
+    for criterion in (
+        Criterion.objects.filter(table_id__in=table_ids).select_related("parent").order_by("order")
+    ):
+        criteria_by_table[criterion.table_id].append(criterion)
+        by_id[criterion.pk] = criterion
+    submissions = list(
+        Submission.objects.filter(
+            period=period,
+            table_id__in=table_ids,
+            status=SubmissionStatus.FINALISED,
+            agency__kind_id=F("table__kind_id"),
+        ).order_by("pk")
+    )
+    items_by_submission: dict[int, list[ItemScore]] = defaultdict(list)
+    for item in ItemScore.objects.filter(submission__in=submissions).order_by("pk"):
+        item.criterion = by_id[item.criterion_id]
+        items_by_submission[item.submission_id].append(item)
+
+    # The values of each pool: a criterion (scope “kind”) or a code and rule across the tables.
+    def pool(criterion):
+        if scope_of(criterion.rule, criterion.params) == SCOPE_KIND:
+            return ("criterion", criterion.pk)
+        return ("province", criterion.code, criterion.rule)
+
+    values = defaultdict(list)
+    relative_items = []
+    for items in items_by_submission.values():
+        for item in items:
+            if not is_cross_agency(item.criterion.rule):
+                continue
+            relative_items.append(item)
+            value = _value(item.agreed_inputs)
+            if value is not None:
+                values[pool(item.criterion)].append(value)
+
+    references = {}
+    rows = []
+    for criterion in relative:
+        key = pool(criterion)
+        reference = reference_value(criterion.rule, values[key])
+        references[criterion.pk] = reference
+        rows.append(
+            ReferenceValue(
+                period=period,
+                criterion=criterion,
+                kind_id=criterion.table.kind_id if key[0] == "criterion" else None,
+                method=criterion.rule,
+                value=reference,
+                contributors=len(values[key]),
+                computed_at=now,
+                computed_by=actor if getattr(actor, "pk", None) else None,
+            )
+        )
+    ReferenceValue.objects.filter(criterion__in=relative).delete()
+    ReferenceValue.objects.bulk_create(rows)
+
+    changed_items = []
+    for item in relative_items:
+        value = _value(item.agreed_inputs)
+        if value is None:
+            continue
+        reference = references.get(item.criterion_id)
+        points = (
+            None
+            if reference is None
+            else relative_points(item.criterion.rule, item.criterion.maximum, value, reference)
+        )
+        if points != item.agreed_points:
+            item.agreed_points = points
+            changed_items.append(item)
+    ItemScore.objects.bulk_update(changed_items, ["agreed_points"], batch_size=500)
+
+    audit = [
+        AuditEntry(
+            period=period,
+            actor=actor if getattr(actor, "pk", None) else None,
+            action=AuditAction.COMPUTE_REFERENCE,
+            target=f"{tables[row.criterion.table_id].label} {row.criterion.code}",
+            field=row.get_method_display(),
+            new_value=describe_reference(row.method, row.criterion.params, row.value),
+            reason=f"{row.contributors} đơn vị có số liệu",
+        )
+        for row in rows
+    ]
+    rescored = []
+    for submission in submissions:
+        submission.period = period
+        submission.table = tables[submission.table_id]
+        result = scores.agreed_result(
+            submission,
+            criteria_by_table[submission.table_id],
+            items_by_submission[submission.pk],
+        )
+        submission.group_points = {code: str(group.points) for code, group in result.groups.items()}
+        if (submission.final_score, submission.final_grade) != (result.score, result.grade.value):
+            audit.append(
+                AuditEntry(
+                    submission=submission,
+                    period=period,
+                    actor=actor if getattr(actor, "pk", None) else None,
+                    action=AuditAction.COMPUTE_REFERENCE,
+                    field="điểm chính thức",
+                    old_value=f"{format_points(submission.final_score)} điểm, mức "
+                    f"{submission.final_grade}",
+                    new_value=f"{format_points(result.score)} điểm, mức {result.grade.value}",
+                    reason="Tính điểm các tiêu chí so sánh giữa các đơn vị khi chốt kỳ.",
+                )
+            )
+            submission.final_score = result.score
+            submission.final_grade = result.grade.value
+            submission.version += 1
+            rescored.append(submission)
+    Submission.objects.bulk_update(
+        rescored, ["final_score", "final_grade", "version"], batch_size=500
+    )
+    AuditEntry.objects.bulk_create(audit, batch_size=500)
+
+    by_submission = {submission.pk: submission for submission in submissions}
+    stored = list(SubmissionResult.objects.filter(submission_id__in=list(by_submission)))
+    for row in stored:
+        row.group_points = by_submission[row.submission_id].group_points
+    SubmissionResult.objects.bulk_update(stored, ["group_points"], batch_size=500)
+    for table_id in table_ids:
+        results.rank_table(period.pk, table_id)
+    return Applied(rows, items=len(changed_items), submissions=len(rescored))
+
+
+def references_for(period: Period) -> dict[int, ReferenceValue]:
+    """The stored reference of each criterion of the period scored across agencies, by criterion
+    id, in one query (empty before the period is finalised)."""
+    return {row.criterion_id: row for row in ReferenceValue.objects.filter(period=period)}
+
+
+def reference_text(criterion, references: dict) -> str:
+    """“Giá trị cao nhất trong khối: 12,5 Mbps/người” beside a result; “” for a criterion not
+    scored across agencies; “…: chưa có” before the period is finalised."""
+    if not is_cross_agency(criterion.rule):
+        return ""
+    row = references.get(criterion.pk)
+    return describe_reference(
+        criterion.rule, criterion.params, row.value if row is not None else None
+    )
