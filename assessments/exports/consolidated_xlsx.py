@@ -350,3 +350,16 @@ class ConsolidatedXlsx(Export):
                 ],
                 ["text", "text", "points", "points"],
             )
+        lines = self.results.reference_lines()
+        if lines:
+            # Criteria scored across agencies: the reference their points were computed from.
+            out.blank()
+            out.append(
+                ["Bảng tiêu chí", "Tiêu chí so sánh giữa các đơn vị", "Giá trị tham chiếu"],
+                "header",
+            )
+            for table, criterion, text in lines:
+                out.append(
+                    [table.label, f"{criterion.code}. {criterion.title}", text],
+                    ["text", "text", "text"],
+                )
