@@ -685,11 +685,28 @@ def finalise(submission: Submission, *, actor, expected_version=None) -> Submiss
             ],
         )
         results.store_result(locked, result)
+        pending = ""
+        if any(is_cross_agency(criterion.rule) for criterion in criteria):
+            if locked.period.status == PeriodStatus.FINALISED:
+                # Reopened and finalised again after the period: the references take the new
+                # value into account, and every agency of the kind follows.
+                Period.objects.select_for_update().get(pk=locked.period_id)
+                references.apply_references(locked.period, actor=actor)
+                locked.refresh_from_db(fields=["final_score", "final_grade", "version"])
+                result = scores.agreed_result(locked, criteria, _items(locked))
+            else:
+                pending = (
+                    " Điểm các tiêu chí so sánh giữa các đơn vị được tính khi chốt kết quả "
+                    "kỳ đánh giá."
+                )
         agency_url, _review_url = _urls(locked)
         notify(
             agency_officers(locked.agency),
             title=f"Đã chốt kết quả: {locked.period}",
-            body=f"Kết quả chính thức: {format_points(result.score)} điểm, mức {result.grade.value}.",
+            body=(
+                f"Kết quả chính thức: {format_points(result.score)} điểm, mức "
+                f"{result.grade.value}.{pending}"
+            ),
             submission=locked,
             url=agency_url,
         )

@@ -123,6 +123,28 @@ def test_the_average_counts_every_table_with_the_same_criterion_in_the_province(
     )
 
 
+def test_a_dossier_finalised_again_after_the_period_moves_the_reference(
+    period, bandwidth, reviewer, lead
+):
+    best, other = board(1), board(2)
+    finalise_with_value(period, best, "12,5", reviewer=reviewer, lead=lead)
+    finalise_with_value(period, other, "5", reviewer=reviewer, lead=lead)
+    period = workflow.change_period_status(_close(period, lead), "finalise_period", actor=lead)
+    submission = workflow.reopen(
+        Submission.objects.get(agency=best), actor=lead, reason="Số liệu băng thông sai."
+    )
+    appraisal.correct_inputs(
+        _item(best), actor=lead, inputs={"value": "2"}, reason="Hợp đồng chỉ ghi 2 Mbps/người."
+    )
+    submission = workflow.record_decision(submission, actor=lead, reason="Theo hợp đồng.")
+    workflow.finalise(submission, actor=lead)
+
+    assert ReferenceValue.objects.get().value == D("5.0000")
+    assert [_item(best).agreed_points, _item(other).agreed_points] == [D("0.06"), D("0.15")]
+    assert Submission.objects.get(agency=other).final_score == D("3.00")
+    assert Submission.objects.get(agency=best).result.rank == 2
+
+
 def test_an_accepted_explanation_makes_the_agencys_own_value_final(
     period, bandwidth, reviewer, lead
 ):

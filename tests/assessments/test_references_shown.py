@@ -16,7 +16,7 @@ from assessments.services import get_or_create_submission
 from tests.assessments.admin_workbooks import row_of, table_workbook
 from tests.assessments.crossrules_helpers import board, finalise_with_value, make_relative
 from tests.assessments.test_exports import pdf_text
-from tests.factories import make_period
+from tests.factories import fill_submission, make_period, make_user
 
 SHOWN = "Giá trị cao nhất trong khối: 12,5 Mbps/người"
 # Columns of the “Tiêu chí” sheet (1-based).
@@ -132,3 +132,39 @@ def test_a_bad_scope_is_named_in_vietnamese(period):
     assert errors[0].endswith(
         "Tham số “scope” chỉ nhận “kind” (trong khối) hoặc “province” (toàn tỉnh)."
     )
+
+
+# --- before the period is finalised ------------------------------------------------------------
+
+
+@pytest.fixture
+def submitted(period, reviewer):
+    make_relative(period)
+    dossiers = []
+    for agency, value in ((Agency.objects.get(code="so-tai-chinh"), "12,5"), (board(1), "5")):
+        officer = make_user(f"canbo-{agency.code}", agency=agency)
+        submission = fill_submission(
+            get_or_create_submission(agency, period), inputs={"II.3": {"value": value}}
+        )
+        dossiers.append(workflow.submit(submission, actor=officer))
+    return dossiers
+
+
+def test_the_department_sees_provisional_points_against_the_submitted_dossiers(
+    submitted, reviewer, client_for
+):
+    page = client_for(reviewer).get(reverse("assessments:appraisal", args=[submitted[1].pk]))
+    text = page.content.decode()
+    assert (
+        "Tạm tính: 0,06 điểm, so với giá trị cao nhất trong khối hiện tại 12,5 Mbps/người "
+        "(2 hồ sơ đã nộp)."
+    ) in text
+
+
+def test_the_agency_sees_its_points_as_not_computed_and_no_other_value(submitted, client_for):
+    submission = submitted[1]
+    officer = submission.agency.users.get()
+    page = client_for(officer).get(reverse("assessments:submission_form", args=[submission.pk]))
+    text = page.content.decode()
+    assert "Chưa tính" in text
+    assert "12,5" not in text and "Tạm tính" not in text
