@@ -17,7 +17,7 @@ from assessments.models import (
     Submission,
     SubmissionResult,
 )
-from assessments.scores import missing_for_submission, table_criteria
+from assessments.scores import missing_for_submission, self_result, table_criteria
 from assessments.services import get_or_create_submission
 from tests.assessments.crossrules_helpers import board, finalise_with_value, make_relative
 from tests.factories import fill_submission, make_user
@@ -41,8 +41,11 @@ def test_a_value_answers_the_criterion_before_its_points_are_known(period, bandw
         get_or_create_submission(agency_a, period), inputs={"II.3": {"value": "12,5"}}
     )
     items = list(submission.items.select_related("criterion").prefetch_related("evidence"))
-    assert missing_for_submission(table_criteria(submission.table), items) == []
+    criteria = table_criteria(submission.table)
+    assert missing_for_submission(criteria, items) == []
     assert _item(agency_a).points is None
+    result = self_result(submission, criteria, items)
+    assert (result.answered, result.items["II.3"].points) == (result.total, None)
 
 
 def test_finalising_the_period_stores_the_best_and_every_agencys_points(
