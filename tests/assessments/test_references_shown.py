@@ -9,12 +9,19 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments import workflow
+from assessments.criteria_io import dump_table
+from assessments.exports.criteria_xlsx import CriteriaTableExport
 from assessments.forms.answers import ValueForm, rule_form_class, self_assessment_form
 from assessments.imports import import_criteria_workbook, parse_criteria_workbook
 from assessments.models import Agency, ItemScore, Submission
 from assessments.services import get_or_create_submission
 from tests.assessments.admin_workbooks import row_of, table_workbook
-from tests.assessments.crossrules_helpers import board, finalise_with_value, make_relative
+from tests.assessments.crossrules_helpers import (
+    BANDWIDTH,
+    board,
+    finalise_with_value,
+    make_relative,
+)
 from tests.assessments.test_exports import pdf_text
 from tests.factories import fill_submission, make_period, make_user
 
@@ -168,3 +175,14 @@ def test_the_agency_sees_its_points_as_not_computed_and_no_other_value(submitted
     text = page.content.decode()
     assert "Chưa tính" in text
     assert "12,5" not in text and "Tạm tính" not in text
+
+
+def test_a_table_with_the_rules_round_trips_through_the_workbook(period, administrator):
+    make_relative(period, params={**BANDWIDTH, "scope": "province"})
+    make_relative(period, code="II.2", rule="relative_average", params={})
+    table = period.tables.get(kind__code="so-ban-nganh")
+    new_period = make_period(code="2023", year=2023, tables=False)
+    copy = import_criteria_workbook(
+        CriteriaTableExport(table).render(), new_period, table.kind, actor=administrator
+    )
+    assert dump_table(copy) == dump_table(table)
