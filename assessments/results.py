@@ -291,7 +291,9 @@ def load_period_results(
         items = items.filter(submission_id__in=[submission.pk for submission in submissions])
     if not scored:
         # A list reads only what a row shows (points, not-applicable, adjustment), not the inputs.
-        items = items.select_related(None).only(*LISTED_ITEM_FIELDS)
+        # Criteria scored across agencies tell an adjustment by their values (ItemScore.is_adjusted).
+        extra = ("inputs", "reviewer_inputs", "reviewer_override") if refs is not None else ()
+        items = items.select_related(None).only(*LISTED_ITEM_FIELDS, *extra)
     items_by_submission: dict[int, list[ItemScore]] = {}
     for item in items.order_by("id"):
         # Share the criterion objects already loaded instead of joining them again.

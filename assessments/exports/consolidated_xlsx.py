@@ -350,7 +350,8 @@ class ConsolidatedXlsx(Export):
                 ],
                 ["text", "text", "points", "points"],
             )
-        lines = self.results.reference_lines()
+        # (A summary built without the period's references has none to list.)
+        lines = self.results.reference_lines() if hasattr(self.results, "reference_lines") else []
         if lines:
             # Criteria scored across agencies: the reference their points were computed from.
             out.blank()
