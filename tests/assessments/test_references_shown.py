@@ -186,3 +186,32 @@ def test_a_table_with_the_rules_round_trips_through_the_workbook(period, adminis
         CriteriaTableExport(table).render(), new_period, table.kind, actor=administrator
     )
     assert dump_table(copy) == dump_table(table)
+
+
+def test_pages_listing_results_cost_the_same_queries_for_2_and_4_agencies(
+    period, reviewer, lead, client_for
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_relative(period)
+    client = client_for(lead)
+    urls = [
+        reverse("assessments:period_reports", args=["2022"]),
+        reverse("assessments:result_sheet", args=["2022", "ban-0"]),
+    ]
+
+    def counts():
+        measured = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            measured.append(len(queries))
+        return measured
+
+    for number, value in enumerate(["12,5", "5"]):
+        finalise_with_value(period, board(number), value, reviewer=reviewer, lead=lead)
+    with_two = counts()
+    for number in (2, 3):
+        finalise_with_value(period, board(number), "7", reviewer=reviewer, lead=lead)
+    assert counts() == with_two
