@@ -16,6 +16,7 @@ from assessments.models import (
     Notification,
     Period,
     Program,
+    ReferenceValue,
     SignedCopy,
     Submission,
     User,
@@ -194,6 +195,14 @@ class SubmissionAdmin(ReadOnlyAdmin):
 class ItemScoreAdmin(ReadOnlyAdmin):
     list_display = ["submission", "criterion", "points", "reviewer_points", "agreed_points"]
     list_filter = ["submission__period", "agreement"]
+
+
+@admin.register(ReferenceValue)
+class ReferenceValueAdmin(ReadOnlyAdmin):
+    """Computed when the period is finalised (assessments.references); never typed."""
+
+    list_display = ["criterion", "period", "kind", "method", "value", "contributors", "computed_at"]
+    list_filter = ["period", "method"]
 
 
 @admin.register(Evidence)

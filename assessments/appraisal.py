@@ -26,7 +26,14 @@ from assessments.enums import (
 )
 from assessments.models import Assignment, ItemScore, Message, Submission, User
 from assessments.workflow import CONFLICT_MESSAGE, ConflictError, WorkflowError, settle_item
-from scoring import InvalidInput, format_points, parse_decimal, score_item
+from scoring import (
+    InvalidInput,
+    format_points,
+    is_cross_agency,
+    parse_decimal,
+    read_value,
+    score_item,
+)
 
 S = SubmissionStatus
 
@@ -153,11 +160,16 @@ def correct_inputs(
             points = score_item(criterion.rule, criterion.params, criterion.maximum, inputs)
         except InvalidInput as error:
             raise WorkflowError(f"Tiêu chí {criterion.code}: {error.message}") from error
-        if points is None:
+        cross_agency = is_cross_agency(criterion.rule)
+        if points is None and not (cross_agency and read_value(inputs) is not None):
             raise WorkflowError(
                 f"Tiêu chí {criterion.code}: vui lòng nhập đủ số liệu thẩm định để tính điểm."
             )
-        if _differs(locked, points, False) and not reason:
+        # Scored across agencies, the points are not known yet: the value tells the change.
+        differs = (
+            inputs != (locked.inputs or {}) if cross_agency else _differs(locked, points, False)
+        )
+        if differs and not reason:
             raise WorkflowError(REASON_REQUIRED)
         before = _snapshot(locked)
         locked.reviewer_inputs = inputs

@@ -8,6 +8,7 @@ from scoring import (
     describe_rule,
     format_number,
     format_points,
+    is_cross_agency,
     parse_decimal,
     percent_of,
 )
@@ -44,6 +45,9 @@ def describe_inputs(
             if option["key"] == key:
                 return option.get("label") or key
         return str(key)
+    if is_cross_agency(rule):
+        unit = f" {params['unit_label']}" if params.get("unit_label") else ""
+        return f"{_num(inputs.get('value'))}{unit}"
     if rule in ("count", "deduction"):
         unit = params.get("unit_label") or ("vi phạm" if rule == "deduction" else "mục")
         return f"{_num(inputs.get('count'))} {unit}"

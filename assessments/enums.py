@@ -129,6 +129,7 @@ class AuditAction(models.TextChoices):
         _("Kết thúc tự đánh giá, chuyển sang thẩm định"),
     )
     FINALISE_PERIOD = "finalise_period", _("Chốt kết quả kỳ đánh giá")
+    COMPUTE_REFERENCE = "compute_reference", _("Tính giá trị tham chiếu giữa các đơn vị")
     ISSUE_REPORT = "issue_report", _("Ban hành báo cáo kết quả đánh giá")
     UPLOAD_SIGNED_COPY = "upload_signed_copy", _("Tải lên bản ký số")
     PUBLISH_PERIOD = "publish_period", _("Công bố kết quả")

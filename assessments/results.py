@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, DecimalField, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 
-from assessments import scores
+from assessments import references, scores
 from assessments.enums import PeriodStatus, SubmissionStatus
 from assessments.models import (
     Agency,
@@ -24,7 +24,7 @@ from assessments.models import (
     Submission,
     SubmissionResult,
 )
-from scoring import Grade, TableResult
+from scoring import Grade, TableResult, is_cross_agency
 
 # The 2022 letter's grades; every period names its own (Period.grade_labels, none: ranking only).
 GRADES = [grade.value for grade in Grade]
@@ -42,6 +42,8 @@ class CriterionRow:
     adjusted: bool = False
     reason: str = ""
     item: ItemScore | None = None
+    # “Giá trị cao nhất trong khối: 12,5 Mbps/người” for a criterion scored across agencies.
+    reference: str = ""
 
     # The three values of a criterion (self-assessed, appraised, final) and how the final one
     # was reached, read from the item already loaded (no query).
@@ -175,6 +177,18 @@ class KindResults:
 class PeriodResults:
     period: Period
     kinds: list[KindResults]
+    # Criterion id → ReferenceValue, for the criteria scored across agencies (none: no query).
+    references: dict = field(default_factory=dict)
+
+    def reference_lines(self) -> list[tuple[object, object, str]]:
+        """(table, criterion, “Giá trị cao nhất trong khối: 12,5 Mbps/người”) of every criterion
+        scored across agencies, in table order."""
+        return [
+            (kind.table, criterion, references.reference_text(criterion, self.references))
+            for kind in self.kinds
+            for criterion in kind.leaf_criteria
+            if is_cross_agency(criterion.rule)
+        ]
 
     def grade_counts(self) -> dict[str, int]:
         total = Counter()
@@ -194,12 +208,15 @@ class PeriodResults:
         return sum(1 for result in self.agencies if result.is_final)
 
 
-def _rows(criteria, items_by_code, final_result, *, is_final=False) -> list[CriterionRow]:
+def _rows(
+    criteria, items_by_code, final_result, *, is_final=False, refs=None
+) -> list[CriterionRow]:
     rows = []
     for criterion in criteria:
         item = items_by_code.get(criterion.code)
+        reference = references.reference_text(criterion, refs) if refs is not None else ""
         if criterion.is_group or item is None:
-            rows.append(CriterionRow(criterion=criterion))
+            rows.append(CriterionRow(criterion=criterion, reference=reference))
             continue
         final_item = final_result.items.get(criterion.code) if final_result else None
         not_applicable = final_item.not_applicable if final_item else item.not_applicable
@@ -218,6 +235,7 @@ def _rows(criteria, items_by_code, final_result, *, is_final=False) -> list[Crit
                 adjusted=item.is_adjusted or item.reviewer_not_applicable is not None,
                 reason=item.reviewer_reason,
                 item=item,
+                reference=reference,
             )
         )
     return rows
@@ -256,6 +274,12 @@ def load_period_results(
         .order_by("table_id", "order")
     )
     criteria_by_id = {criterion.pk: criterion for criterion in criteria}
+    # A period without criteria scored across agencies reads no reference (no query).
+    refs = (
+        references.references_for(period)
+        if any(is_cross_agency(criterion.rule) for criterion in criteria)
+        else None
+    )
     submissions = period.submissions.select_related("agency__kind", "table", "period", "result")
     items = ItemScore.objects.filter(submission__period=period).select_related("agreed_by")
     extensions = Extension.objects.filter(period=period)
@@ -269,7 +293,9 @@ def load_period_results(
         items = items.filter(submission_id__in=[submission.pk for submission in submissions])
     if not scored:
         # A list reads only what a row shows (points, not-applicable, adjustment), not the inputs.
-        items = items.select_related(None).only(*LISTED_ITEM_FIELDS)
+        # Criteria scored across agencies tell an adjustment by their values (ItemScore.is_adjusted).
+        extra = ("inputs", "reviewer_inputs", "reviewer_override") if refs is not None else ()
+        items = items.select_related(None).only(*LISTED_ITEM_FIELDS, *extra)
     items_by_submission: dict[int, list[ItemScore]] = {}
     for item in items.order_by("id"):
         # Share the criterion objects already loaded instead of joining them again.
@@ -313,10 +339,14 @@ def load_period_results(
                     stored = getattr(submission, "result", None)
                     result.rank = stored.rank if stored is not None else None
                 result.rows = _rows(
-                    table_criteria, items_by_code, result.final_result, is_final=is_final
+                    table_criteria,
+                    items_by_code,
+                    result.final_result,
+                    is_final=is_final,
+                    refs=refs,
                 )
             else:
-                result.rows = [CriterionRow(criterion=c) for c in table_criteria]
+                result.rows = _rows(table_criteria, {}, None, refs=refs)
             results.append(result)
         kinds.append(
             KindResults(
@@ -327,7 +357,7 @@ def load_period_results(
                 grade_labels=period.grade_labels,
             )
         )
-    return PeriodResults(period=period, kinds=kinds)
+    return PeriodResults(period=period, kinds=kinds, references=refs or {})
 
 
 def agency_results(period: Period, agency_code: str, *, only_final: bool = False):

@@ -1,9 +1,18 @@
 """The bridge from stored submissions to the scoring library. No arithmetic here: every point
 comes from `scoring`; this module only picks which inputs count at each stage of the review."""
 
+from dataclasses import replace
 from decimal import Decimal
 
-from scoring import InvalidInput, ItemInput, TableResult, score_item, score_table
+from scoring import (
+    InvalidInput,
+    ItemInput,
+    TableResult,
+    is_cross_agency,
+    read_value,
+    score_item,
+    score_table,
+)
 
 
 def item_points(criterion, inputs: dict | None) -> Decimal | None:
@@ -19,13 +28,29 @@ def item_points(criterion, inputs: dict | None) -> Decimal | None:
 def _result(submission, criteria, inputs, period=None) -> TableResult:
     table = submission.table
     period = period or submission.period
-    return score_table(
+    result = score_table(
         table.specs(criteria),
         inputs,
         scale_max=table.scale_max,
         deduction_floor=table.deduction_floor,
         thresholds=period.band_set,
     )
+    # A criterion scored across agencies is answered by its value, although its points wait
+    # for the period's finalisation (assessments.references).
+    waiting = 0
+    for criterion in criteria:
+        if not is_cross_agency(criterion.rule):
+            continue
+        answer = inputs.get(criterion.code)
+        item = result.items.get(criterion.code)
+        if answer is None or item is None or item.points is not None or item.not_applicable:
+            continue
+        try:
+            if read_value(answer.inputs) is not None:
+                waiting += 1
+        except InvalidInput:
+            continue
+    return replace(result, answered=result.answered + waiting) if waiting else result
 
 
 def self_result(submission, criteria, items) -> TableResult:
@@ -106,7 +131,10 @@ def missing_for_submission(criteria, items) -> list[tuple[str, str]]:
         except InvalidInput as error:
             problems.append((criterion.code, f"Số liệu chưa hợp lệ: {error.message}"))
             continue
-        if points is None:
+        if points is None and not (
+            # Scored across agencies: answered once the value is given, points come later.
+            is_cross_agency(criterion.rule) and read_value(item.inputs or None) is not None
+        ):
             problems.append((criterion.code, "Chưa trả lời tiêu chí này."))
             continue
         has_evidence = bool(item.evidence.all())

@@ -298,7 +298,11 @@ GUIDE = [
     (
         "Cách tính điểm",
         "Để trống với dòng nhóm. Với tiêu chí: Có/Không, Tỷ lệ, Theo mức, Đếm số lượng, "
-        "Điểm trừ (hoặc mã yes_no, ratio, tiers, count, deduction).",
+        "Điểm trừ, So với đơn vị cao nhất, So với trung bình (hoặc mã yes_no, ratio, tiers, "
+        "count, deduction, relative_best, relative_average). Hai cách cuối tính điểm khi chốt "
+        "kỳ, so với các đơn vị khác; “Tham số khác (JSON)” có thể ghi "
+        '{"value_label": "tên giá trị nhập", "scope": "kind"} (trong khối) hoặc '
+        '"province" (toàn tỉnh).',
     ),
     (
         "Điểm tối đa",
@@ -678,6 +682,9 @@ PARAM_COLUMNS = {
     },
     "count": {"unit_label": "unit_label", "list": "items", "per_unit": "per_item", "cap": "cap"},
     "deduction": {"unit_label": "unit_label", "per_unit": "per_violation"},
+    # Scored across agencies: "value_label" and "scope" go to “Tham số khác (JSON)”.
+    "relative_best": {"unit_label": "unit_label"},
+    "relative_average": {"unit_label": "unit_label"},
 }
 NUMBER_TEXT = re.compile(r"^-?\d+(\.\d+)?$")
 

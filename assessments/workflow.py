@@ -12,7 +12,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import audit, permissions, results, scores
+from assessments import audit, permissions, references, results, scores
 from assessments.enums import (
     AgencyResponse,
     Agreement,
@@ -24,7 +24,7 @@ from assessments.enums import (
 )
 from assessments.models import Extension, ItemScore, Message, Period, Submission, User
 from assessments.notifications import agency_officers, department_staff, notify, notify_agencies
-from scoring import format_points, label_of
+from scoring import format_points, is_cross_agency, label_of
 
 
 def _score_text(result) -> str:
@@ -520,6 +520,9 @@ def _store_agreed_points(locked: Submission, *, actor):
     fields = set()
     for item in items:
         appraised = result.items[item.criterion.code]
+        if is_cross_agency(item.criterion.rule):
+            item.agreed_inputs = references.agreed_inputs(item)
+            fields.add("agreed_inputs")
         if not item.is_adjusted:
             if item.agreement != Agreement.NOT_ADJUSTED:
                 fields.update(
@@ -693,11 +696,25 @@ def finalise(submission: Submission, *, actor, expected_version=None) -> Submiss
             ],
         )
         results.store_result(locked, result)
+        pending = ""
+        if any(is_cross_agency(criterion.rule) for criterion in criteria):
+            if locked.period.status == PeriodStatus.FINALISED:
+                # Reopened and finalised again after the period: the references take the new
+                # value into account, and every agency of the kind follows.
+                Period.objects.select_for_update().get(pk=locked.period_id)
+                references.apply_references(locked.period, actor=actor)
+                locked.refresh_from_db(fields=["final_score", "final_grade", "version"])
+                result = scores.agreed_result(locked, criteria, _items(locked))
+            else:
+                pending = (
+                    " Điểm các tiêu chí so sánh giữa các đơn vị được tính khi chốt kết quả "
+                    "kỳ đánh giá."
+                )
         agency_url, _review_url = _urls(locked)
         notify(
             agency_officers(locked.agency),
             title=f"Đã chốt kết quả: {locked.period}",
-            body=f"Kết quả chính thức: {_score_text(result)}.",
+            body=f"Kết quả chính thức: {_score_text(result)}.{pending}",
             submission=locked,
             url=agency_url,
         )
@@ -793,6 +810,9 @@ def change_period_status(period: Period, name: str, *, actor, reason: str = "") 
             new=PeriodStatus(target).label,
             reason=reason,
         )
+        if name == "finalise_period":
+            # Rules across agencies are scored now that every agency's final value is known.
+            references.apply_references(locked, actor=actor)
         if name in ("finalise_period", "publish_period"):
             results.store_period_results(locked)
         if name == "publish_period":

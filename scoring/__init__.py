@@ -19,6 +19,18 @@ from scoring.bands import (
 from scoring.errors import InvalidInput, InvalidRule, InvalidTable, TableProblem
 from scoring.grades import DEFAULT_THRESHOLDS, Grade, Thresholds, classify, round_points
 from scoring.numbers import format_number, format_points, parse_decimal
+from scoring.relative import (
+    CROSS_AGENCY_RULES,
+    RELATIVE_AVERAGE,
+    RELATIVE_BEST,
+    describe_reference,
+    is_cross_agency,
+    read_value,
+    reference_label,
+    reference_value,
+    relative_points,
+    scope_of,
+)
 from scoring.rules import (
     COUNT,
     DEDUCTION,
@@ -45,10 +57,13 @@ from scoring.table import (
 
 __all__ = [
     "COUNT",
+    "CROSS_AGENCY_RULES",
     "DEDUCTION",
     "DEFAULT_THRESHOLDS",
     "GRADE_BANDS",
     "RATIO",
+    "RELATIVE_AVERAGE",
+    "RELATIVE_BEST",
     "TIERS",
     "YES_NO",
     "Band",
@@ -71,15 +86,22 @@ __all__ = [
     "classify_band",
     "depths",
     "describe_params",
+    "describe_reference",
     "describe_rule",
     "format_number",
     "format_points",
     "grade_of",
+    "is_cross_agency",
     "label_of",
     "parse_decimal",
     "percent_of",
+    "read_value",
+    "reference_label",
+    "reference_value",
+    "relative_points",
     "round_points",
     "round_to",
+    "scope_of",
     "score_item",
     "score_table",
     "validate_rule",

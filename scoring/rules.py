@@ -8,11 +8,23 @@ from decimal import Decimal, InvalidOperation, localcontext
 from scoring.errors import InvalidInput, InvalidRule
 from scoring.grades import round_points, to_decimal
 from scoring.numbers import format_number, format_points
+from scoring.relative import ALLOWED_KEYS as _RELATIVE_KEYS
+from scoring.relative import (
+    RELATIVE_AVERAGE,
+    RELATIVE_BEST,
+    describe_relative,
+    is_cross_agency,
+    read_value,
+    relative_points,
+    validate_relative,
+)
 
 __all__ = [
     "COUNT",
     "DEDUCTION",
     "RATIO",
+    "RELATIVE_AVERAGE",
+    "RELATIVE_BEST",
     "TIERS",
     "YES_NO",
     "InvalidInput",
@@ -40,6 +52,8 @@ class RuleType(enum.StrEnum):
     TIERS = TIERS
     COUNT = COUNT
     DEDUCTION = DEDUCTION
+    RELATIVE_BEST = RELATIVE_BEST
+    RELATIVE_AVERAGE = RELATIVE_AVERAGE
 
     @property
     def label(self) -> str:
@@ -52,6 +66,8 @@ _RULE_LABELS = {
     TIERS: "Theo mức",
     COUNT: "Đếm số lượng",
     DEDUCTION: "Điểm trừ",
+    RELATIVE_BEST: "So với đơn vị cao nhất",
+    RELATIVE_AVERAGE: "So với trung bình",
 }
 
 # Labels shown on forms may be given for any rule taking a numerator and a denominator.
@@ -62,6 +78,8 @@ _ALLOWED_KEYS = {
     TIERS: {"basis", "tiers", "options"} | _RATIO_LABEL_KEYS,
     COUNT: {"per_item", "cap", "items", "unit_label"},
     DEDUCTION: {"per_violation", "unit_label"},
+    RELATIVE_BEST: _RELATIVE_KEYS,
+    RELATIVE_AVERAGE: _RELATIVE_KEYS,
 }
 
 _YES = {"yes", "có", "true", "1", "đạt"}
@@ -145,7 +163,9 @@ def validate_rule(rule: str, params: Mapping, maximum: Decimal) -> None:
       points between 0 and the maximum, at least one worth the maximum);
     * ``count``: "per_item" > 0, optional "cap" (0 < cap ≤ maximum, default the maximum),
       optional "items" (labels of what is counted);
-    * ``deduction``: "per_violation" > 0.
+    * ``deduction``: "per_violation" > 0;
+    * ``relative_best`` / ``relative_average`` (scored across agencies, see
+      ``scoring.relative``): optional "value_label", "unit_label", "scope" ("kind"/"province").
 
     Parameter numbers may be str, int or Decimal; a float raises ``TypeError``.
     """
@@ -175,6 +195,8 @@ def validate_rule(rule: str, params: Mapping, maximum: Decimal) -> None:
         TIERS: lambda: _validate_tiers(params, top),
         COUNT: lambda: _validate_count(params, top),
         DEDUCTION: lambda: _validate_deduction(params),
+        RELATIVE_BEST: lambda: validate_relative(rule, params),
+        RELATIVE_AVERAGE: lambda: validate_relative(rule, params),
     }[rule]()
 
 
@@ -348,7 +370,12 @@ def _yes_no(value: object) -> bool:
 
 
 def score_item(
-    rule: str, params: Mapping, maximum: Decimal, inputs: Mapping | None
+    rule: str,
+    params: Mapping,
+    maximum: Decimal,
+    inputs: Mapping | None,
+    *,
+    reference: Decimal | None = None,
 ) -> Decimal | None:
     """Points of one criterion, rounded half-up to two places, or None when unanswered.
 
@@ -364,6 +391,9 @@ def score_item(
       threshold the percent reaches (0 below all tiers); options: {"option": key}.
     * ``count`` — {"count": n}, n a whole number ≥ 0: min(cap, per_item × n).
     * ``deduction`` — {"count": n} violations: max(maximum, −per_violation × n), never positive.
+    * ``relative_best`` / ``relative_average`` — {"value": v}, v ≥ 0: scored against
+      ``reference`` (the best or the average of the agencies, ``scoring.relative``); None while
+      the reference is not known, although the value is validated (a negative one is refused).
 
     Only the final result is rounded; intermediate values keep 28 significant digits.
     """
@@ -371,6 +401,11 @@ def score_item(
     if not inputs:
         return None
     top = _maximum(maximum)
+    if is_cross_agency(rule):
+        value = read_value(inputs)
+        if value is None or reference is None:
+            return None
+        return relative_points(rule, top, value, reference)
     with localcontext() as context:
         # The host application could change the global context; pin the precision we rely on.
         context.prec = 28
@@ -453,6 +488,8 @@ def describe_rule(rule: str, params: Mapping, maximum: Decimal) -> str:
             for minimum, points in _percent_tiers(params)
         ]
         return "Theo mức: " + "; ".join(parts) + "; thấp hơn được 0."
+    if is_cross_agency(rule):
+        return describe_relative(rule, params, shown)
     if rule == COUNT:
         cap = _param(params, "cap", required=False) or top
         per_item = _unit_points(_param(params, "per_item"))
@@ -489,6 +526,12 @@ def describe_params(rule: str, params: Mapping, *, lists: bool = True) -> str:
         items = params["checklist"]
         listed = f": {_quoted_list(items)}" if lists else ""
         sentences.append(f"Danh sách {len(items)} mục{listed}.")
+    if is_cross_agency(rule):
+        if params.get("value_label"):
+            unit = f" ({params['unit_label']})" if params.get("unit_label") else ""
+            sentences.append(f"Giá trị nhập: {params['value_label']}{unit}.")
+        elif params.get("unit_label"):
+            sentences.append(f"Đơn vị tính: {params['unit_label']}.")
     if rule == YES_NO and (params.get("label_yes") or params.get("label_no")):
         yes = params.get("label_yes") or "Có"
         no = params.get("label_no") or "Không"

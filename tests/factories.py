@@ -156,6 +156,8 @@ def full_inputs(criterion) -> dict:
         return {"count": len(params.get("items") or []) or 10}
     if criterion.rule == "deduction":
         return {"count": 0}
+    if criterion.rule in ("relative_best", "relative_average"):
+        return {"value": "10"}
     raise ValueError(criterion.rule)
 
 

@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assessments.exports.base import XLSX_CONTENT_TYPE, Export
 from assessments.results import PeriodResults
 from assessments.workbooks import FONT_NAME, CellStyle, SheetStream, StyleBook, line_count
-from scoring import band_conditions, format_number
+from scoring import band_conditions, format_number, format_points
 
 FONT = FONT_NAME  # one family for every workbook the portal writes
 HEADER_FILL = "DDE7F3"
@@ -395,3 +395,17 @@ class ConsolidatedXlsx(Export):
                 ],
                 ["text", "text", "points", "points"],
             )
+        # (A summary built without the period's references has none to list.)
+        lines = self.results.reference_lines() if hasattr(self.results, "reference_lines") else []
+        if lines:
+            # Criteria scored across agencies: the reference their points were computed from.
+            out.blank()
+            out.append(
+                ["Bảng tiêu chí", "Tiêu chí so sánh giữa các đơn vị", "Giá trị tham chiếu"],
+                "header",
+            )
+            for table, criterion, text in lines:
+                out.append(
+                    [table.label, f"{criterion.code}. {criterion.title}", text],
+                    ["text", "text", "text"],
+                )

@@ -21,6 +21,7 @@ from scoring import (
     InvalidInput,
     format_number,
     format_points,
+    is_cross_agency,
     parse_decimal,
     score_item,
 )
@@ -319,6 +320,32 @@ class RatioForm(AnswerForm):
         return {name: value for name, value in pair.items() if value}
 
 
+class ValueForm(AnswerForm):
+    """A raw value scored against the other agencies (the best of the kind, the provincial
+    average): the agency enters the value only; its points are computed when the period is
+    finalised (`assessments.references`)."""
+
+    answer_fields = ("value",)
+    value = NumberField(label="Giá trị")
+
+    def setup(self):
+        super().setup()
+        label = self.params.get("value_label") or "Giá trị"
+        if self.params.get("unit_label"):
+            label += f" ({self.params['unit_label']})"
+        self.fields["value"].label = label
+        self.fields["value"].widget.attrs["placeholder"] = "ví dụ 12,5"
+        self.fields[
+            "value"
+        ].help_text = "Điểm được tính khi chốt kết quả kỳ đánh giá, so với các đơn vị khác."
+
+    def initial_for(self, inputs):
+        return {"value": inputs["value"]} if inputs.get("value") not in (None, "") else {}
+
+    def to_inputs(self, data):
+        return {"value": data["value"]} if data.get("value") else {}
+
+
 def rule_form_class(criterion) -> type[AnswerForm]:
     """The answer form class of a criterion's scoring rule."""
     params = criterion.params or {}
@@ -332,6 +359,8 @@ def rule_form_class(criterion) -> type[AnswerForm]:
         return CountForm
     if criterion.rule in (RATIO, TIERS):
         return RatioForm
+    if is_cross_agency(criterion.rule):
+        return ValueForm
     raise ValueError(f"unknown rule {criterion.rule!r}")
 
 

@@ -5,6 +5,7 @@ from .jobs import OutboundEmail, PeriodExport
 from .people import User
 from .period import Extension, Period
 from .program import Program
+from .reference import ReferenceValue
 from .result import SubmissionResult
 from .submission import Assignment, Evidence, ItemScore, Message, Submission
 
@@ -25,6 +26,7 @@ __all__ = [
     "Period",
     "PeriodExport",
     "Program",
+    "ReferenceValue",
     "ReminderLog",
     "SignedCopy",
     "Submission",

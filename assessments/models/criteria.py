@@ -13,6 +13,8 @@ class RuleChoice(models.TextChoices):
     TIERS = "tiers", _("Theo mức")
     COUNT = "count", _("Đếm số lượng")
     DEDUCTION = "deduction", _("Điểm trừ")
+    RELATIVE_BEST = "relative_best", _("So với đơn vị cao nhất")
+    RELATIVE_AVERAGE = "relative_average", _("So với trung bình")
 
 
 class CriteriaTable(models.Model):

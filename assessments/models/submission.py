@@ -166,6 +166,16 @@ class ItemScore(models.Model):
         _("điểm thống nhất"), max_digits=9, decimal_places=2, null=True, blank=True
     )
     agreed_not_applicable = models.BooleanField(_("thống nhất: không áp dụng"), null=True)
+    agreed_inputs = models.JSONField(
+        _("số liệu thống nhất"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Với tiêu chí so sánh giữa các đơn vị: số liệu được thống nhất (của đơn vị hoặc "
+            "của Sở), từ đó điểm được tính khi chốt kết quả kỳ đánh giá."
+        ),
+    )
     agreement = models.CharField(
         _("cách thống nhất"),
         max_length=24,
@@ -232,6 +242,18 @@ class ItemScore(models.Model):
             and self.reviewer_not_applicable != self.not_applicable
         ):
             return True
+        if (
+            self.reviewer_points is None
+            and self.reviewer_reason
+            and not self.reviewer_not_applicable
+            and self.reviewer_inputs is not None
+            and not self.reviewer_override
+        ):
+            # A corrected value whose points are computed only at the period's finalisation
+            # (a rule across agencies): the values themselves tell the adjustment. A changed
+            # value always has a reason, so a list that loads only the listed fields
+            # (results.LISTED_ITEM_FIELDS) reads no more for any other criterion.
+            return self.reviewer_inputs != (self.inputs or {})
         return self.reviewer_points is not None and self.reviewer_points != self.points
 
     SENT_FIELDS = (

@@ -6,7 +6,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from assessments.display import describe_criterion
-from scoring import band_conditions, format_number, format_points
+from scoring import band_conditions, format_number, format_points, is_cross_agency
+
+# As assessments.references.NOT_COMPUTED (not imported: a template tag stays off the models).
+NOT_COMPUTED = "Chưa tính"
 
 register = template.Library()
 
@@ -17,6 +20,15 @@ def points(value) -> str:
     if value is None or value == "":
         return "—"
     return format_points(Decimal(str(value)))
+
+
+@register.filter
+def points_of(value, criterion) -> str:
+    """Points of one criterion: “Chưa tính” for a criterion scored across agencies whose points
+    wait for the period's finalisation (references.py), else as `points`."""
+    if (value is None or value == "") and is_cross_agency(getattr(criterion, "rule", None)):
+        return NOT_COMPUTED
+    return points(value)
 
 
 @register.filter

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from assessments import appraisal, permissions, scores, selfassessment, workflow
+from assessments import appraisal, permissions, references, scores, selfassessment, workflow
 from assessments.enums import Agreement, MessageKind, Role, SubmissionStatus
 from assessments.forms.agency import ExchangeEvidenceForm
 from assessments.forms.review import TypedTextForm
@@ -26,6 +26,7 @@ from assessments.models import Evidence, ItemScore, Message, Submission
 from assessments.selfassessment import EditRefused
 from assessments.uploads import ALLOWED_LABEL, EXTENSIONS, UploadRefused
 from assessments.workflow import ConflictError, WorkflowError
+from scoring import is_cross_agency
 
 S = SubmissionStatus
 
@@ -50,6 +51,8 @@ class ExchangeRow:
     evidence: tuple = ()
     needs_answer: bool = False
     form: dict | None = None
+    # Beside a criterion scored across agencies: “Giá trị cao nhất trong khối: 12,5 Mbps/người”.
+    reference: str = ""
 
 
 def _needs_answer(submission, item, current_questions) -> bool:
@@ -83,6 +86,12 @@ def exchange_context(request, submission, *, forms=None, posted=None):
     )
     self_result = scores.self_result(submission, criteria, items)
     appraised = scores.appraised_result(submission, criteria, items)
+    # Read only where the table has criteria scored across agencies (no query otherwise).
+    refs = (
+        references.references_for(submission.period)
+        if any(is_cross_agency(criterion.rule) for criterion in criteria)
+        else {}
+    )
     by_code = {item.criterion.code: item for item in items}
     forms = forms or {}
     rows = []
@@ -106,6 +115,7 @@ def exchange_context(request, submission, *, forms=None, posted=None):
                 answers=tuple(m for m in thread if m.kind == MessageKind.ANSWER),
                 evidence=tuple(item.evidence.all()),
                 needs_answer=_needs_answer(submission, item, current_questions),
+                reference=references.reference_text(criterion, refs),
                 form=forms.get(item.pk)
                 or {
                     "response": item.agency_response,

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from assessments import appraisal, permissions, scores, workflow
+from assessments import appraisal, permissions, references, scores, workflow
 from assessments.enums import PeriodStatus, Role, SubmissionStatus
 from assessments.forms.agreement import SettleItemForm
 from assessments.forms.answers import Mode, appraisal_form
@@ -250,6 +250,8 @@ class Row:
     evidence: tuple = ()
     messages: tuple = ()
     form: object = None
+    # A criterion scored across agencies: its provisional (or, once final, stored) reference.
+    reference: str = ""
 
 
 def _submission_qs():
@@ -302,6 +304,10 @@ def appraisal_context(request, submission, *, forms=None, action_data=None):
             rows.append(Row(criterion=criterion))
             continue
         rows.append(_row(criterion, item, self_result, appraised, item_messages, forms))
+    provisional = references.provisional_texts(submission, criteria)
+    for row in rows:
+        if row.item is not None:
+            row.reference = provisional.get(row.criterion.pk, "")
     assignments = {a.group_id: a for a in submission.assignments.select_related("reviewer")}
     groups = [
         (criterion, assignments.get(criterion.pk)) for criterion in criteria if criterion.is_group

@@ -145,7 +145,8 @@ def test_every_error_of_a_workbook_is_listed_at_once(table):
         f"Dòng {rows['I.3']}, cột I “Mức theo tỷ lệ (ngưỡng %: điểm)”: “70 điểm 0,05” phải có "
         "dạng “ngưỡng %: điểm”, ví dụ “90: 0,40”.",
         f"Dòng {rows['II.2']}, cột D “Cách tính điểm”: “Phần trăm” không phải là cách tính "
-        "điểm hợp lệ (Có/Không, Tỷ lệ, Theo mức, Đếm số lượng, Điểm trừ).",
+        "điểm hợp lệ (Có/Không, Tỷ lệ, Theo mức, Đếm số lượng, Điểm trừ, So với đơn vị cao nhất, "
+        "So với trung bình).",
         f"Dòng {rows['II.3']}, cột N “Tham số khác (JSON)”: tham số không đúng định dạng JSON "
         "(cần {…}).",
         f"Dòng {rows['II.4']}, cột Q “Cho phép không áp dụng”: “Có thể” phải là “Có” hoặc “Không”.",

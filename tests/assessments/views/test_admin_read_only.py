@@ -36,6 +36,7 @@ READ_ONLY = {
     "assessments.issueddocument",
     "assessments.signedcopy",
     "assessments.program",
+    "assessments.referencevalue",
     "django_tasks_database.dbtaskresult",
     "axes.accesslog",
     "axes.accessfailurelog",
