@@ -90,6 +90,11 @@ class AgencyResult:
         return self.submission is not None and self.submission.status == SubmissionStatus.FINALISED
 
     @property
+    def evaluated_as(self) -> str:
+        """The agency's name as of the period (lineage: a later rename does not change it)."""
+        return self.submission.evaluated_as if self.submission is not None else self.agency.name
+
+    @property
     def is_submitted(self) -> bool:
         return self.submission is not None and self.submission.submitted_at is not None
 

@@ -85,7 +85,7 @@ class SelfAssessmentPdf(Export):
             f"năm {period.year}"
         )
         doc = DocumentHeader(
-            issuing_body=submission.agency.name,
+            issuing_body=submission.evaluated_as,
             parent_body=parent_body_for(submission.agency),
             number=submission.document_number,
             summary_line=summary,
