@@ -457,7 +457,12 @@ def _parse_kinds(rows, errors: list[str]) -> list[dict]:
     kinds = {kind.code: kind for kind in AgencyKind.objects.all()}
     seen, result = {}, []
     for row in rows:
-        raw, where = row.values, row.where
+        raw = row.values
+
+        def where(key, row=row):
+            # Two sheets in one workbook: a kind's row names its sheet.
+            return f"Trang “{KIND_SHEET}”, {row.where(key)[0].lower()}{row.where(key)[1:]}"
+
         code = _text(raw["code"])
         try:
             validate_slug(code)

@@ -576,3 +576,72 @@ def test_the_change_workbook_records_in_row_order_and_imports_its_export_unchang
     exported = AgencyChangesExport().render()
     assert import_agency_changes_workbook(exported, actor=administrator) == (0, 0)
     assert AgencyChange.objects.count() == 3
+
+
+# --- a new kind and a new province list by workbook ----------------------------------------------
+
+KIND_HEADER = ["Mã loại", "Tên loại", "Phụ lục", "Thứ tự", "Đang sử dụng"]
+AGENCY_HEADER = ["Mã", "Tên cơ quan, đơn vị", "Tên viết tắt", "Mã loại", "Thư điện tử", "Thứ tự"]
+
+
+def agency_list_workbook(kinds, agencies) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Cơ quan, đơn vị"
+    for values in [AGENCY_HEADER, *agencies]:
+        sheet.append(values)
+    kinds_sheet = workbook.create_sheet("Loại cơ quan, đơn vị")
+    for values in [KIND_HEADER, *kinds]:
+        kinds_sheet.append(values)
+    import io
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_agency_workbook_creates_a_new_kind_with_its_communes(reference, administrator):
+    from assessments.exports.agencies_xlsx import AgenciesExport
+    from assessments.imports import import_agencies_workbook
+    from assessments.models import AgencyKind
+
+    content = agency_list_workbook(
+        [["ubnd-xa", "UBND cấp xã", "Phụ lục 4", 4, "Có"]],
+        [
+            ["phuong-tran-bien", "UBND phường Trấn Biên", "", "ubnd-xa", "", 1],
+            ["phuong-bien-hoa", "UBND phường Biên Hòa", "", "ubnd-xa", "", 2],
+        ],
+    )
+
+    assert import_agencies_workbook(content, actor=administrator) == (3, 0)
+    kind = AgencyKind.objects.get(code="ubnd-xa")
+    assert (kind.name, kind.appendix_label, kind.order) == ("UBND cấp xã", "Phụ lục 4", 4)
+    assert list(kind.agencies.values_list("code", flat=True)) == [
+        "phuong-tran-bien",
+        "phuong-bien-hoa",
+    ]
+    assert AuditEntry.objects.filter(action=AuditAction.CREATE_AGENCY_KIND).count() == 1
+    assert import_agencies_workbook(AgenciesExport().render(), actor=administrator) == (0, 0)
+
+
+def test_the_agency_workbook_reports_kind_rows_and_unknown_kinds_in_one_pass(
+    reference, administrator
+):
+    from assessments.imports import import_agencies_workbook
+
+    content = agency_list_workbook(
+        [["ubnd xa", "", "Phụ lục 4", 4, "Có"]],
+        [["phuong-tran-bien", "UBND phường Trấn Biên", "", "ubnd-phuong", "", 1]],
+    )
+
+    with pytest.raises(WorkbookError) as raised:
+        import_agencies_workbook(content, actor=administrator)
+
+    assert raised.value.errors == [
+        "Trang “Loại cơ quan, đơn vị”, dòng 2, cột A “Mã loại”: mã loại “ubnd xa” chỉ được gồm chữ không dấu, số và dấu gạch "
+        "ngang.",
+        "Trang “Loại cơ quan, đơn vị”, dòng 2, cột B “Tên loại”: tên loại không được để trống.",
+        "Dòng 2, cột D “Mã loại”: không có loại cơ quan có mã “ubnd-phuong”.",
+    ]
