@@ -177,7 +177,11 @@ def check_change(
                 )
         ending = [agency for agency in predecessors if agency not in successors]
         late = (
-            Submission.objects.filter(agency__in=ending, period__window_start__gte=effective_date)
+            Submission.objects.filter(
+                agency__in=ending,
+                period__is_practice=False,
+                period__window_start__gte=effective_date,
+            )
             .select_related("agency", "period")
             .order_by("period__window_start")
         )

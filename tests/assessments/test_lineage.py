@@ -645,3 +645,51 @@ def test_the_agency_workbook_reports_kind_rows_and_unknown_kinds_in_one_pass(
         "Trang “Loại cơ quan, đơn vị”, dòng 2, cột B “Tên loại”: tên loại không được để trống.",
         "Dòng 2, cột D “Mã loại”: không có loại cơ quan có mã “ubnd-phuong”.",
     ]
+
+
+# --- the 2025 demo's agencies --------------------------------------------------------------------
+
+
+def test_the_dong_nai_2025_agencies_load_with_the_department_mergers(reference):
+    from assessments.dong_nai_2025 import load_dong_nai_2025
+
+    p2022 = published_period(2022)
+    final_result(p2022, agency("so-khoa-hoc-cong-nghe"), "2.10", "A")
+    final_result(p2022, agency("so-thong-tin-truyen-thong"), "2.75", "A+")
+
+    # 95 communes and wards, Sở NN&MT and the kind; 9 departments reordered, 11 districts closed.
+    assert load_dong_nai_2025() == {"agencies": (97, 20), "changes": (5, 0)}
+    communes = Agency.objects.filter(kind__code="ubnd-xa")
+    assert communes.count() == 95
+    assert communes.filter(name__startswith="UBND phường").count() == 23
+    assert set(
+        communes.filter(
+            code__in=[
+                "phuong-bien-hoa",
+                "phuong-tran-bien",
+                "phuong-binh-phuoc",
+                "phuong-dong-xoai",
+            ]
+        ).values_list("name", flat=True)
+    ) == {
+        "UBND phường Biên Hòa",
+        "UBND phường Trấn Biên",
+        "UBND phường Bình Phước",
+        "UBND phường Đồng Xoài",
+    }
+    ended = Agency.objects.filter(ended_on=MERGE_DAY).order_by("code")
+    assert list(ended.values_list("code", flat=True)) == [
+        "so-giao-thong-van-tai",
+        "so-ke-hoach-dau-tu",
+        "so-lao-dong-tbxh",
+        "so-nong-nghiep-ptnt",
+        "so-tai-nguyen-moi-truong",
+        "so-thong-tin-truyen-thong",
+    ]
+    assert not Agency.objects.filter(kind__code="ubnd-cap-huyen", is_active=True).exists()
+    assert [p.label for p in lineage.trend(agency("so-khoa-hoc-cong-nghe"))] == [
+        "Sở Khoa học và Công nghệ",
+        "Sở Thông tin và Truyền thông (trước khi hợp nhất)",
+    ]
+    # A second run changes nothing.
+    assert load_dong_nai_2025() == {"agencies": (0, 0), "changes": (0, 0)}
