@@ -132,7 +132,9 @@ def trend_chart(
         [maximum, *(value for _name, points in series for _label, value in points)],
         default=maximum,
     )
-    width = max(80 + 90 * max(len(years), 1), 360)
+    # Wide enough for the years and for the longest legend line (about 6.5 px a character).
+    longest = max((len(name) for name, _points in series), default=0)
+    width = max(80 + 90 * max(len(years), 1), 80 + int(6.5 * longest), 360)
     legend_top = 200
     height = legend_top + 20 * max(len(series), 1) + 6
     left, bottom, top = 40, 30, 20
