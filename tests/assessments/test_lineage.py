@@ -693,3 +693,18 @@ def test_the_dong_nai_2025_agencies_load_with_the_department_mergers(reference):
     ]
     # A second run changes nothing.
     assert load_dong_nai_2025() == {"agencies": (0, 0), "changes": (0, 0)}
+
+
+def test_the_daily_command_closes_agencies_whose_merge_has_come_into_effect(reference):
+    import io
+
+    from django.core.management import call_command
+
+    merge(["so-thong-tin-truyen-thong"], "so-khoa-hoc-cong-nghe")
+    Agency.objects.filter(code="so-thong-tin-truyen-thong").update(is_active=True)
+    out = io.StringIO()
+
+    call_command("close_ended_agencies", stdout=out)
+
+    assert out.getvalue() == "Đã chuyển 1 cơ quan, đơn vị sang ngừng hoạt động.\n"
+    assert agency("so-thong-tin-truyen-thong").is_active is False
