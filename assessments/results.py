@@ -591,8 +591,11 @@ def ranking(period: Period, table, *, query: str = "", grade: str = ""):
         rows = rows.filter(table=table)
     rows = rows.select_related("agency").annotate(rank=F("result__rank")).order_by(*RANKING_ORDER)
     if query:
+        # The name as of the period too: an old ranking is searched by the name it shows.
         rows = rows.filter(
-            Q(agency__name__icontains=query) | Q(agency__short_name__icontains=query)
+            Q(agency_name__icontains=query)
+            | Q(agency__name__icontains=query)
+            | Q(agency__short_name__icontains=query)
         )
     if grade in GRADES:
         rows = rows.filter(final_grade=grade)

@@ -708,3 +708,20 @@ def test_the_daily_command_closes_agencies_whose_merge_has_come_into_effect(refe
 
     assert out.getvalue() == "Đã chuyển 1 cơ quan, đơn vị sang ngừng hoạt động.\n"
     assert agency("so-thong-tin-truyen-thong").is_active is False
+
+
+def test_an_old_ranking_is_searched_by_the_name_it_shows(reference):
+    old = published_period(2022)
+    final_result(old, agency("so-ngoai-vu"), "2.10", "A")
+    lineage.record_change(
+        actor=None,
+        kind=AgencyChangeKind.RENAME,
+        effective_date=MERGE_DAY,
+        predecessors=[agency("so-ngoai-vu")],
+        new_name="Sở Hợp tác quốc tế",
+        decision=DECISION,
+    )
+
+    page = Client().get(reverse("public:period_results", args=[2022]), {"q": "Ngoại vụ"})
+
+    assert ">Sở Ngoại vụ</a>" in page.content.decode()
