@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import (
     Agency,
+    AgencyChange,
     AgencyKind,
     AuditEntry,
     CriteriaTable,
@@ -58,6 +59,14 @@ class AgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "email", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "code"]
+
+
+@admin.register(AgencyChange)
+class AgencyChangeAdmin(ReadOnlyAdmin):
+    """Recorded through Quản trị → Đổi tên, hợp nhất, chia tách (checked and audited there)."""
+
+    list_display = ["effective_date", "kind", "old_name", "new_name", "recorded_by"]
+    list_filter = ["kind"]
 
 
 @admin.register(User)

@@ -114,3 +114,74 @@ def line_chart(
             0, f'<polyline points="{" ".join(coords)}" fill="none" stroke="{DEFAULT_COLOUR}"/>'
         )
     return _svg(width, height, title, body)
+
+
+SERIES_COLOURS = ("#0d6efd", "#b02a37", "#146c43", "#b58105", "#6f42c1", "#495057")
+SERIES_DASHES = ("", "6 3", "2 3", "8 3 2 3", "4 4", "1 2")
+
+
+def trend_chart(
+    series: list[tuple[str, list[tuple[str, Decimal]]]],
+    *,
+    title: str,
+    maximum: Decimal = Decimal("3"),
+) -> SafeString:
+    """Several labelled series over the years (an agency and the predecessors it continues),
+    each with its own colour and dash (told apart without colour too), and a legend below."""
+    years = sorted({label for _name, points in series for label, _value in points})
+    peak = max(
+        [maximum, *(value for _name, points in series for _label, value in points)],
+        default=maximum,
+    )
+    # Wide enough for the years and for the longest legend line (about 6.5 px a character).
+    longest = max((len(name) for name, _points in series), default=0)
+    width = max(80 + 90 * max(len(years), 1), 80 + int(6.5 * longest), 360)
+    legend_top = 200
+    height = legend_top + 20 * max(len(series), 1) + 6
+    left, bottom, top = 40, 30, 20
+    plot = legend_top - bottom - top
+    x_of = {year: left + 40 + index * 90 for index, year in enumerate(years)}
+    body = []
+    for tick in (Decimal("0"), peak / 2, peak):
+        y = legend_top - bottom - float(tick / peak) * plot
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="#ddd"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">'
+            f"{escape(format_points(tick))}</text>"
+        )
+    for year, x in x_of.items():
+        body.append(
+            f'<text x="{x}" y="{legend_top - 10}" text-anchor="middle" font-size="12">'
+            f"{escape(year)}</text>"
+        )
+    for index, (name, points) in enumerate(series):
+        colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        dash = SERIES_DASHES[index % len(SERIES_DASHES)]
+        dash_attribute = f' stroke-dasharray="{dash}"' if dash else ""
+        coords = []
+        for year, value in points:
+            x = x_of[year]
+            y = legend_top - bottom - float(value / peak) * plot
+            coords.append(f"{x},{y:.1f}")
+            body.append(
+                f'<circle cx="{x}" cy="{y:.1f}" r="5" fill="{colour}">'
+                f"<title>{escape(name)}, {escape(year)}: {escape(format_points(value))}</title>"
+                "</circle>"
+            )
+            body.append(
+                f'<text x="{x + 8}" y="{y - 8:.1f}" font-size="12">'
+                f"{escape(format_points(value))}</text>"
+            )
+        if len(coords) > 1:
+            body.insert(
+                0,
+                f'<polyline points="{" ".join(coords)}" fill="none" stroke="{colour}"'
+                f"{dash_attribute}/>",
+            )
+        y = legend_top + 14 + 20 * index
+        body.append(
+            f'<line x1="{left}" y1="{y - 4}" x2="{left + 24}" y2="{y - 4}" stroke="{colour}" '
+            f'stroke-width="3"{dash_attribute}/>'
+            f'<text x="{left + 30}" y="{y}" font-size="12">{escape(name)}</text>'
+        )
+    return _svg(width, height, title, body)

@@ -143,6 +143,10 @@ class AuditAction(models.TextChoices):
     UPDATE_AGENCY_KIND = "update_agency_kind", _("Sửa loại cơ quan, đơn vị")
     CREATE_AGENCY = "create_agency", _("Thêm cơ quan, đơn vị")
     UPDATE_AGENCY = "update_agency", _("Sửa thông tin cơ quan, đơn vị")
+    RECORD_AGENCY_CHANGE = (
+        "record_agency_change",
+        _("Ghi nhận đổi tên, hợp nhất hoặc chia tách cơ quan, đơn vị"),
+    )
     CREATE_ACCOUNT = "create_account", _("Tạo tài khoản")
     UPDATE_ACCOUNT = "update_account", _("Sửa tài khoản")
     SEND_PASSWORD_LINK = "send_password_link", _("Gửi liên kết đặt mật khẩu")
@@ -151,6 +155,15 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("Đăng nhập")
     LOGIN_FAILED = "login_failed", _("Đăng nhập không thành công")
     LOCKED_OUT = "locked_out", _("Tạm khóa đăng nhập vì sai mật khẩu nhiều lần")
+
+
+class AgencyChangeKind(models.TextChoices):
+    """How an agency's history continues (issue 14): a new name, several agencies becoming one,
+    one agency becoming several."""
+
+    RENAME = "rename", _("Đổi tên")
+    MERGE = "merge", _("Hợp nhất, sáp nhập")
+    SPLIT = "split", _("Chia, tách")
 
 
 class Agreement(models.TextChoices):

@@ -7,6 +7,7 @@ read through `assessments.workbooks` (the layouts, and a reader bounded before i
 formulas are never evaluated (a formula cell gives the value Excel last saved, or nothing).
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,14 +16,16 @@ from django.core.validators import validate_email, validate_slug
 from django.db import transaction
 from openpyxl.utils import get_column_letter
 
-from assessments import accounts, audit
+from assessments import accounts, audit, lineage
 from assessments.criteria_io import CriteriaImportError, load_table
-from assessments.enums import AuditAction, Role
-from assessments.models import Agency, AgencyKind, User
+from assessments.enums import AgencyChangeKind, AuditAction, Role
+from assessments.models import Agency, AgencyChange, AgencyKind, User
 from assessments.models.criteria import RuleChoice
 from assessments.workbooks import (
     ACCOUNT_COLUMNS,
     ACCOUNT_SHEET,
+    AGENCY_CHANGE_COLUMNS,
+    AGENCY_CHANGE_SHEET,
     AGENCY_COLUMNS,
     AGENCY_SHEET,
     CONTROL_CHARACTERS,
@@ -31,6 +34,8 @@ from assessments.workbooks import (
     FORMULA_PREFIXES,
     INFO_ROWS,
     INFO_SHEET,
+    KIND_COLUMNS,
+    KIND_SHEET,
     MAX_ROWS,
     MAX_UPLOAD_BYTES,
     NO,
@@ -57,6 +62,7 @@ __all__ = [
     "WorkbookError",
     "import_accounts_workbook",
     "import_agencies_workbook",
+    "import_agency_changes_workbook",
     "import_criteria_workbook",
     "parse_accounts_workbook",
     "parse_agencies_workbook",
@@ -445,10 +451,75 @@ def _read_rows(content: bytes, sheet: str, columns):
     return _read(content, lambda workbook: read_sheet(workbook, sheet, columns))
 
 
-def parse_agencies_workbook(content: bytes) -> tuple[list[dict], list[str]]:
-    """Agencies to create or update (matched by code), or every error found."""
-    rows, errors = _read_rows(content, AGENCY_SHEET, AGENCY_COLUMNS)
+def _parse_kinds(rows, errors: list[str]) -> list[dict]:
+    """Rows of the optional kinds sheet: kinds to create or update (matched by code); each row
+    holds the AgencyKind (new ones unsaved) that the agency rows of the same workbook use."""
     kinds = {kind.code: kind for kind in AgencyKind.objects.all()}
+    seen, result = {}, []
+    for row in rows:
+        raw = row.values
+
+        def where(key, row=row):
+            # Two sheets in one workbook: a kind's row names its sheet.
+            return f"Trang “{KIND_SHEET}”, {row.where(key)[0].lower()}{row.where(key)[1:]}"
+
+        code = _text(raw["code"])
+        try:
+            validate_slug(code)
+        except ValidationError:
+            errors.append(
+                f"{where('code')}: mã loại “{code}” chỉ được gồm chữ không dấu, số và dấu gạch "
+                "ngang."
+            )
+        if code in seen:
+            errors.append(f"{where('code')}: mã loại “{code}” trùng với dòng {seen[code]}.")
+        seen.setdefault(code, row.number)
+        values = {key: _text(raw[key]) for key in ("name", "appendix_label")}
+        for key, what in (("name", "tên loại"), ("appendix_label", "phụ lục")):
+            if not values[key]:
+                errors.append(f"{where(key)}: {what} không được để trống.")
+        order = _decimal(raw.get("order"), where("order") if "order" in row.letters else "", errors)
+        if order is not None and (order != order.to_integral_value() or order < 0):
+            errors.append(f"{where('order')}: thứ tự phải là số nguyên không âm.")
+            order = None
+        is_active = _boolean(
+            raw.get("is_active"),
+            True,
+            where("is_active") if "is_active" in row.letters else "",
+            errors,
+        )
+        kind = kinds.get(code) or AgencyKind(code=code)
+        kinds[code] = kind
+        result.append(
+            {
+                "kind": kind,
+                "values": {
+                    "code": code,
+                    **values,
+                    "order": int(order or 0),
+                    "is_active": is_active,
+                },
+            }
+        )
+    return result
+
+
+def parse_agency_list_workbook(content: bytes) -> tuple[list[dict], list[dict], list[str]]:
+    """(kinds, agencies, errors) of an agency workbook: the optional “Loại cơ quan, đơn vị”
+    sheet (kinds to create or update by code) and the “Cơ quan, đơn vị” sheet (agencies by
+    code, whose kind is an existing kind or one of the kinds sheet). Every error in one pass."""
+
+    def read(workbook):
+        kind_rows, kind_errors = [], []
+        if KIND_SHEET in workbook.sheetnames:
+            kind_rows, kind_errors = read_sheet(workbook, KIND_SHEET, KIND_COLUMNS)
+        agency_rows, agency_errors = read_sheet(workbook, AGENCY_SHEET, AGENCY_COLUMNS)
+        return kind_rows, agency_rows, kind_errors + agency_errors
+
+    kind_rows, rows, errors = _read(content, read)
+    kind_list = _parse_kinds(kind_rows, errors)
+    kinds = {kind.code: kind for kind in AgencyKind.objects.all()}
+    kinds.update({entry["kind"].code: entry["kind"] for entry in kind_list})
     names_in_db = dict(Agency.objects.values_list("name", "code"))
     seen_codes, seen_names, result = {}, {}, []
     for row in rows:
@@ -503,17 +574,31 @@ def parse_agencies_workbook(content: bytes) -> tuple[list[dict], list[str]]:
                 "is_active": is_active,
             }
         )
-    return ([], errors) if errors else (result, [])
+    return ([], [], errors) if errors else (kind_list, result, [])
+
+
+def parse_agencies_workbook(content: bytes) -> tuple[list[dict], list[str]]:
+    """Agencies to create or update (matched by code), or every error found."""
+    _kinds, agencies, errors = parse_agency_list_workbook(content)
+    return agencies, errors
 
 
 @transaction.atomic
 def import_agencies_workbook(content: bytes, *, actor) -> tuple[int, int]:
-    """Create or update agencies by code, all or nothing. Returns (created, updated)."""
-    rows, errors = parse_agencies_workbook(content)
+    """Create or update agency kinds (the optional kinds sheet) and agencies by code, all or
+    nothing. Returns (created, updated), kinds and agencies counted together."""
+    kinds, rows, errors = parse_agency_list_workbook(content)
     if errors:
         raise WorkbookError(errors)
-    existing = {agency.code: agency for agency in Agency.objects.all()}
     created = updated = 0
+    for entry in kinds:
+        kind = entry["kind"]
+        if kind.pk is None:
+            accounts.save_agency_kind(kind, actor=actor, **entry["values"])
+            created += 1
+        elif accounts.save_agency_kind(kind, actor=actor, **entry["values"]):
+            updated += 1
+    existing = {agency.code: agency for agency in Agency.objects.all()}
     for values in rows:
         agency = existing.get(values["code"])
         if agency is None:
@@ -522,6 +607,126 @@ def import_agencies_workbook(content: bytes, *, actor) -> tuple[int, int]:
         elif accounts.save_agency(agency, actor=actor, **values):
             updated += 1
     return created, updated
+
+
+# Agency changes ----------------------------------------------------------------------------------
+
+CHANGE_KINDS_BY_TEXT = {
+    **{choice.value: choice.value for choice in AgencyChangeKind},
+    **{str(choice.label).casefold(): choice.value for choice in AgencyChangeKind},
+    "hợp nhất": AgencyChangeKind.MERGE,
+    "sáp nhập": AgencyChangeKind.MERGE,
+    "chia tách": AgencyChangeKind.SPLIT,
+    "chia": AgencyChangeKind.SPLIT,
+    "tách": AgencyChangeKind.SPLIT,
+}
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _date(value, where: str, errors: list[str]) -> dt.date | None:
+    """A date cell: a date, an Excel day number (the reader gives dates so), “dd/mm/yyyy” or
+    “yyyy-mm-dd”."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 2958465:
+        return EXCEL_EPOCH + dt.timedelta(days=value)
+    text = _text(value)
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    if not text:
+        errors.append(f"{where}: ngày hiệu lực không được để trống.")
+    else:
+        errors.append(f"{where}: “{text}” không phải là ngày (viết theo dạng 01/03/2025).")
+    return None
+
+
+def _codes(value) -> list[str]:
+    return [code.strip() for code in _text(value).replace(";", ",").split(",") if code.strip()]
+
+
+def _same_as_recorded(kind, date, predecessors, successors) -> bool:
+    """A row that repeats a change already recorded (the changes' own export imported back)."""
+    wanted = ({a.pk for a in predecessors}, {a.pk for a in successors or predecessors})
+    changes = AgencyChange.objects.filter(kind=kind, effective_date=date).prefetch_related(
+        "predecessors", "successors"
+    )
+    for change in changes:
+        found = (
+            {a.pk for a in change.predecessors.all()},
+            {a.pk for a in change.successors.all()},
+        )
+        if found == wanted:
+            return True
+    return False
+
+
+@transaction.atomic
+def import_agency_changes_workbook(content: bytes, *, actor) -> tuple[int, int]:
+    """Record the renames, merges and splits of the “Thay đổi cơ quan” sheet, one row per change,
+    in row order (a row may rely on an agency that a row above created, ended or renamed), all
+    or nothing: every row is checked (against the changes of the rows above it) and every error
+    reported by row and column; nothing is written unless every row is right. A row that repeats
+    a change already recorded is skipped, so the changes' own export imports back unchanged.
+    Returns (recorded, 0)."""
+    rows, errors = _read_rows(content, AGENCY_CHANGE_SHEET, AGENCY_CHANGE_COLUMNS)
+    agencies = {agency.code: agency for agency in Agency.objects.all()}
+    recorded = 0
+    for row in rows:
+        raw, where = row.values, row.where
+        before = len(errors)
+        kind_text = _text(raw["kind"])
+        kind = CHANGE_KINDS_BY_TEXT.get(kind_text.casefold())
+        if kind is None:
+            errors.append(
+                f"{where('kind')}: “{kind_text}” không phải là loại thay đổi (đổi tên, hợp "
+                "nhất hoặc chia tách)."
+            )
+        date = _date(raw["effective_date"], where("effective_date"), errors)
+        sides: dict[str, list] = {"predecessors": [], "successors": []}
+        for key in sides:
+            if key not in row.letters:
+                continue
+            for code in _codes(raw.get(key)):
+                agency = agencies.get(code)
+                if agency is None:
+                    errors.append(f"{where(key)}: không có cơ quan, đơn vị có mã “{code}”.")
+                else:
+                    sides[key].append(agency)
+        decision = _text(raw["decision"])
+        if not decision:
+            errors.append(f"{where('decision')}: căn cứ, quyết định không được để trống.")
+        if len(errors) != before:
+            continue
+        if _same_as_recorded(kind, date, sides["predecessors"], sides["successors"]):
+            continue
+        try:
+            # A savepoint per row: a refused row leaves nothing behind, the rows above stay
+            # applied so the rows below are checked against them.
+            with transaction.atomic():
+                lineage.record_change(
+                    actor=actor,
+                    kind=kind,
+                    effective_date=date,
+                    predecessors=sides["predecessors"],
+                    successors=sides["successors"],
+                    new_name=_text(raw.get("new_name")),
+                    decision=decision,
+                )
+        except lineage.ChangeError as error:
+            for field, message in error.errors:
+                column = field if field in row.letters else "kind"
+                errors.append(f"{where(column)}: {message}")
+            continue
+        recorded += 1
+        agencies = {agency.code: agency for agency in Agency.objects.all()}
+    if errors:
+        raise WorkbookError(errors)
+    return recorded, 0
 
 
 def parse_accounts_workbook(content: bytes) -> tuple[list[dict], list[str]]:

@@ -3,6 +3,7 @@ also look at the status. Templates use the same checks to show buttons; views en
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from assessments.enums import (
     ANSWERABLE_BY_AGENCY,
@@ -78,6 +79,13 @@ def can_edit_self_assessment(user, submission) -> bool:
         and submission.status == SubmissionStatus.DRAFT
         and submission.period.status in PERIOD_OPEN_FOR_SUBMISSION
     )
+
+
+def agency_may_start_dossier(agency, *, on=None) -> bool:
+    """An agency that merged away or was split (its change in effect) starts no new dossier:
+    the period's dossier belongs to its successor. Its officers keep reading their history."""
+    on = on or timezone.localdate()
+    return agency.ended_on is None or agency.ended_on > on
 
 
 def can_answer(user, submission) -> bool:

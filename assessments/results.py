@@ -93,6 +93,11 @@ class AgencyResult:
         return self.submission is not None and self.submission.status == SubmissionStatus.FINALISED
 
     @property
+    def evaluated_as(self) -> str:
+        """The agency's name as of the period (lineage: a later rename does not change it)."""
+        return self.submission.evaluated_as if self.submission is not None else self.agency.name
+
+    @property
     def is_submitted(self) -> bool:
         return self.submission is not None and self.submission.submitted_at is not None
 
@@ -629,8 +634,11 @@ def ranking(period: Period, table, *, query: str = "", grade: str = ""):
         rows = rows.filter(table=table)
     rows = rows.select_related("agency").annotate(rank=F("result__rank")).order_by(*RANKING_ORDER)
     if query:
+        # The name as of the period too: an old ranking is searched by the name it shows.
         rows = rows.filter(
-            Q(agency__name__icontains=query) | Q(agency__short_name__icontains=query)
+            Q(agency_name__icontains=query)
+            | Q(agency__name__icontains=query)
+            | Q(agency__short_name__icontains=query)
         )
     if grade and grade in period.grade_labels:
         rows = rows.filter(final_grade=grade)

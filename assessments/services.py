@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 
 from assessments.models import CriteriaTable, ItemScore, Submission
+from assessments.permissions import agency_may_start_dossier
 
 
 class SetupError(Exception):
@@ -17,6 +18,12 @@ def get_or_create_submission(agency, period) -> Submission:
     existing = Submission.objects.filter(agency=agency, period=period).first()
     if existing is not None:
         return existing
+    if not agency_may_start_dossier(agency):
+        raise SetupError(
+            f"“{agency.name}” đã hợp nhất hoặc chia tách từ ngày "
+            f"{agency.ended_on:%d/%m/%Y} nên không lập hồ sơ mới (hồ sơ thuộc cơ quan sau thay "
+            "đổi); các kỳ trước vẫn xem được."
+        )
     table = CriteriaTable.objects.filter(period=period, kind=agency.kind_id).first()
     if table is None:
         raise SetupError(

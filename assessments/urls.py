@@ -4,6 +4,7 @@ from assessments.views import (
     documents,
     evidence,
     exchange,
+    lineage,
     outbox,
     reports,
     review,
@@ -19,6 +20,7 @@ urlpatterns = [
     *review.urlpatterns,
     *reports.urlpatterns,
     *administration.urlpatterns,
+    *lineage.urlpatterns,
     *outbox.urlpatterns,
     *documents.urlpatterns,
 ]

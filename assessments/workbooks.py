@@ -370,6 +370,26 @@ AGENCY_COLUMNS = (
     Column("order", "Thứ tự", required=False, width=7, number_format="0"),
     Column("is_active", "Đang hoạt động", required=False, width=9),
 )
+# Optional beside the agencies: the kinds they belong to, so a new province list (communes and
+# wards, a new kind) is set up from one workbook.
+KIND_SHEET = "Loại cơ quan, đơn vị"
+KIND_COLUMNS = (
+    Column("code", "Mã loại", width=18),
+    Column("name", "Tên loại", width=40),
+    Column("appendix_label", "Phụ lục", width=12),
+    Column("order", "Thứ tự", required=False, width=7, number_format="0"),
+    Column("is_active", "Đang sử dụng", required=False, width=9),
+)
+# Renames, merges and splits, one row per change, applied in row order (assessments.lineage).
+AGENCY_CHANGE_SHEET = "Thay đổi cơ quan"
+AGENCY_CHANGE_COLUMNS = (
+    Column("kind", "Loại thay đổi", width=14),
+    Column("effective_date", "Ngày hiệu lực", width=12),
+    Column("predecessors", "Mã cơ quan trước thay đổi", width=36),
+    Column("successors", "Mã cơ quan sau thay đổi", required=False, width=36),
+    Column("new_name", "Tên mới", required=False, width=30),
+    Column("decision", "Căn cứ, quyết định", width=40),
+)
 ACCOUNT_SHEET = "Tài khoản"
 ACCOUNT_COLUMNS = (
     Column("username", "Tên đăng nhập", width=20),

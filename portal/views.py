@@ -4,8 +4,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from assessments import lineage
 from assessments.enums import PeriodStatus, Role
 from assessments.models import Extension, Period, Program, Submission
+from assessments.permissions import agency_may_start_dossier
 from assessments.queries import annotate_progress
 
 
@@ -37,6 +39,10 @@ def home(request):
             .distinct()
             .order_by("-year", "code")
         )
+        ended = not agency_may_start_dossier(user.agency)
+        if ended:
+            # Merged away or split: only the dossiers it already has, read as history.
+            periods = periods.filter(submissions__agency=user.agency)
         submissions = {
             s.period_id: s
             for s in annotate_progress(
@@ -61,6 +67,8 @@ def home(request):
                 "rows": rows,
                 "past": past,
                 "agency": user.agency,
+                "ended_by": lineage.ending_change(user.agency) if ended else None,
+                "ended": ended,
                 "now": timezone.now(),
             },
         )

@@ -170,7 +170,7 @@ class ConsolidatedXlsx(Export):
                 out.append(
                     [
                         number,
-                        result.agency.name,
+                        result.evaluated_as,
                         kind.table.label,
                         result.self_score,
                         result.final_score,
@@ -242,7 +242,7 @@ class ConsolidatedXlsx(Export):
         cell_styles = ["m_center", "m_text"] + ["m_points"] * (2 * len(leaves) + 2) + ["m_center"]
         for number, result in enumerate(kind.agencies, start=1):
             by_code = {row.criterion.code: row for row in result.rows}
-            values = [number, result.agency.name]
+            values = [number, result.evaluated_as]
             styles = list(cell_styles)
             for position, criterion in enumerate(leaves):
                 row = by_code.get(criterion.code)
@@ -344,7 +344,7 @@ class ConsolidatedXlsx(Export):
                     out.append(
                         [
                             number,
-                            result.agency.name,
+                            result.evaluated_as,
                             row.criterion.code,
                             *(value for value, _style in values),
                             row.agreement,

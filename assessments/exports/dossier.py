@@ -153,7 +153,7 @@ class PeriodDossierZip(Export):
         def entries():
             self.progress(0, len(with_dossier))
             for number, result in enumerate(with_dossier, start=1):
-                folder = f"{number:02d} - {safe_filename(result.agency.name)}/"
+                folder = f"{number:02d} - {safe_filename(result.evaluated_as)}/"
                 yield from _agency_files(period, result, loaded, folder)
                 self.progress(number, len(with_dossier))
 

@@ -45,7 +45,7 @@ def records(period: Period):
         .order_by("table__kind__order", "table_id", "result__rank", "agency__name", "pk")
         .values_list(
             "agency__code",
-            "agency__name",
+            "agency_name",
             "table__kind__code",
             "table__label",
             "self_score",

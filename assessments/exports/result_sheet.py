@@ -15,10 +15,10 @@ def signer_id(submission) -> int | None:
     return submission.finalised_by_id if submission.finalised_at else submission.reviewer_id
 
 
-def _header(period, type_name: str, agency, *, signer=None, day=None) -> DocumentHeader:
+def _header(period, type_name: str, agency_name: str, *, signer=None, day=None) -> DocumentHeader:
     """A working paper of the Department about one agency: no số/ký hiệu; signed by the leader
     who finalised the result, or prepared by the reviewer until then."""
-    summary = f"{agency.name} — năm {period.year}"
+    summary = f"{agency_name} — năm {period.year}"
     if signer is not None and signer.job_title:
         title_lines = signer_lines(signer.job_title)
         if title_lines and title_lines[0].startswith("PHÓ "):
@@ -35,7 +35,7 @@ def _header(period, type_name: str, agency, *, signer=None, day=None) -> Documen
         subject=f"{type_name.capitalize()}: {summary}",
         date=day or timezone.localdate(),
         numbered=False,
-        recipients=[f"{agency.name};", period.program.filing_line],
+        recipients=[f"{agency_name};", period.program.filing_line],
         signer_title_lines=title_lines,
         signer_name=signer.get_full_name() if signer is not None else "",
     )
@@ -70,7 +70,7 @@ class ResultSheetPdf(Export):
             "doc": _header(
                 self.period,
                 "PHIẾU KẾT QUẢ ĐÁNH GIÁ ỨNG DỤNG CÔNG NGHỆ THÔNG TIN",
-                result.agency,
+                result.evaluated_as,
                 signer=signer,
                 # Dated when the result was finalised, whenever the sheet is printed.
                 day=timezone.localtime(submission.finalised_at).date() if finalised else None,
@@ -108,7 +108,7 @@ class ThreadPdf(Export):
             "doc": _header(
                 self.period,
                 "NỘI DUNG TRAO ĐỔI, THỐNG NHẤT KẾT QUẢ ĐÁNH GIÁ",
-                self.result.agency,
+                self.result.evaluated_as,
             ),
             "period": self.period,
             "result": self.result,

@@ -83,7 +83,7 @@ class SelfAssessmentPdf(Export):
         )
         summary = f"Kết quả tự đánh giá {period.program.subject} năm {period.year}"
         doc = DocumentHeader(
-            issuing_body=submission.agency.name,
+            issuing_body=submission.evaluated_as,
             parent_body=parent_body_for(submission.agency, period.program),
             place=period.program.place,
             number=submission.document_number,

@@ -1,4 +1,4 @@
-from .agency import Agency, AgencyKind
+from .agency import Agency, AgencyChange, AgencyKind
 from .audit import AuditEntry, IssuedDocument, Notification, ReminderLog, SignedCopy
 from .criteria import CriteriaTable, Criterion
 from .jobs import OutboundEmail, PeriodExport
@@ -11,6 +11,7 @@ from .submission import Assignment, Evidence, ItemScore, Message, Submission
 
 __all__ = [
     "Agency",
+    "AgencyChange",
     "AgencyKind",
     "Assignment",
     "AuditEntry",

@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from assessments.enums import AgencyChangeKind
 
 
 class AgencyKind(models.Model):
@@ -39,6 +42,13 @@ class Agency(models.Model):
         default=True,
         help_text=_("Cơ quan ngừng hoạt động không bị xóa để giữ lịch sử đánh giá."),
     )
+    ended_on = models.DateField(
+        _("ngừng hoạt động từ ngày"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Ngày hiệu lực của việc hợp nhất vào hoặc chia tách thành cơ quan khác."),
+    )
 
     class Meta:
         ordering = ["kind__order", "order", "name"]
@@ -47,3 +57,47 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AgencyChange(models.Model):
+    """A rename, merge or split of agencies, effective on a date, as the decision records it.
+
+    Written only by assessments.lineage (checked, audited). Results already given stay with the
+    agency as it was (Submission.agency_name); the successors' public trend shows the
+    predecessors' results of the periods that began before the effective date.
+    A rename keeps the agency (same code, same officers) and stores both names; a merge has one
+    successor, which may itself be one of the predecessors (it absorbs the others); a split has
+    one predecessor and at least two successors.
+    """
+
+    kind = models.CharField(_("loại thay đổi"), max_length=10, choices=AgencyChangeKind.choices)
+    effective_date = models.DateField(_("ngày hiệu lực"))
+    predecessors = models.ManyToManyField(
+        Agency, verbose_name=_("cơ quan trước thay đổi"), related_name="changes_from"
+    )
+    successors = models.ManyToManyField(
+        Agency, verbose_name=_("cơ quan sau thay đổi"), related_name="changes_to"
+    )
+    old_name = models.CharField(_("tên cũ"), max_length=255, blank=True)
+    new_name = models.CharField(_("tên mới"), max_length=255, blank=True)
+    decision = models.TextField(
+        _("căn cứ, quyết định"),
+        help_text=_("Ví dụ: Quyết định số 123/QĐ-UBND ngày 28/02/2025 của UBND tỉnh."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi nhận"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["effective_date", "id"]
+        verbose_name = _("thay đổi cơ quan, đơn vị")
+        verbose_name_plural = _("thay đổi cơ quan, đơn vị")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.effective_date:%d/%m/%Y})"

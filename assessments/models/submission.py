@@ -35,6 +35,12 @@ class Submission(models.Model):
         on_delete=models.PROTECT,
         related_name="submissions",
     )
+    # The name under which the agency was evaluated in this period: set when the dossier is
+    # created, followed by a later rename only while the dossier is not finalised (see
+    # assessments.lineage.record_change), so old results keep the name they were given under.
+    agency_name = models.CharField(
+        _("tên cơ quan trong kỳ"), max_length=255, blank=True, editable=False
+    )
     status = models.CharField(
         _("trạng thái"),
         max_length=20,
@@ -121,6 +127,17 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.agency} — {self.period}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.agency_name and self.agency_id:
+            self.agency_name = self.agency.name
+        super().save(*args, **kwargs)
+
+    @property
+    def evaluated_as(self) -> str:
+        """The agency's name as of this period (its current name for a row written before
+        names were kept)."""
+        return self.agency_name or self.agency.name
 
 
 class ItemScore(models.Model):

@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from assessments import charts, results
+from assessments import charts, lineage, results
 from assessments.display import describe_criterion
-from assessments.enums import PERIOD_CRITERIA_PUBLIC, PeriodStatus, SubmissionStatus
+from assessments.enums import PERIOD_CRITERIA_PUBLIC, PeriodStatus
 from assessments.exports.open_data import COLUMNS, OpenDataCsv, OpenDataJson
 from assessments.forms.public import RankingFilters
-from assessments.models import Period, Submission
+from assessments.models import Period
 from assessments.paging import PER_PAGE, paginate
 
 
@@ -119,19 +119,11 @@ def scorecard(request, code, agency):
         and entry["row"].criterion.maximum
         and entry["row"].criterion.maximum > 0
     ]
-    history = list(
-        Submission.objects.filter(
-            agency=result.agency,
-            period__program=period.program_id,
-            status=SubmissionStatus.FINALISED,
-            period__is_practice=False,
-            period__status=PeriodStatus.PUBLISHED,
-        )
-        .select_related("period")
-        .order_by("period__year")
-    )
-    trend = charts.line_chart(
-        [(str(s.period.year), s.final_score) for s in history],
+    # The agency's own results in this program and those of the agencies it continues (merges,
+    # splits), labelled.
+    history = lineage.trend(result.agency, program=period.program)
+    trend = charts.trend_chart(
+        lineage.trend_series(history),
         title=f"Điểm chính thức của {result.agency.name} qua các năm",
         maximum=period.scale_max,
     )

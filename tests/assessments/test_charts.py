@@ -32,3 +32,26 @@ def test_no_chart_carries_a_style_attribute_the_content_security_policy_would_re
     ]
     assert [" style=" in svg for svg in svgs] == [False, False, False]
     assert all('class="chart" font-family="sans-serif"' in svg for svg in svgs)
+
+
+def test_the_trend_chart_draws_one_labelled_series_per_agency_and_escapes_names():
+    from assessments.charts import trend_chart
+
+    svg = str(
+        trend_chart(
+            [
+                (
+                    "Sở Khoa học và Công nghệ",
+                    [("2022", Decimal("2.10")), ("2025", Decimal("2.40"))],
+                ),
+                ("Sở <TT&TT> (trước khi hợp nhất)", [("2022", Decimal("2.75"))]),
+            ],
+            title="Điểm qua các năm",
+        )
+    )
+
+    assert svg.count("<polyline") == 1  # a single point draws no line
+    assert svg.count("<circle") == 3
+    assert "<title>Sở &lt;TT&amp;TT&gt; (trước khi hợp nhất), 2022: 2,75</title>" in svg
+    assert ">Sở Khoa học và Công nghệ</text>" in svg
+    assert 'stroke-dasharray="6 3"' in svg

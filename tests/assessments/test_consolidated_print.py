@@ -160,6 +160,7 @@ def synthetic_results(agencies: int, criteria: int = 30):
         agencies=[
             SimpleNamespace(
                 agency=SimpleNamespace(name=f"Cơ quan thử nghiệm số {n}"),
+                evaluated_as=f"Cơ quan thử nghiệm số {n}",
                 self_score=Decimal("2.75"),
                 final_score=Decimal("2.50"),
                 final_grade="A+",

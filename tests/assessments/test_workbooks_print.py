@@ -88,8 +88,8 @@ def test_admin_workbooks_print_readably(period, agency_a, tmp_path):
     pages = {name: pages_of(pdf) for name, pdf in pdfs.items()}
     counts = {name: len(found) for name, found in pages.items()}
     # The criteria sheet prints at full size, three pages across (the code repeated on each);
-    # “Thông tin” and “Hướng dẫn” one page each.
-    assert counts == {"template": 5, "table": 14, "agencies": 2, "accounts": 1}
+    # “Thông tin” and “Hướng dẫn” one page each. The agencies' kinds print on a page of their own.
+    assert counts == {"template": 5, "table": 14, "agencies": 3, "accounts": 1}
     for name, found in pages.items():
         for number, page in enumerate(found, start=1):
             assert page["smallest"] >= 8, (name, number, page["smallest"])

@@ -11,9 +11,10 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from assessments import appraisal, workflow
-from assessments.enums import DocumentKind, MessageKind, Role
+from assessments import appraisal, lineage, workflow
+from assessments.enums import AgencyChangeKind, DocumentKind, MessageKind, Role
 from assessments.models import (
+    Agency,
     AuditEntry,
     Criterion,
     Evidence,
@@ -27,6 +28,7 @@ from tests.assessments.review_support import item, returned
 from tests.factories import make_user
 
 READ_ONLY = {
+    "assessments.agencychange",
     "assessments.submission",
     "assessments.itemscore",
     "assessments.evidence",
@@ -72,7 +74,16 @@ def records(agency_a, period, officer_a, reviewer, lead):
     )
     document.file.save("bao-cao.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
     document.save()
+    change = lineage.record_change(
+        actor=None,
+        kind=AgencyChangeKind.RENAME,
+        effective_date=dt.date(2025, 3, 1),
+        predecessors=[Agency.objects.get(code="so-ngoai-vu")],
+        new_name="Sở Ngoại vụ (tên mới)",
+        decision="Quyết định thử.",
+    )
     return {
+        "assessments.agencychange": change,
         "assessments.submission": submission,
         "assessments.itemscore": item(submission, "II.2"),
         "assessments.evidence": Evidence.objects.filter(submission=submission).first(),

@@ -102,8 +102,8 @@ def test_public_pages_use_a_fixed_number_of_queries(
     with django_assert_num_queries(4):
         client.get(reverse("public:period_results", args=[2022]))
     # period, the agency, tables, criteria, its submission (with the stored result), its items,
-    # its extension, its history, how many are ranked in its kind
-    with django_assert_num_queries(9):
+    # its extension, its history, the changes it continues (none), how many are ranked in its kind
+    with django_assert_num_queries(10):
         client.get(reverse("public:scorecard", args=[2022, "so-tai-chinh"]))
 
 
