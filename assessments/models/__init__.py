@@ -4,6 +4,7 @@ from .criteria import CriteriaTable, Criterion
 from .jobs import OutboundEmail, PeriodExport
 from .people import User
 from .period import Extension, Period
+from .prefill import PrefilledFact
 from .result import SubmissionResult
 from .submission import Assignment, Evidence, ItemScore, Message, Submission
 
@@ -23,6 +24,7 @@ __all__ = [
     "OutboundEmail",
     "Period",
     "PeriodExport",
+    "PrefilledFact",
     "ReminderLog",
     "SignedCopy",
     "Submission",

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from assessments import appraisal, permissions, scores, workflow
+from assessments import appraisal, permissions, prefills, scores, workflow
 from assessments.enums import PeriodStatus, Role, SubmissionStatus
 from assessments.forms.agreement import SettleItemForm
 from assessments.forms.answers import Mode, appraisal_form
@@ -245,6 +245,8 @@ class Row:
     evidence: tuple = ()
     messages: tuple = ()
     form: object = None
+    prefill: object = None  # the fact prefilled from a provincial system, if any
+    prefill_differs: bool = False
 
 
 def _submission_qs():
@@ -277,13 +279,19 @@ def appraisal_context(request, submission, *, forms=None, action_data=None):
         if message.item_id:
             item_messages.setdefault(message.item_id, []).append(message)
     forms = forms or {}
+    facts = prefills.facts_for(submission) if any(c.measurable for c in criteria) else {}
     rows = []
     for criterion in criteria:
         item = by_code.get(criterion.code)
         if criterion.is_group or item is None:
             rows.append(Row(criterion=criterion))
             continue
-        rows.append(_row(criterion, item, self_result, appraised, item_messages, forms))
+        row = _row(criterion, item, self_result, appraised, item_messages, forms)
+        row.prefill = facts.get(criterion.pk)
+        row.prefill_differs = bool(
+            row.prefill and not item.not_applicable and item.inputs != row.prefill.inputs
+        )
+        rows.append(row)
     assignments = {a.group_id: a for a in submission.assignments.select_related("reviewer")}
     groups = [
         (criterion, assignments.get(criterion.pk)) for criterion in criteria if criterion.is_group
