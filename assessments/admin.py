@@ -15,6 +15,7 @@ from assessments.models import (
     Message,
     Notification,
     Period,
+    PrefilledFact,
     SignedCopy,
     Submission,
     User,
@@ -107,8 +108,8 @@ class CriteriaTableAdmin(admin.ModelAdmin):
 
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "table", "rule", "maximum"]
-    list_filter = ["table__period", "table__kind", "rule"]
+    list_display = ["code", "title", "table", "rule", "maximum", "measurable"]
+    list_filter = ["table__period", "table__kind", "rule", "measurable"]
     search_fields = ["code", "title"]
 
     def has_change_permission(self, request, obj=None):
@@ -185,6 +186,14 @@ class SubmissionAdmin(ReadOnlyAdmin):
 class ItemScoreAdmin(ReadOnlyAdmin):
     list_display = ["submission", "criterion", "points", "reviewer_points", "agreed_points"]
     list_filter = ["submission__period", "agreement"]
+
+
+@admin.register(PrefilledFact)
+class PrefilledFactAdmin(ReadOnlyAdmin):
+    """Written only by the prefill import (audited): read here, replaced by importing again."""
+
+    list_display = ["agency", "criterion", "inputs", "source", "as_of", "imported_at"]
+    list_filter = ["period", "source"]
 
 
 @admin.register(Evidence)

@@ -35,6 +35,7 @@ READ_ONLY = {
     "assessments.auditentry",
     "assessments.issueddocument",
     "assessments.signedcopy",
+    "assessments.prefilledfact",
     "django_tasks_database.dbtaskresult",
     "axes.accesslog",
     "axes.accessfailurelog",
