@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from assessments.display import describe_criterion
+from assessments.display import prefill_note as _prefill_note
 from scoring import format_number, format_points
 
 register = template.Library()
@@ -22,6 +23,11 @@ def points(value) -> str:
 @register.filter
 def rule_text(criterion) -> str:
     return describe_criterion(criterion)
+
+
+@register.filter
+def prefill_note(item) -> str:
+    return _prefill_note(item)
 
 
 @register.filter

@@ -9,15 +9,19 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from assessments import prefills, selfassessment
 from assessments.criteria_io import dump_table
 from assessments.enums import AuditAction, PeriodStatus, PrefillState
+from assessments.exports.consolidated_xlsx import ConsolidatedXlsx
 from assessments.exports.criteria_xlsx import CriteriaTableExport
 from assessments.exports.prefill_xlsx import PrefillExport
+from assessments.exports.self_assessment import SelfAssessmentPdf
 from assessments.forms.answers import answer_of, self_assessment_form
 from assessments.imports import WorkbookError, parse_criteria_workbook
 from assessments.models import AuditEntry, CriteriaTable, PrefilledFact
+from assessments.results import load_period_results
 from assessments.services import get_or_create_submission
 from tests.assessments.prefill_helpers import (
     AS_OF,
@@ -436,3 +440,35 @@ def test_the_measurable_flag_goes_through_the_criteria_workbook(measurable):
         "II.2",
         "II.5",
     }
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+def test_documents_mark_answers_from_a_fact_and_answers_the_agency_changed(prefilled, officer_a):
+    own = prefilled.submission.items.select_related("criterion").get(criterion__code="I.1")
+    selfassessment.save_item(
+        own,
+        actor=officer_a,
+        answer=answer_of(own, {"option": "sau-31-3", "explanation": "Ban hành ngày 5/4."}).answer,
+        expected_version=own.version,
+    )
+    period = prefilled.submission.period
+
+    book = load_workbook(io.BytesIO(ConsolidatedXlsx(load_period_results(period)).render()))
+    text = _pdf_text(SelfAssessmentPdf(prefilled.submission).render())
+
+    assert book.sheetnames[-2:] == ["Số liệu điền sẵn", "Căn cứ và ngưỡng"]
+    rows = list(book["Số liệu điền sẵn"].iter_rows(min_row=3, values_only=True))
+    assert rows == [
+        (1, "Sở Tài chính", "I.1", "Đơn vị sửa số liệu điền sẵn"),
+        (2, "Sở Tài chính", "II.2", "Theo số liệu điền sẵn"),
+        (3, "Sở Tài chính", "II.5", "Theo số liệu điền sẵn"),
+    ]
+    assert text.count("Theo số liệu điền sẵn") == 2
+    assert text.count("Đơn vị sửa số liệu điền sẵn") == 1
+
+
+def _pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
