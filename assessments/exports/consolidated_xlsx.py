@@ -319,13 +319,13 @@ class ConsolidatedXlsx(Export):
                     )
 
     def _prefilled_rows(self) -> list:
-        return [
-            (result.agency.name, row.criterion.code, prefill_note(row.item))
+        notes = (
+            (result.agency.name, row.criterion.code, prefill_note(getattr(row, "item", None)))
             for kind in self.results.kinds
             for result in kind.agencies
             for row in result.rows
-            if not row.criterion.is_group and prefill_note(row.item)
-        ]
+        )
+        return [(agency, code, note) for agency, code, note in notes if note]
 
     def _prefilled(self, sheet, rows) -> None:
         """Criteria answered from a fact prefilled from a provincial system, or changed by the

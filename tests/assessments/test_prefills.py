@@ -4,6 +4,7 @@ dossier starting from them, re-import, the template, and the agency's accept / o
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -12,7 +13,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from assessments import prefills, selfassessment
-from assessments.criteria_io import dump_table
+from assessments.criteria_io import dump_table, load_table
 from assessments.enums import AuditAction, PeriodStatus, PrefillState
 from assessments.exports.consolidated_xlsx import ConsolidatedXlsx
 from assessments.exports.criteria_xlsx import CriteriaTableExport
@@ -20,7 +21,7 @@ from assessments.exports.prefill_xlsx import PrefillExport
 from assessments.exports.self_assessment import SelfAssessmentPdf
 from assessments.forms.answers import answer_of, self_assessment_form
 from assessments.imports import WorkbookError, parse_criteria_workbook
-from assessments.models import AuditEntry, CriteriaTable, PrefilledFact
+from assessments.models import Agency, AgencyKind, AuditEntry, CriteriaTable, PrefilledFact
 from assessments.results import load_period_results
 from assessments.services import get_or_create_submission
 from tests.assessments.prefill_helpers import (
@@ -32,7 +33,7 @@ from tests.assessments.prefill_helpers import (
     standard_rows,
     workbook_bytes,
 )
-from tests.factories import make_agency
+from tests.factories import make_agency, make_period
 
 
 @pytest.fixture
@@ -472,3 +473,95 @@ def test_documents_mark_answers_from_a_fact_and_answers_the_agency_changed(prefi
 def _pdf_text(pdf: bytes) -> str:
     reader = PdfReader(io.BytesIO(pdf))
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+# --- the 2025 demo workbook -------------------------------------------------------------------
+
+DEMO = Path(__file__).resolve().parents[2] / "fixtures/programs/dti-2025/so-lieu-dien-san.xlsx"
+
+
+def _demo_table(kind, rows) -> dict:
+    def criterion(code, rule, maximum, params):
+        if rule == "tiers":
+            params = {"basis": "percent", "tiers": [{"min": "90", "points": maximum}]}
+        return {
+            "code": code,
+            "parent": "6",
+            "title": f"Tiêu chí {code}",
+            "rule": rule,
+            "params": params,
+            "maximum": maximum,
+            "measurable": True,
+        }
+
+    built = [criterion(*values) for values in rows]
+    total = sum(Decimal(row["maximum"]) for row in built)
+    return {
+        "kind": kind,
+        "label": f"Bảng {kind}",
+        "title": "Chỉ số chuyển đổi số (thử)",
+        "scale_max": str(total),
+        "rows": [
+            {"code": "6", "title": "Hoạt động số", "maximum": str(total)},
+            *built,
+            {"code": "Đ", "title": "Điểm trừ"},
+            {
+                "code": "Đ.2",
+                "parent": "Đ",
+                "title": "Chậm báo cáo",
+                "rule": "deduction",
+                "params": {"per_violation": "1.00"},
+                "maximum": "-3.00",
+                "measurable": True,
+            },
+        ],
+    }
+
+
+def test_the_2025_demo_workbook_imports_through_import_prefills(reference, administrator):
+    """The demo's prefill workbook against tables with the 2025 codes it names (the demo's own
+    tables are seeded by the integrator): every row is read."""
+    kind = AgencyKind.objects.create(code="ubnd-xa", name="UBND cấp xã", appendix_label="Phụ lục 4")
+    make_agency("so-nong-nghiep-moi-truong", "Sở Nông nghiệp và Môi trường")
+    for code, name in (
+        ("phuong-bien-hoa", "Phường Biên Hòa"),
+        ("phuong-tran-bien", "Phường Trấn Biên"),
+    ):
+        Agency.objects.create(code=code, name=name, kind=kind)
+    period = make_period(code="dti-2025", year=2025, tables=False)
+    ratio = {"numerator_label": "Số đạt", "denominator_label": "Tổng số"}
+    load_table(
+        _demo_table(
+            "so-ban-nganh",
+            [
+                ("3.2.2", "ratio", "4.00", ratio),
+                ("6.1.1", "tiers", "6.00", {}),
+                ("6.1.2", "ratio", "4.00", ratio),
+                ("6.1.3", "ratio", "4.00", ratio),
+                ("6.2.1", "tiers", "8.00", {}),
+                ("6.3.2", "count", "4.00", {"per_item": "1.00"}),
+            ],
+        ),
+        period,
+    )
+    load_table(
+        _demo_table(
+            "ubnd-xa",
+            [
+                ("6.1.1", "tiers", "5.00", {}),
+                ("6.1.2", "ratio", "5.00", ratio),
+                ("6.2.1", "tiers", "6.00", {}),
+            ],
+        ),
+        period,
+    )
+
+    outcome = prefills.import_prefills(period, DEMO, administrator)
+
+    assert (outcome.created, outcome.replaced) == (20, 0)
+    fact = PrefilledFact.objects.get(agency__code="phuong-bien-hoa", criterion__code="6.2.1")
+    assert (fact.inputs, fact.source, fact.as_of) == (
+        {"numerator": "4.100", "denominator": "5.000"},
+        "Hệ thống thông tin giải quyết thủ tục hành chính của tỉnh",
+        dt.date(2025, 10, 15),
+    )
