@@ -10,8 +10,9 @@ online applications …), with the source system and the date the figure was tak
 * The dossier starts from the facts: `initial_items` when it is created, `place_in_drafts` for
   a draft that exists already (only where the agency has not answered, or still holds the
   value placed by an earlier import: what the agency typed is never overwritten).
-* The agency accepts a fact or gives its own value with an explanation (`forms.answers.needs_explanation`,
-  `selfassessment.accept_prefill`); `ItemScore.prefill` records which.
+* The agency accepts a fact or gives its own value with an explanation
+  (`forms.answers.needs_explanation`, `selfassessment.accept_prefill`); `ItemScore.prefill`
+  records which, and documents mark it (`display.prefill_note`).
 """
 
 import datetime as dt
@@ -64,8 +65,8 @@ def state_after(fact, inputs, current: str) -> str:
 
 
 def facts_for(submission) -> dict[int, PrefilledFact]:
-    """The facts of a dossier by criterion id, in one query (none when the table has no
-    measurable criterion is not checked: one indexed query is cheaper than asking)."""
+    """The facts of a dossier by criterion id, in one query (callers skip it when the table has
+    no measurable criterion)."""
     return {
         fact.criterion_id: fact
         for fact in PrefilledFact.objects.filter(
@@ -75,6 +76,8 @@ def facts_for(submission) -> dict[int, PrefilledFact]:
 
 
 def fact_for_item(item) -> PrefilledFact | None:
+    """The fact of one item (`item.criterion` and `item.submission` loaded); no query unless
+    the criterion is measurable."""
     if not item.criterion.measurable:
         return None
     return PrefilledFact.objects.filter(
