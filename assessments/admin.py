@@ -16,6 +16,7 @@ from assessments.models import (
     Message,
     Notification,
     Period,
+    PrefilledFact,
     Program,
     ReferenceValue,
     SignedCopy,
@@ -118,8 +119,8 @@ class CriteriaTableAdmin(admin.ModelAdmin):
 
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "table", "rule", "maximum"]
-    list_filter = ["table__period", "table__kind", "rule"]
+    list_display = ["code", "title", "table", "rule", "maximum", "measurable"]
+    list_filter = ["table__period", "table__kind", "rule", "measurable"]
     search_fields = ["code", "title"]
 
     def has_change_permission(self, request, obj=None):
@@ -212,6 +213,14 @@ class ReferenceValueAdmin(ReadOnlyAdmin):
 
     list_display = ["criterion", "period", "kind", "method", "value", "contributors", "computed_at"]
     list_filter = ["period", "method"]
+
+
+@admin.register(PrefilledFact)
+class PrefilledFactAdmin(ReadOnlyAdmin):
+    """Written only by the prefill import (audited): read here, replaced by importing again."""
+
+    list_display = ["agency", "criterion", "inputs", "source", "as_of", "imported_at"]
+    list_filter = ["period", "source"]
 
 
 @admin.register(Evidence)

@@ -24,6 +24,7 @@ ROW_FIELDS = (
     "evidence_expected",
     "allow_not_applicable",
     "requires_evidence",
+    "measurable",
 )
 
 
@@ -79,6 +80,7 @@ def validate_table_data(data: dict) -> tuple[list[dict], list[str]]:
                 "evidence_expected": str(raw.get("evidence_expected") or "").strip(),
                 "allow_not_applicable": bool(raw.get("allow_not_applicable", False)),
                 "requires_evidence": bool(raw.get("requires_evidence", True)),
+                "measurable": bool(raw.get("measurable", False)),
             }
         )
     if not rows:
@@ -151,6 +153,7 @@ def load_table(data: dict, period, kind: AgencyKind | None = None) -> CriteriaTa
             order=order * 10,
             allow_not_applicable=row["allow_not_applicable"],
             requires_evidence=row["requires_evidence"],
+            measurable=row.get("measurable", False),
         )
     return table
 
@@ -171,6 +174,7 @@ def dump_table(table: CriteriaTable) -> dict:
                 "evidence_expected": criterion.evidence_expected,
                 "allow_not_applicable": criterion.allow_not_applicable,
                 "requires_evidence": criterion.requires_evidence,
+                "measurable": criterion.measurable,
             }
         )
     return {

@@ -2,6 +2,7 @@
 
 from decimal import Decimal, InvalidOperation
 
+from assessments.enums import PrefillState
 from scoring import (
     InvalidRule,
     describe_params,
@@ -81,3 +82,18 @@ def describe_criterion(criterion, *, lists: bool = True) -> str:
 
 def signed_points(value: Decimal | None) -> str:
     return "—" if value is None else format_points(value)
+
+
+PREFILL_NOTES = {
+    PrefillState.OFFERED: "Theo số liệu điền sẵn",
+    PrefillState.ACCEPTED: "Theo số liệu điền sẵn",
+    PrefillState.CHANGED: "Đơn vị sửa số liệu điền sẵn",
+}
+
+
+def prefill_note(item) -> str:
+    """How documents mark an answer against the fact prefilled from a provincial system:
+    taken from it, or changed by the agency (empty without a fact, or not applicable)."""
+    if item is None or item.not_applicable:
+        return ""
+    return PREFILL_NOTES.get(item.prefill, "")

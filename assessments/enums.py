@@ -151,6 +151,11 @@ class AuditAction(models.TextChoices):
     UPDATE_ACCOUNT = "update_account", _("Sửa tài khoản")
     SEND_PASSWORD_LINK = "send_password_link", _("Gửi liên kết đặt mật khẩu")
     RESEND_EMAIL = "resend_email", _("Gửi lại thư điện tử")
+    # Facts prefilled from the province's systems (issue 14).
+    IMPORT_PREFILLS = "import_prefills", _("Nhập số liệu điền sẵn từ Excel")
+    REPLACE_PREFILL = "replace_prefill", _("Thay số liệu điền sẵn")
+    PLACE_PREFILL = "place_prefill", _("Điền sẵn số liệu vào phiếu")
+    ACCEPT_PREFILL = "accept_prefill", _("Đơn vị dùng số liệu điền sẵn")
     # Logins (also written as log lines for the operator).
     LOGIN = "login", _("Đăng nhập")
     LOGIN_FAILED = "login_failed", _("Đăng nhập không thành công")
@@ -164,6 +169,19 @@ class AgencyChangeKind(models.TextChoices):
     RENAME = "rename", _("Đổi tên")
     MERGE = "merge", _("Hợp nhất, sáp nhập")
     SPLIT = "split", _("Chia, tách")
+
+
+class PrefillState(models.TextChoices):
+    """Where a criterion's answer stands against the value prefilled from a provincial system
+    (empty: no prefilled value)."""
+
+    OFFERED = "offered", _("Điền sẵn, đơn vị chưa xác nhận")
+    ACCEPTED = "accepted", _("Đơn vị dùng số liệu điền sẵn")
+    CHANGED = "changed", _("Đơn vị sửa số liệu điền sẵn")
+
+
+# The answer is the prefilled value (confirmed or not yet): exports mark it “from the system”.
+FROM_PREFILL = frozenset({PrefillState.OFFERED, PrefillState.ACCEPTED})
 
 
 class Agreement(models.TextChoices):

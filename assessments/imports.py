@@ -307,6 +307,12 @@ def parse_criteria_workbook(content: bytes, kind=None) -> tuple[dict, list[str]]
                 row.where("requires_evidence") if "requires_evidence" in row.letters else "",
                 errors,
             ),
+            "measurable": _boolean(
+                raw.get("measurable"),
+                False,
+                row.where("measurable") if "measurable" in row.letters else "",
+                errors,
+            ),
         }
         if rule and len(errors) == errors_before:
             try:

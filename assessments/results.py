@@ -257,6 +257,7 @@ LISTED_ITEM_FIELDS = (
     "reviewer_reason",
     "agreed_points",
     "agreed_by",
+    "prefill",  # documents mark answers taken from, or changed against, a prefilled fact
 )
 
 

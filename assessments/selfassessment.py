@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from assessments import audit, scores
+from assessments import audit, prefills, scores
 from assessments.display import describe_inputs
-from assessments.enums import AuditAction
+from assessments.enums import AuditAction, PrefillState
 from assessments.models import Evidence, ItemScore, Submission
 from assessments.permissions import added_this_round, can_answer, can_edit_self_assessment
 from assessments.uploads import check_upload
@@ -95,7 +95,9 @@ def save_item(item: ItemScore, *, actor, answer: dict, expected_version) -> Item
     (`can_edit_self_assessment`, else `EditRefused`); `expected_version` must equal the stored
     item's version, else `ItemConflict` carrying the current item (nothing is overwritten);
     “not applicable” only where the table allows it; points are recomputed by
-    `scores.item_points`.
+    `scores.item_points`; on a measurable criterion `ItemScore.prefill` follows the answer
+    (`prefills.state_after`: changed when it differs from the prefilled fact; the answer form
+    refuses such an answer without an explanation).
     Side effects: item.version + 1 and submission.version + 1 when something changed; one audit
     row per changed field (old → new as a person reads it).
     """
@@ -121,6 +123,9 @@ def save_item(item: ItemScore, *, actor, answer: dict, expected_version) -> Item
             locked.inputs = inputs
             locked.points = scores.item_points(criterion, inputs)
             changes.append(("inputs", old_text, describe_inputs(criterion, inputs or None)))
+            if criterion.measurable:
+                fact = prefills.fact_for_item(locked)
+                locked.prefill = prefills.state_after(fact, inputs, locked.prefill)
         explanation = answer.get("explanation")
         if explanation is not None and explanation != locked.explanation:
             changes.append(("explanation", locked.explanation, explanation))
@@ -143,12 +148,75 @@ def save_item(item: ItemScore, *, actor, answer: dict, expected_version) -> Item
         locked.updated_by = actor
         fields = [name for name, _old, _new in changes]
         if "inputs" in fields:
-            fields.append("points")
+            fields += ["points", "prefill"]
         locked.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
         for name, old, new in changes:
             _audit_item(actor, submission, locked, name, old, new)
         _touch(submission)
     return ItemSave(item=locked, changed=[name for name, _old, _new in changes])
+
+
+NO_PREFILL_MESSAGE = "Tiêu chí này không có số liệu điền sẵn cho đơn vị."
+
+
+def accept_prefill(item: ItemScore, *, actor, expected_version) -> ItemScore:
+    """The agency takes the value prefilled from a provincial system as its answer (one click).
+
+    Rules as `save_item` (editable draft, the officer of the agency, the item's version); the
+    criterion must have a fact for the agency (else `EditRefused`). The answer becomes the
+    fact's inputs (not applicable is cleared), `prefill` becomes accepted.
+    Side effects: item.version + 1, submission.version + 1, an audit row (old → new answer,
+    the source and date in the reason)."""
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update()
+            .select_related("period", "agency")
+            .get(pk=item.submission_id)
+        )
+        locked = ItemScore.objects.select_for_update().select_related("criterion").get(pk=item.pk)
+        locked.submission = submission
+        if not can_edit_self_assessment(actor, submission):
+            raise EditRefused(NOT_EDITABLE_MESSAGE)
+        if expected_version != locked.version:
+            raise ItemConflict(locked)
+        criterion = locked.criterion
+        fact = prefills.fact_for_item(locked)
+        if fact is None:
+            raise EditRefused(NO_PREFILL_MESSAGE)
+        old = describe_inputs(
+            criterion, locked.inputs or None, not_applicable=locked.not_applicable
+        )
+        locked.inputs = fact.inputs
+        locked.points = scores.item_points(criterion, fact.inputs)
+        locked.not_applicable = False
+        locked.not_applicable_reason = ""
+        locked.prefill = PrefillState.ACCEPTED
+        locked.version += 1
+        locked.updated_by = actor
+        locked.save(
+            update_fields=[
+                "inputs",
+                "points",
+                "not_applicable",
+                "not_applicable_reason",
+                "prefill",
+                "version",
+                "updated_by",
+                "updated_at",
+            ]
+        )
+        audit.record(
+            actor=actor,
+            submission=submission,
+            action=AuditAction.ACCEPT_PREFILL,
+            target=criterion.code,
+            field="inputs",
+            old=old,
+            new=describe_inputs(criterion, fact.inputs),
+            reason=f"{fact.source}, ngày {fact.as_of:%d/%m/%Y}",
+        )
+        _touch(submission)
+    return locked
 
 
 # --- evidence -------------------------------------------------------------------------------

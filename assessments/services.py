@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 
+from assessments import prefills
 from assessments.models import CriteriaTable, ItemScore, Submission
 from assessments.permissions import agency_may_start_dossier
 
@@ -33,10 +34,10 @@ def get_or_create_submission(agency, period) -> Submission:
     try:
         with transaction.atomic():
             submission = Submission.objects.create(agency=agency, period=period, table=table)
-            ItemScore.objects.bulk_create(
-                ItemScore(submission=submission, criterion=criterion)
-                for criterion in table.criteria.exclude(rule="")
-            )
+            # The facts prefilled from the province's systems are in place before the agency
+            # starts typing.
+            criteria = list(table.criteria.exclude(rule=""))
+            ItemScore.objects.bulk_create(prefills.initial_items(submission, criteria))
     except IntegrityError:
         submission = Submission.objects.get(agency=agency, period=period)
     return submission

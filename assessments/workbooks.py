@@ -254,6 +254,7 @@ CRITERIA_COLUMNS = (
     Column("evidence_expected", "Tài liệu kiểm chứng", False, 24),
     Column("allow_not_applicable", "Cho phép không áp dụng", False, 9),
     Column("requires_evidence", "Bắt buộc tài liệu kiểm chứng", False, 9),
+    Column("measurable", "Đo tự động (điền sẵn)", False, 9),
 )
 PARAM_KEYS = (
     "numerator_label",
@@ -347,6 +348,11 @@ GUIDE = [
     ("Cho phép không áp dụng", "Có hoặc Không (mặc định Không)."),
     ("Bắt buộc tài liệu kiểm chứng", "Có hoặc Không (mặc định Có)."),
     (
+        "Đo tự động (điền sẵn)",
+        "Có hoặc Không (mặc định Không). Có: Sở nhập sẵn số liệu của từng cơ quan từ hệ thống "
+        "của tỉnh; cơ quan xác nhận hoặc nhập số liệu của mình kèm giải trình.",
+    ),
+    (
         "Trang “Thông tin”",
         "Phụ lục (phải đúng phụ lục của loại cơ quan được chọn khi nhập), tên bảng, điểm tối "
         "đa của bảng (mặc định ba điểm), tổng điểm trừ tối đa (số âm, mặc định trừ một điểm), "
@@ -401,6 +407,56 @@ ACCOUNT_COLUMNS = (
     Column("phone", "Điện thoại", required=False, width=13),
 )
 
+
+# Facts prefilled from the province's systems: one row per agency and measurable criterion.
+# The two “(để đọc)” columns help the person filling the sheet and are not read back.
+PREFILL_SHEET = "Số liệu điền sẵn"
+PREFILL_COLUMNS = (
+    Column("agency", "Mã cơ quan", width=22),
+    Column("agency_name", "Tên cơ quan (để đọc)", required=False, width=30),
+    Column("criterion", "Mã tiêu chí", width=9),
+    Column("criterion_title", "Nội dung tiêu chí (để đọc)", required=False, width=36),
+    Column("value", "Giá trị", required=False, width=14),
+    Column("numerator", "Tử số", required=False, width=11),
+    Column("denominator", "Mẫu số", required=False, width=11),
+    Column("source", "Hệ thống nguồn", width=30),
+    Column("as_of", "Ngày lấy số liệu", width=12, number_format="DD/MM/YYYY"),
+)
+PREFILL_GUIDE = [
+    ("Cách điền số liệu điền sẵn", ""),
+    (
+        "Trang “Số liệu điền sẵn”",
+        "Mỗi dòng là số liệu của một cơ quan cho một tiêu chí đo tự động, lấy từ hệ thống của "
+        "tỉnh. Tệp mẫu đã liệt kê sẵn mọi cặp cơ quan và tiêu chí; dòng để trống giá trị được "
+        "bỏ qua. Không đổi tên cột.",
+    ),
+    ("Mã cơ quan", "Bắt buộc: mã cơ quan, đơn vị như trên cổng."),
+    (
+        "Mã tiêu chí",
+        "Bắt buộc: mã tiêu chí trong bảng tiêu chí của loại cơ quan đó, đã đánh dấu “Đo tự "
+        "động (điền sẵn)”.",
+    ),
+    (
+        "Giá trị",
+        "Theo cách tính điểm của tiêu chí: Có/Không: ghi Có hoặc Không; Đếm số lượng: một số; "
+        "Theo mức có lựa chọn: mã lựa chọn; Danh mục: số thứ tự các mục đạt, ví dụ “1; 3”; Tỷ "
+        "lệ: tỷ lệ % nếu không ghi tử số và mẫu số.",
+    ),
+    ("Tử số, Mẫu số", "Tiêu chí tính theo tỷ lệ: hai số, ví dụ 1.234 và 1.300."),
+    (
+        "Hệ thống nguồn",
+        "Bắt buộc: hệ thống lấy số liệu, ví dụ “Hệ thống quản lý văn bản và điều hành”, “Cổng "
+        "dịch vụ công”.",
+    ),
+    ("Ngày lấy số liệu", "Bắt buộc: ngày/tháng/năm, ví dụ 15/10/2025."),
+    (
+        "Khi nhập",
+        "Toàn bộ tệp được kiểm tra trước; nếu có lỗi, không dữ liệu nào được ghi và mọi lỗi "
+        "được liệt kê theo dòng và cột. Nhập lại thay số liệu cũ của cùng cơ quan và tiêu chí. "
+        "Phiếu đang soạn nhận số liệu ở tiêu chí cơ quan chưa trả lời; số liệu cơ quan đã nhập "
+        "không bị ghi đè.",
+    ),
+]
 
 # --- Reading ---------------------------------------------------------------------------------
 

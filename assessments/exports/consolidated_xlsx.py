@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from assessments.display import prefill_note
 from assessments.exports.base import XLSX_CONTENT_TYPE, Export
 from assessments.results import PeriodResults
 from assessments.workbooks import FONT_NAME, CellStyle, SheetStream, StyleBook, line_count
@@ -127,6 +128,9 @@ class ConsolidatedXlsx(Export):
             self._matrix(workbook.create_sheet(sheet_title(kind.table.label)), kind)
         self._agreements(workbook.create_sheet("Điều chỉnh và thống nhất"))
         self._pillars(workbook.create_sheet(PILLAR_SHEET))
+        prefilled = self._prefilled_rows()
+        if prefilled:
+            self._prefilled(workbook.create_sheet("Số liệu điền sẵn"), prefilled)
         self._basis(workbook.create_sheet("Căn cứ và ngưỡng"))
         buffer = io.BytesIO()
         workbook.save(buffer)
@@ -361,6 +365,25 @@ class ConsolidatedXlsx(Export):
                             "text",
                         ],
                     )
+
+    def _prefilled_rows(self) -> list:
+        notes = (
+            (result.agency.name, row.criterion.code, prefill_note(getattr(row, "item", None)))
+            for kind in self.results.kinds
+            for result in kind.agencies
+            for row in result.rows
+        )
+        return [(agency, code, note) for agency, code, note in notes if note]
+
+    def _prefilled(self, sheet, rows) -> None:
+        """Criteria answered from a fact prefilled from a provincial system, or changed by the
+        agency against it (only when the period has any)."""
+        self._print(sheet, landscape=False, rows="2:2")
+        out = SheetStream(sheet, self.styles, widths=[5, 40, 9, 30])
+        out.append(["Tiêu chí có số liệu điền sẵn từ hệ thống của tỉnh"], "title")
+        out.append(["STT", "Cơ quan, đơn vị", "Tiêu chí", "Số liệu tự đánh giá"], "header")
+        for number, (agency, code, note) in enumerate(rows, start=1):
+            out.append([number, agency, code, note], ["center", "text", "center", "text"])
 
     def _basis(self, sheet) -> None:
         period = self.period

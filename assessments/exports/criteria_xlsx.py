@@ -79,7 +79,7 @@ class CriteriaTableExport(Export):
                     value = rule_label(row["rule"])
                 elif key == "maximum":
                     value = None if row["maximum"] is None else Decimal(row["maximum"])
-                elif key in ("allow_not_applicable", "requires_evidence"):
+                elif key in ("allow_not_applicable", "requires_evidence", "measurable"):
                     value = boolean_text(row[key])
                 else:
                     value = row[key]

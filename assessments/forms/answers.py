@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django import forms
 
+from assessments.display import describe_inputs
 from assessments.workbooks import validate_no_control_characters
 from scoring import (
     COUNT,
@@ -379,9 +380,50 @@ def form_class(criterion, base: type) -> type:
 # --- the agency's self-assessment -----------------------------------------------------------
 
 
+PREFILL_EXPLANATION_REQUIRED = (
+    "Số liệu khác số liệu điền sẵn từ {source} ({value}, ngày {as_of}): hãy giải trình vì sao "
+    "số liệu của đơn vị khác."
+)
+
+
+def needs_explanation(fact, inputs, explanation, *, not_applicable=False) -> bool:
+    """True when an answer differs from the fact prefilled from a provincial system and has no
+    explanation (the one place this rule is written; issue 14)."""
+    if fact is None or not inputs or not_applicable:
+        return False
+    return inputs != fact.inputs and not (explanation or "").strip()
+
+
+def explanation_required_message(fact, criterion) -> str:
+    return PREFILL_EXPLANATION_REQUIRED.format(
+        source=fact.source,
+        value=describe_inputs(criterion, fact.inputs),
+        as_of=f"{fact.as_of:%d/%m/%Y}",
+    )
+
+
 class SelfAssessmentForm(AnswerForm):
     """One criterion of the self-assessment: the answer, the explanation and “not applicable”.
-    The prefix “c<item id>” keeps the names of the criteria apart on one page."""
+    The prefix “c<item id>” keeps the names of the criteria apart on one page. `prefill` is the
+    fact prefilled for the agency (PrefilledFact or None): an answer that differs from it needs
+    an explanation, and is not stored without one."""
+
+    def __init__(self, *args, prefill=None, **kwargs):
+        self.prefill = prefill
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        fact = self.prefill
+        if "explanation" not in self.errors and needs_explanation(
+            fact,
+            data.get("inputs"),
+            data.get("explanation"),
+            not_applicable=bool(data.get("not_applicable")),
+        ):
+            self.add_error("explanation", explanation_required_message(fact, self.criterion))
+            data["inputs"] = None
+        return data
 
     explanation = forms.CharField(
         label="Giải trình cách tính điểm",
@@ -421,6 +463,14 @@ class SelfAssessmentForm(AnswerForm):
         }
 
 
+class AcceptPrefillForm(forms.Form):
+    """The agency's one click taking the prefilled value: only the item's version the page was
+    loaded with (read as the answer forms read it: anything else never matches)."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    clean_version = AnswerForm.clean_version
+
+
 def answer_of(item, data: dict) -> SelfAssessmentForm:
     """The self-assessment form of `item` validated on unprefixed values, as scripts and demo
     data give them ({"numerator": "1.234", "denominator": "1.300"})."""
@@ -430,13 +480,15 @@ def answer_of(item, data: dict) -> SelfAssessmentForm:
     return form
 
 
-def self_assessment_form(item, data=None):
-    """The form of one item of the agency's dossier, bound to `data` when given."""
+def self_assessment_form(item, data=None, *, prefill=None):
+    """The form of one item of the agency's dossier, bound to `data` when given; `prefill` is
+    the item's prefilled fact, if any."""
     cls = form_class(item.criterion, SelfAssessmentForm)
     return cls(
         data,
         criterion=item.criterion,
         inputs=item.inputs,
+        prefill=prefill,
         prefix=f"c{item.pk}",
         initial={
             "version": item.version,

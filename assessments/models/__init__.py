@@ -4,6 +4,7 @@ from .criteria import CriteriaTable, Criterion
 from .jobs import OutboundEmail, PeriodExport
 from .people import User
 from .period import Extension, Period
+from .prefill import PrefilledFact
 from .program import Program
 from .reference import ReferenceValue
 from .result import SubmissionResult
@@ -26,6 +27,7 @@ __all__ = [
     "OutboundEmail",
     "Period",
     "PeriodExport",
+    "PrefilledFact",
     "Program",
     "ReferenceValue",
     "ReminderLog",

@@ -125,6 +125,14 @@ class Criterion(models.Model):
         default=True,
         help_text=_("Nếu không có tài liệu kiểm chứng, cơ quan phải giải trình."),
     )
+    measurable = models.BooleanField(
+        _("đo tự động (điền sẵn)"),
+        default=False,
+        help_text=_(
+            "Số liệu lấy từ hệ thống của tỉnh (quản lý văn bản, dịch vụ công …): Sở nhập sẵn "
+            "cho từng cơ quan; cơ quan xác nhận hoặc nhập số liệu của mình kèm giải trình."
+        ),
+    )
 
     class Meta:
         ordering = ["table", "order"]

@@ -7,7 +7,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessments.enums import SETTLED, AgencyResponse, Agreement, MessageKind, SubmissionStatus
+from assessments.enums import (
+    SETTLED,
+    AgencyResponse,
+    Agreement,
+    MessageKind,
+    PrefillState,
+    SubmissionStatus,
+)
 
 
 class Submission(models.Model):
@@ -163,6 +170,13 @@ class ItemScore(models.Model):
     explanation = models.TextField(_("giải trình"), blank=True)
     not_applicable = models.BooleanField(_("không áp dụng"), default=False)
     not_applicable_reason = models.TextField(_("lý do không áp dụng"), blank=True)
+    prefill = models.CharField(
+        _("số liệu điền sẵn"),
+        max_length=10,
+        choices=PrefillState.choices,
+        blank=True,
+        help_text=_("Trống: tiêu chí không có số liệu điền sẵn cho cơ quan này."),
+    )
 
     reviewer_inputs = models.JSONField(_("số liệu thẩm định"), null=True, blank=True)
     reviewer_points = models.DecimalField(

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from assessments.display import describe_criterion
+from assessments.display import prefill_note as _prefill_note
 from scoring import band_conditions, format_number, format_points, is_cross_agency
 
 # As assessments.references.NOT_COMPUTED (not imported: a template tag stays off the models).
@@ -34,6 +35,11 @@ def points_of(value, criterion) -> str:
 @register.filter
 def rule_text(criterion) -> str:
     return describe_criterion(criterion)
+
+
+@register.filter
+def prefill_note(item) -> str:
+    return _prefill_note(item)
 
 
 @register.filter

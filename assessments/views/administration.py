@@ -17,11 +17,12 @@ from django.urls import path, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assessments import accounts, history, imports, outbox, periods, workflow
+from assessments import accounts, history, imports, outbox, periods, prefills, workflow
 from assessments.criteria_io import CriteriaImportError
 from assessments.enums import PeriodStatus
 from assessments.exports.agencies_xlsx import AccountsExport, AgenciesExport
 from assessments.exports.criteria_xlsx import CriteriaTableExport
+from assessments.exports.prefill_xlsx import PrefillExport
 from assessments.forms.administration import (
     AccountForm,
     AgencyForm,
@@ -195,6 +196,11 @@ def period_detail(request, code):
         period.tables.select_related("kind")
         .annotate(
             criteria_count=Count("criteria", filter=~Q(criteria__rule=""), distinct=True),
+            measurable_count=Count(
+                "criteria",
+                filter=Q(criteria__measurable=True) & ~Q(criteria__rule=""),
+                distinct=True,
+            ),
             submission_count=Count("submissions", distinct=True),
         )
         .order_by("kind__order")
@@ -210,6 +216,7 @@ def period_detail(request, code):
         "actions": sources,
         "upload_form": CriteriaUploadForm(),
         "audit_entries": history.period_log(period),
+        "fact_count": period.prefilled_facts.count(),
         "deadline_passed": timezone.now() >= period.deadline_ends_at,
         # Before opening, the administrator reads what a copied table still says of past years.
         "other_year_texts": (
@@ -309,6 +316,51 @@ def table_upload(request, code):
         "assessments/administration/table_upload.html",
         {"period": period, "form": form, "errors": errors},
     )
+
+
+# Facts prefilled from the province's systems ------------------------------------------------
+
+
+@admin_required
+def prefill_import(request, code):
+    period = get_object_or_404(Period.objects.select_related("evaluating_agency"), code=code)
+    form = WorkbookForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            outcome = prefills.import_prefill_workbook(
+                upload.read(), period, actor=request.user, filename=upload.name
+            )
+        except UnreadableWorkbook as error:
+            form.add_error("file", error.errors)
+        except CriteriaImportError as error:
+            errors = error.errors
+        else:
+            messages.success(
+                request,
+                f"Đã nhập số liệu điền sẵn: {outcome.created} mới, {outcome.replaced} thay, "
+                f"{outcome.unchanged} giữ nguyên; điền vào {outcome.placed} tiêu chí của phiếu "
+                "đang soạn.",
+            )
+            return redirect("assessments:admin_period", period.code)
+    return render(
+        request,
+        "assessments/administration/prefill_import.html",
+        {
+            "period": period,
+            "form": form,
+            "errors": errors,
+            "fact_count": period.prefilled_facts.count(),
+            "open": period.status in prefills.PREFILL_PERIOD_STATUSES,
+        },
+    )
+
+
+@admin_required
+def prefill_download(request, code):
+    period = get_object_or_404(Period.objects.select_related("evaluating_agency"), code=code)
+    return _download(PrefillExport(period))
 
 
 # Extensions ----------------------------------------------------------------------------------
@@ -621,6 +673,16 @@ urlpatterns = [
         "quan-tri/ky-danh-gia/<slug:code>/bang/<slug:kind>.xlsx",
         table_download,
         name="admin_table_download",
+    ),
+    path(
+        "quan-tri/ky-danh-gia/<slug:code>/so-lieu-dien-san/",
+        prefill_import,
+        name="admin_prefill_import",
+    ),
+    path(
+        "quan-tri/ky-danh-gia/<slug:code>/so-lieu-dien-san.xlsx",
+        prefill_download,
+        name="admin_prefill_download",
     ),
     path("quan-tri/ky-danh-gia/<slug:code>/gia-han/", extensions, name="admin_extensions"),
     path(

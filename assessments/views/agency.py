@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from assessments import permissions, scores, selfassessment, workflow
+from assessments import permissions, prefills, scores, selfassessment, workflow
 from assessments.display import describe_criterion, describe_inputs
-from assessments.enums import PERIOD_OPEN_FOR_SUBMISSION, Role
+from assessments.enums import PERIOD_OPEN_FOR_SUBMISSION, PrefillState, Role
 from assessments.exports.self_assessment import SelfAssessmentPdf
 from assessments.exports.signed_copy import signed_copy_of
 from assessments.forms.agency import EvidenceEditForm, EvidenceForm, EvidenceLinkForm, SubmitForm
-from assessments.forms.answers import self_assessment_form
+from assessments.forms.answers import AcceptPrefillForm, self_assessment_form
 from assessments.forms.review import TypedTextForm
 from assessments.models import Evidence, ItemScore, Period, Submission
 from assessments.permissions import (
@@ -86,13 +86,43 @@ def _attach_criteria(items, criteria):
     items.sort(key=lambda item: item.criterion.order)
 
 
-def _row(item, result, *, form=None, evidence_form=None, all_evidence=(), editable, notice=None):
+def _prefill_row(item, fact) -> dict:
+    """What the criterion shows of its prefilled fact (nothing without one)."""
+    if fact is None:
+        return {"prefill": None}
+    return {
+        "prefill": fact,
+        "prefill_text": describe_inputs(item.criterion, fact.inputs),
+        "prefill_differs": bool(item.inputs) and item.inputs != fact.inputs,
+        "prefill_accepted": item.prefill == PrefillState.ACCEPTED and item.inputs == fact.inputs,
+    }
+
+
+def _facts(submission, criteria) -> dict:
+    """The dossier's prefilled facts by criterion id; no query when no criterion is measurable."""
+    if not any(criterion.measurable for criterion in criteria):
+        return {}
+    return prefills.facts_for(submission)
+
+
+def _row(
+    item,
+    result,
+    *,
+    form=None,
+    evidence_form=None,
+    all_evidence=(),
+    editable,
+    notice=None,
+    fact=None,
+):
     criterion = item.criterion
     item_result = result.items.get(criterion.code)
     evidence = list(item.evidence.all())
     linked = {e.pk for e in evidence}
-    form = form or self_assessment_form(item)
+    form = form or self_assessment_form(item, prefill=fact)
     return {
+        **_prefill_row(item, fact),
         "item": item,
         "criterion": criterion,
         "form": form,
@@ -119,7 +149,7 @@ def _all_evidence(items):
     return sorted(found.values(), key=lambda e: (e.created_at, e.pk))
 
 
-def _groups(criteria, items, result, *, forms, evidence_forms, notices, editable):
+def _groups(criteria, items, result, *, forms, evidence_forms, notices, editable, facts):
     by_criterion = {item.criterion_id: item for item in items}
     all_evidence = _all_evidence(items)
     groups = []
@@ -139,6 +169,7 @@ def _groups(criteria, items, result, *, forms, evidence_forms, notices, editable
             all_evidence=all_evidence,
             editable=editable,
             notice=notices.get(item.pk),
+            fact=facts.get(criterion.pk),
         )
         if groups:
             groups[-1]["rows"].append(row)
@@ -174,6 +205,7 @@ def _form_context(request, submission, *, forms=None, evidence_forms=None, notic
         evidence_forms=evidence_forms or {},
         notices=notices or {},
         editable=editable,
+        facts=_facts(submission, criteria),
     )
     return {
         "submission": submission,
@@ -307,7 +339,8 @@ def item_save(request, pk, item_pk):
     the total, grade, progress and group points; the inputs are not re-rendered, so anything
     typed meanwhile stays. Without htmx: back to the criterion, or the page with the errors."""
     submission, item = _item_for(request, pk, item_pk)
-    form = self_assessment_form(item, request.POST)
+    fact = prefills.fact_for_item(item)
+    form = self_assessment_form(item, request.POST, prefill=fact)
     form.is_valid()
     saved_at = outcome = None
     try:
@@ -321,7 +354,7 @@ def item_save(request, pk, item_pk):
         current = conflict.current
         current.criterion = item.criterion
         typed = form
-        form = self_assessment_form(current)
+        form = self_assessment_form(current, prefill=fact)
         form.conflict = conflict.message
         form.typed = [
             str(value)
@@ -357,12 +390,34 @@ def item_save(request, pk, item_pk):
             saved_at,
             stored_submission=outcome.item.submission if outcome else None,
             changed=bool(outcome and outcome.changed),
+            fact=fact,
         ),
     )
 
 
+@login_required
+@require_POST
+def item_accept_prefill(request, pk, item_pk):
+    """The agency takes the prefilled value of one criterion as its answer (one click)."""
+    submission, item = _item_for(request, pk, item_pk)
+    form = AcceptPrefillForm(request.POST)
+    form.is_valid()
+    try:
+        selfassessment.accept_prefill(
+            item, actor=request.user, expected_version=form.cleaned_data.get("version")
+        )
+    except EditRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            f"Tiêu chí {item.criterion.code}: đã dùng số liệu điền sẵn làm số liệu của đơn vị.",
+        )
+    return _back_to(submission, item)
+
+
 def _autosave_context(
-    request, submission, item, form, saved_at, *, stored_submission=None, changed=False
+    request, submission, item, form, saved_at, *, stored_submission=None, changed=False, fact=None
 ):
     """What the autosave answer shows, in a fixed small number of queries: the criteria, the
     items' stored answers (no evidence rows: only their count) and the deadline."""
@@ -398,6 +453,7 @@ def _autosave_context(
     return {
         "submission": submission,
         "row": {
+            **_prefill_row(stored, fact),
             "item": stored,
             "criterion": stored.criterion,
             "form": form,
@@ -699,6 +755,11 @@ urlpatterns = [
     path("don-vi/ky/<slug:code>/", agency_period, name="agency_period"),
     path("ho-so/<int:pk>/", submission_form, name="submission_form"),
     path("ho-so/<int:pk>/tieu-chi/<int:item_pk>/", item_save, name="item_save"),
+    path(
+        "ho-so/<int:pk>/tieu-chi/<int:item_pk>/dung-so-lieu-dien-san/",
+        item_accept_prefill,
+        name="item_accept_prefill",
+    ),
     path("ho-so/<int:pk>/tieu-chi/<int:item_pk>/minh-chung/", evidence_add, name="evidence_add"),
     path("ho-so/<int:pk>/tieu-chi/<int:item_pk>/lien-ket/", evidence_link, name="evidence_link"),
     path(

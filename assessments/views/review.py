@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from assessments import appraisal, permissions, references, scores, workflow
+from assessments import appraisal, permissions, prefills, references, scores, workflow
 from assessments.enums import PeriodStatus, Role, SubmissionStatus
 from assessments.forms.agreement import SettleItemForm
 from assessments.forms.answers import Mode, appraisal_form
@@ -252,6 +252,8 @@ class Row:
     form: object = None
     # A criterion scored across agencies: its provisional (or, once final, stored) reference.
     reference: str = ""
+    prefill: object = None  # the fact prefilled from a provincial system, if any
+    prefill_differs: bool = False
 
 
 def _submission_qs():
@@ -284,6 +286,7 @@ def appraisal_context(request, submission, *, forms=None, action_data=None):
         if message.item_id:
             item_messages.setdefault(message.item_id, []).append(message)
     forms = forms or {}
+    facts = prefills.facts_for(submission) if any(c.measurable for c in criteria) else {}
     rows = []
     for criterion in criteria:
         item = by_code.get(criterion.code)
@@ -303,7 +306,12 @@ def appraisal_context(request, submission, *, forms=None, action_data=None):
         if item is None:
             rows.append(Row(criterion=criterion))
             continue
-        rows.append(_row(criterion, item, self_result, appraised, item_messages, forms))
+        row = _row(criterion, item, self_result, appraised, item_messages, forms)
+        row.prefill = facts.get(criterion.pk)
+        row.prefill_differs = bool(
+            row.prefill and not item.not_applicable and item.inputs != row.prefill.inputs
+        )
+        rows.append(row)
     provisional = references.provisional_texts(submission, criteria)
     for row in rows:
         if row.item is not None:

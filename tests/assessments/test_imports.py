@@ -74,6 +74,7 @@ def test_the_template_documents_every_column_and_has_no_rows(reference):
         "Tài liệu kiểm chứng",
         "Cho phép không áp dụng",
         "Bắt buộc tài liệu kiểm chứng",
+        "Đo tự động (điền sẵn)",
     ]
     assert workbook["Tiêu chí"].max_row == 1
     explained = " ".join(row[0] for row in workbook["Hướng dẫn"].iter_rows(values_only=True))

@@ -37,6 +37,7 @@ READ_ONLY = {
     "assessments.auditentry",
     "assessments.issueddocument",
     "assessments.signedcopy",
+    "assessments.prefilledfact",
     "assessments.program",
     "assessments.referencevalue",
     "django_tasks_database.dbtaskresult",

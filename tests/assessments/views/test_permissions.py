@@ -96,6 +96,9 @@ URLS = {
     "evidence_file": lambda o: reverse("assessments:evidence_file", args=[o.evidence.pk]),
     "evidence_edit": lambda o: reverse("assessments:evidence_edit", args=[o.evidence.pk]),
     "item_save": lambda o: reverse("assessments:item_save", args=[o.submission.pk, o.item.pk]),
+    "item_accept_prefill": lambda o: reverse(
+        "assessments:item_accept_prefill", args=[o.submission.pk, o.item.pk]
+    ),
     "evidence_add": lambda o: reverse(
         "assessments:evidence_add", args=[o.submission.pk, o.item.pk]
     ),
@@ -177,6 +180,12 @@ URLS = {
         "assessments:admin_table_download", args=[o.period.code, "so-ban-nganh"]
     ),
     "admin_criteria_template": lambda o: reverse("assessments:admin_criteria_template"),
+    "admin_prefill_import": lambda o: reverse(
+        "assessments:admin_prefill_import", args=[o.period.code]
+    ),
+    "admin_prefill_download": lambda o: reverse(
+        "assessments:admin_prefill_download", args=[o.period.code]
+    ),
     "admin_extensions": lambda o: reverse("assessments:admin_extensions", args=[o.period.code]),
     "admin_extension_remove": lambda o: reverse(
         "assessments:admin_extension_remove", args=[o.period.code, o.extension.pk]
@@ -253,6 +262,8 @@ MATRIX = {
     "admin_table_upload": [302, 404, 404, 404, 404, 200],
     "admin_table_download": [302, 404, 404, 404, 404, 200],
     "admin_criteria_template": [302, 404, 404, 404, 404, 200],
+    "admin_prefill_import": [302, 404, 404, 404, 404, 200],
+    "admin_prefill_download": [302, 404, 404, 404, 404, 200],
     "admin_extensions": [302, 404, 404, 404, 404, 200],
     "admin_extension_remove": [302, 404, 404, 404, 404, 405],  # POST only
     "admin_reminders": [302, 404, 404, 404, 404, 200],
@@ -295,6 +306,9 @@ POST_MATRIX = {
     "agency_period": [302, 302, 302, 404, 404, 404],  # officers: their dossier, then the dashboard
     "submission_form": [302, 405, 404, 405, 405, 405],  # GET only: each criterion is its own form
     "item_save": [302, 200, 404, 403, 403, 403],  # officer_a: no version, the conflict shown
+    # officer_a: no version (and no prefilled fact here): back to the criterion with a message.
+    "item_accept_prefill": [302, 302, 404, 403, 403, 403],
+    "admin_prefill_import": [302, 404, 404, 404, 404, 200],  # the form again, with its error
     "evidence_add": [302, 200, 404, 403, 403, 403],  # officer_a: the form again, with errors
     "evidence_link": [302, 302, 404, 403, 403, 403],  # officer_a: back, told to choose one
     "evidence_unlink": [302, 302, 404, 403, 403, 403],
