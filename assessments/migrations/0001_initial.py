@@ -13,451 +13,1392 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=255, unique=True, verbose_name='tên cơ quan, đơn vị')),
-                ('short_name', models.CharField(blank=True, max_length=100, verbose_name='tên viết tắt')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('is_active', models.BooleanField(default=True, help_text='Cơ quan ngừng hoạt động không bị xóa để giữ lịch sử đánh giá.', verbose_name='đang hoạt động')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="mã")),
+                (
+                    "name",
+                    models.CharField(
+                        max_length=255, unique=True, verbose_name="tên cơ quan, đơn vị"
+                    ),
+                ),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="tên viết tắt"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="thư điện tử"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Cơ quan ngừng hoạt động không bị xóa để giữ lịch sử đánh giá.",
+                        verbose_name="đang hoạt động",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cơ quan, đơn vị',
-                'verbose_name_plural': 'cơ quan, đơn vị',
-                'ordering': ['kind__order', 'order', 'name'],
+                "verbose_name": "cơ quan, đơn vị",
+                "verbose_name_plural": "cơ quan, đơn vị",
+                "ordering": ["kind__order", "order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='AgencyKind',
+            name="AgencyKind",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=200, verbose_name='tên loại')),
-                ('appendix_label', models.CharField(help_text='Tên phụ lục tiêu chí, ví dụ “Phụ lục 1”.', max_length=40, verbose_name='phụ lục')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang sử dụng')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=200, verbose_name="tên loại")),
+                (
+                    "appendix_label",
+                    models.CharField(
+                        help_text="Tên phụ lục tiêu chí, ví dụ “Phụ lục 1”.",
+                        max_length=40,
+                        verbose_name="phụ lục",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang sử dụng")),
             ],
             options={
-                'verbose_name': 'loại cơ quan, đơn vị',
-                'verbose_name_plural': 'loại cơ quan, đơn vị',
-                'ordering': ['order', 'name'],
+                "verbose_name": "loại cơ quan, đơn vị",
+                "verbose_name_plural": "loại cơ quan, đơn vị",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('officer', 'Cán bộ đầu mối của cơ quan, đơn vị'), ('reviewer', 'Chuyên viên thẩm định'), ('lead', 'Lãnh đạo phê duyệt'), ('admin', 'Quản trị hệ thống')], default='officer', max_length=20, verbose_name='vai trò')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='điện thoại')),
-                ('job_title', models.CharField(blank=True, max_length=150, verbose_name='chức vụ')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('agency', models.ForeignKey(blank=True, help_text='Bắt buộc với cán bộ đầu mối; với người thẩm định là cơ quan công tác.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='assessments.agency', verbose_name='cơ quan, đơn vị')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("officer", "Cán bộ đầu mối của cơ quan, đơn vị"),
+                            ("reviewer", "Chuyên viên thẩm định"),
+                            ("lead", "Lãnh đạo phê duyệt"),
+                            ("admin", "Quản trị hệ thống"),
+                        ],
+                        default="officer",
+                        max_length=20,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="điện thoại")),
+                ("job_title", models.CharField(blank=True, max_length=150, verbose_name="chức vụ")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Bắt buộc với cán bộ đầu mối; với người thẩm định là cơ quan công tác.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="assessments.agency",
+                        verbose_name="cơ quan, đơn vị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'người dùng',
-                'verbose_name_plural': 'người dùng',
+                "verbose_name": "người dùng",
+                "verbose_name_plural": "người dùng",
             },
             managers=[
-                ('objects', assessments.models.people.PortalUserManager()),
+                ("objects", assessments.models.people.PortalUserManager()),
             ],
         ),
         migrations.AddField(
-            model_name='agency',
-            name='kind',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='assessments.agencykind', verbose_name='loại'),
+            model_name="agency",
+            name="kind",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="agencies",
+                to="assessments.agencykind",
+                verbose_name="loại",
+            ),
         ),
         migrations.CreateModel(
-            name='CriteriaTable',
+            name="CriteriaTable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=40, verbose_name='phụ lục')),
-                ('title', models.CharField(max_length=255, verbose_name='tên bảng tiêu chí')),
-                ('scale_max', models.DecimalField(decimal_places=2, default=Decimal('3.00'), max_digits=4, verbose_name='điểm tối đa')),
-                ('deduction_floor', models.DecimalField(decimal_places=2, default=Decimal('-1.00'), help_text='Số âm: tổng các điểm trừ không thấp hơn mức này.', max_digits=4, verbose_name='tổng điểm trừ tối đa')),
-                ('source', models.CharField(blank=True, help_text='Văn bản ban hành bảng tiêu chí hoặc tệp đã nhập.', max_length=255, verbose_name='nguồn')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('kind', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tables', to='assessments.agencykind', verbose_name='loại cơ quan, đơn vị')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=40, verbose_name="phụ lục")),
+                ("title", models.CharField(max_length=255, verbose_name="tên bảng tiêu chí")),
+                (
+                    "scale_max",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("3.00"),
+                        max_digits=4,
+                        verbose_name="điểm tối đa",
+                    ),
+                ),
+                (
+                    "deduction_floor",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("-1.00"),
+                        help_text="Số âm: tổng các điểm trừ không thấp hơn mức này.",
+                        max_digits=4,
+                        verbose_name="tổng điểm trừ tối đa",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Văn bản ban hành bảng tiêu chí hoặc tệp đã nhập.",
+                        max_length=255,
+                        verbose_name="nguồn",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                (
+                    "kind",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tables",
+                        to="assessments.agencykind",
+                        verbose_name="loại cơ quan, đơn vị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bảng tiêu chí',
-                'verbose_name_plural': 'bảng tiêu chí',
-                'ordering': ['period', 'kind__order'],
+                "verbose_name": "bảng tiêu chí",
+                "verbose_name_plural": "bảng tiêu chí",
+                "ordering": ["period", "kind__order"],
             },
         ),
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='mã')),
-                ('title', models.CharField(max_length=500, verbose_name='nội dung tiêu chí')),
-                ('guidance', models.TextField(blank=True, verbose_name='hướng dẫn chấm')),
-                ('evidence_expected', models.TextField(blank=True, verbose_name='tài liệu kiểm chứng')),
-                ('rule', models.CharField(blank=True, choices=[('yes_no', 'Có/Không'), ('ratio', 'Tỷ lệ'), ('tiers', 'Theo mức'), ('count', 'Đếm số lượng'), ('deduction', 'Điểm trừ')], max_length=20, verbose_name='cách tính điểm')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='tham số')),
-                ('maximum', models.DecimalField(blank=True, decimal_places=2, help_text='Với tiêu chí điểm trừ: số âm, là mức trừ tối đa.', max_digits=5, null=True, verbose_name='điểm tối đa')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='thứ tự')),
-                ('allow_not_applicable', models.BooleanField(default=False, verbose_name='cho phép “không áp dụng”')),
-                ('requires_evidence', models.BooleanField(default=True, help_text='Nếu không có tài liệu kiểm chứng, cơ quan phải giải trình.', verbose_name='bắt buộc có tài liệu kiểm chứng')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='assessments.criterion', verbose_name='nhóm')),
-                ('table', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='assessments.criteriatable', verbose_name='bảng tiêu chí')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="mã")),
+                ("title", models.CharField(max_length=500, verbose_name="nội dung tiêu chí")),
+                ("guidance", models.TextField(blank=True, verbose_name="hướng dẫn chấm")),
+                (
+                    "evidence_expected",
+                    models.TextField(blank=True, verbose_name="tài liệu kiểm chứng"),
+                ),
+                (
+                    "rule",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("yes_no", "Có/Không"),
+                            ("ratio", "Tỷ lệ"),
+                            ("tiers", "Theo mức"),
+                            ("count", "Đếm số lượng"),
+                            ("deduction", "Điểm trừ"),
+                        ],
+                        max_length=20,
+                        verbose_name="cách tính điểm",
+                    ),
+                ),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="tham số")),
+                (
+                    "maximum",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Với tiêu chí điểm trừ: số âm, là mức trừ tối đa.",
+                        max_digits=5,
+                        null=True,
+                        verbose_name="điểm tối đa",
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="thứ tự")),
+                (
+                    "allow_not_applicable",
+                    models.BooleanField(default=False, verbose_name="cho phép “không áp dụng”"),
+                ),
+                (
+                    "requires_evidence",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Nếu không có tài liệu kiểm chứng, cơ quan phải giải trình.",
+                        verbose_name="bắt buộc có tài liệu kiểm chứng",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="assessments.criterion",
+                        verbose_name="nhóm",
+                    ),
+                ),
+                (
+                    "table",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="assessments.criteriatable",
+                        verbose_name="bảng tiêu chí",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tiêu chí',
-                'verbose_name_plural': 'tiêu chí',
-                'ordering': ['table', 'order'],
+                "verbose_name": "tiêu chí",
+                "verbose_name_plural": "tiêu chí",
+                "ordering": ["table", "order"],
             },
         ),
         migrations.CreateModel(
-            name='ItemScore',
+            name="ItemScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('inputs', models.JSONField(blank=True, default=dict, verbose_name='số liệu tự đánh giá')),
-                ('points', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='điểm tự đánh giá')),
-                ('explanation', models.TextField(blank=True, verbose_name='giải trình')),
-                ('not_applicable', models.BooleanField(default=False, verbose_name='không áp dụng')),
-                ('not_applicable_reason', models.TextField(blank=True, verbose_name='lý do không áp dụng')),
-                ('reviewer_inputs', models.JSONField(blank=True, null=True, verbose_name='số liệu thẩm định')),
-                ('reviewer_points', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='điểm thẩm định')),
-                ('reviewer_override', models.BooleanField(default=False, help_text='Điểm thẩm định được nhập trực tiếp thay vì tính từ số liệu.', verbose_name='điều chỉnh trực tiếp điểm')),
-                ('reviewer_not_applicable', models.BooleanField(null=True, verbose_name='thẩm định: không áp dụng')),
-                ('reviewer_reason', models.TextField(blank=True, verbose_name='lý do điều chỉnh')),
-                ('agency_response', models.CharField(blank=True, choices=[('agree', 'Đồng ý'), ('explain', 'Giải trình')], max_length=10, verbose_name='ý kiến của cơ quan')),
-                ('agency_response_text', models.TextField(blank=True, verbose_name='nội dung giải trình')),
-                ('agreed_points', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='điểm thống nhất')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='phiên bản')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='assessments.criterion', verbose_name='tiêu chí')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người cập nhật')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "inputs",
+                    models.JSONField(blank=True, default=dict, verbose_name="số liệu tự đánh giá"),
+                ),
+                (
+                    "points",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="điểm tự đánh giá",
+                    ),
+                ),
+                ("explanation", models.TextField(blank=True, verbose_name="giải trình")),
+                (
+                    "not_applicable",
+                    models.BooleanField(default=False, verbose_name="không áp dụng"),
+                ),
+                (
+                    "not_applicable_reason",
+                    models.TextField(blank=True, verbose_name="lý do không áp dụng"),
+                ),
+                (
+                    "reviewer_inputs",
+                    models.JSONField(blank=True, null=True, verbose_name="số liệu thẩm định"),
+                ),
+                (
+                    "reviewer_points",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="điểm thẩm định",
+                    ),
+                ),
+                (
+                    "reviewer_override",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Điểm thẩm định được nhập trực tiếp thay vì tính từ số liệu.",
+                        verbose_name="điều chỉnh trực tiếp điểm",
+                    ),
+                ),
+                (
+                    "reviewer_not_applicable",
+                    models.BooleanField(null=True, verbose_name="thẩm định: không áp dụng"),
+                ),
+                ("reviewer_reason", models.TextField(blank=True, verbose_name="lý do điều chỉnh")),
+                (
+                    "agency_response",
+                    models.CharField(
+                        blank=True,
+                        choices=[("agree", "Đồng ý"), ("explain", "Giải trình")],
+                        max_length=10,
+                        verbose_name="ý kiến của cơ quan",
+                    ),
+                ),
+                (
+                    "agency_response_text",
+                    models.TextField(blank=True, verbose_name="nội dung giải trình"),
+                ),
+                (
+                    "agreed_points",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="điểm thống nhất",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="phiên bản")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scores",
+                        to="assessments.criterion",
+                        verbose_name="tiêu chí",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người cập nhật",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'điểm tiêu chí',
-                'verbose_name_plural': 'điểm tiêu chí',
-                'ordering': ['submission', 'criterion__order'],
+                "verbose_name": "điểm tiêu chí",
+                "verbose_name_plural": "điểm tiêu chí",
+                "ordering": ["submission", "criterion__order"],
             },
         ),
         migrations.CreateModel(
-            name='Period',
+            name="Period",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(help_text='Dùng trong địa chỉ, ví dụ “2022”.', max_length=40, unique=True, verbose_name='mã kỳ')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('title', models.CharField(max_length=255, verbose_name='tên kỳ đánh giá')),
-                ('is_practice', models.BooleanField(default=False, help_text='Kỳ dùng để làm quen; không công bố, không tính vào kết quả.', verbose_name='kỳ thực hành')),
-                ('window_start', models.DateField(verbose_name='đánh giá từ ngày')),
-                ('window_end', models.DateField(verbose_name='đến ngày')),
-                ('self_assessment_deadline', models.DateField(help_text='Nhận đến hết ngày (giờ Việt Nam).', verbose_name='hạn gửi kết quả tự đánh giá')),
-                ('report_deadline', models.DateField(verbose_name='hạn gửi kết quả về UBND tỉnh')),
-                ('legal_basis', models.TextField(blank=True, verbose_name='căn cứ pháp lý')),
-                ('guidance_document', models.CharField(blank=True, help_text='Ví dụ: Công văn số 2083/STTTT-CNTT-VT ngày 22/8/2022.', max_length=255, verbose_name='văn bản hướng dẫn')),
-                ('threshold_a_plus', models.DecimalField(decimal_places=2, default=Decimal('2.50'), max_digits=4, verbose_name='ngưỡng mức A+')),
-                ('threshold_a', models.DecimalField(decimal_places=2, default=Decimal('1.50'), max_digits=4, verbose_name='ngưỡng mức A')),
-                ('threshold_b', models.DecimalField(decimal_places=2, default=Decimal('0.50'), max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='ngưỡng mức B')),
-                ('status', models.CharField(choices=[('preparing', 'Chuẩn bị'), ('self_assessment', 'Đang tự đánh giá'), ('review', 'Đang thẩm định'), ('finalised', 'Đã chốt'), ('published', 'Đã công bố'), ('archived', 'Lưu trữ')], default='preparing', max_length=20, verbose_name='trạng thái')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='công bố lúc')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('evaluating_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evaluated_periods', to='assessments.agency', verbose_name='cơ quan đánh giá')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Dùng trong địa chỉ, ví dụ “2022”.",
+                        max_length=40,
+                        unique=True,
+                        verbose_name="mã kỳ",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                ("title", models.CharField(max_length=255, verbose_name="tên kỳ đánh giá")),
+                (
+                    "is_practice",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Kỳ dùng để làm quen; không công bố, không tính vào kết quả.",
+                        verbose_name="kỳ thực hành",
+                    ),
+                ),
+                ("window_start", models.DateField(verbose_name="đánh giá từ ngày")),
+                ("window_end", models.DateField(verbose_name="đến ngày")),
+                (
+                    "self_assessment_deadline",
+                    models.DateField(
+                        help_text="Nhận đến hết ngày (giờ Việt Nam).",
+                        verbose_name="hạn gửi kết quả tự đánh giá",
+                    ),
+                ),
+                ("report_deadline", models.DateField(verbose_name="hạn gửi kết quả về UBND tỉnh")),
+                ("legal_basis", models.TextField(blank=True, verbose_name="căn cứ pháp lý")),
+                (
+                    "guidance_document",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: Công văn số 2083/STTTT-CNTT-VT ngày 22/8/2022.",
+                        max_length=255,
+                        verbose_name="văn bản hướng dẫn",
+                    ),
+                ),
+                (
+                    "threshold_a_plus",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("2.50"),
+                        max_digits=4,
+                        verbose_name="ngưỡng mức A+",
+                    ),
+                ),
+                (
+                    "threshold_a",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("1.50"),
+                        max_digits=4,
+                        verbose_name="ngưỡng mức A",
+                    ),
+                ),
+                (
+                    "threshold_b",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.50"),
+                        max_digits=4,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="ngưỡng mức B",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("preparing", "Chuẩn bị"),
+                            ("self_assessment", "Đang tự đánh giá"),
+                            ("review", "Đang thẩm định"),
+                            ("finalised", "Đã chốt"),
+                            ("published", "Đã công bố"),
+                            ("archived", "Lưu trữ"),
+                        ],
+                        default="preparing",
+                        max_length=20,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="công bố lúc"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                (
+                    "evaluating_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evaluated_periods",
+                        to="assessments.agency",
+                        verbose_name="cơ quan đánh giá",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kỳ đánh giá',
-                'verbose_name_plural': 'kỳ đánh giá',
-                'ordering': ['-year', 'is_practice', 'code'],
+                "verbose_name": "kỳ đánh giá",
+                "verbose_name_plural": "kỳ đánh giá",
+                "ordering": ["-year", "is_practice", "code"],
             },
         ),
         migrations.CreateModel(
-            name='IssuedDocument',
+            name="IssuedDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('consolidated_report', 'Báo cáo kết quả đánh giá gửi UBND tỉnh')], max_length=40, verbose_name='loại văn bản')),
-                ('number', models.CharField(max_length=60, verbose_name='số, ký hiệu')),
-                ('issued_on', models.DateField(verbose_name='ngày ban hành')),
-                ('signer_name', models.CharField(max_length=150, verbose_name='người ký')),
-                ('signer_title', models.CharField(max_length=150, verbose_name='chức vụ người ký')),
-                ('file', models.FileField(upload_to=assessments.models.audit.issued_document_upload_to, verbose_name='tệp PDF')),
-                ('sha256', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('issued_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issued_documents', to='assessments.period', verbose_name='kỳ đánh giá')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("consolidated_report", "Báo cáo kết quả đánh giá gửi UBND tỉnh")],
+                        max_length=40,
+                        verbose_name="loại văn bản",
+                    ),
+                ),
+                ("number", models.CharField(max_length=60, verbose_name="số, ký hiệu")),
+                ("issued_on", models.DateField(verbose_name="ngày ban hành")),
+                ("signer_name", models.CharField(max_length=150, verbose_name="người ký")),
+                ("signer_title", models.CharField(max_length=150, verbose_name="chức vụ người ký")),
+                (
+                    "file",
+                    models.FileField(
+                        upload_to=assessments.models.audit.issued_document_upload_to,
+                        verbose_name="tệp PDF",
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="issued_documents",
+                        to="assessments.period",
+                        verbose_name="kỳ đánh giá",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'văn bản đã ban hành',
-                'verbose_name_plural': 'văn bản đã ban hành',
-                'ordering': ['-created_at'],
+                "verbose_name": "văn bản đã ban hành",
+                "verbose_name_plural": "văn bản đã ban hành",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Extension',
+            name="Extension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('new_deadline', models.DateField(help_text='Nhận đến hết ngày (giờ Việt Nam).', verbose_name='hạn mới')),
-                ('reason', models.TextField(verbose_name='lý do gia hạn')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='gia hạn lúc')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='extensions', to='assessments.agency', verbose_name='cơ quan, đơn vị')),
-                ('granted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người gia hạn')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extensions', to='assessments.period', verbose_name='kỳ đánh giá')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "new_deadline",
+                    models.DateField(
+                        help_text="Nhận đến hết ngày (giờ Việt Nam).", verbose_name="hạn mới"
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="lý do gia hạn")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="gia hạn lúc")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="extensions",
+                        to="assessments.agency",
+                        verbose_name="cơ quan, đơn vị",
+                    ),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người gia hạn",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extensions",
+                        to="assessments.period",
+                        verbose_name="kỳ đánh giá",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gia hạn',
-                'verbose_name_plural': 'gia hạn',
+                "verbose_name": "gia hạn",
+                "verbose_name_plural": "gia hạn",
             },
         ),
         migrations.AddField(
-            model_name='criteriatable',
-            name='period',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tables', to='assessments.period', verbose_name='kỳ đánh giá'),
+            model_name="criteriatable",
+            name="period",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="tables",
+                to="assessments.period",
+                verbose_name="kỳ đánh giá",
+            ),
         ),
         migrations.CreateModel(
-            name='ReminderLog',
+            name="ReminderLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text='Ví dụ: “truoc-han-3-ngay”.', max_length=40, verbose_name='loại nhắc')),
-                ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='gửi lúc')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessments.agency')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='assessments.period')),
-                ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        help_text="Ví dụ: “truoc-han-3-ngay”.",
+                        max_length=40,
+                        verbose_name="loại nhắc",
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(auto_now_add=True, verbose_name="gửi lúc")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="assessments.agency",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="assessments.period",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhắc việc đã gửi',
-                'verbose_name_plural': 'nhắc việc đã gửi',
+                "verbose_name": "nhắc việc đã gửi",
+                "verbose_name_plural": "nhắc việc đã gửi",
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Đang tự đánh giá'), ('submitted', 'Đã nộp, chờ thẩm định'), ('in_review', 'Đang thẩm định'), ('returned', 'Yêu cầu giải trình'), ('answered', 'Đã giải trình'), ('agreed', 'Đã thống nhất'), ('finalised', 'Đã chốt kết quả')], default='draft', editable=False, max_length=20, verbose_name='trạng thái')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='phiên bản')),
-                ('round', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='số vòng giải trình')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='nộp lúc')),
-                ('is_late', models.BooleanField(default=False, editable=False, verbose_name='nộp muộn')),
-                ('reply_by', models.DateField(blank=True, null=True, verbose_name='hạn trả lời giải trình')),
-                ('self_score', models.DecimalField(blank=True, decimal_places=2, max_digits=4, null=True, verbose_name='điểm tự đánh giá')),
-                ('self_grade', models.CharField(blank=True, max_length=2, verbose_name='mức tự đánh giá')),
-                ('final_score', models.DecimalField(blank=True, decimal_places=2, max_digits=4, null=True, verbose_name='điểm chính thức')),
-                ('final_grade', models.CharField(blank=True, max_length=2, verbose_name='mức xếp loại')),
-                ('final_thresholds', models.JSONField(blank=True, null=True, verbose_name='ngưỡng áp dụng')),
-                ('finalised_at', models.DateTimeField(blank=True, null=True, verbose_name='chốt lúc')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='ý kiến quyết định của lãnh đạo')),
-                ('document_number', models.CharField(blank=True, help_text='Ví dụ: 123/STC-VP', max_length=60, verbose_name='số văn bản tự đánh giá')),
-                ('signer_name', models.CharField(blank=True, max_length=150, verbose_name='người ký')),
-                ('signer_title', models.CharField(blank=True, max_length=150, verbose_name='chức vụ người ký')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='cập nhật lúc')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='assessments.agency', verbose_name='cơ quan, đơn vị')),
-                ('finalised_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người chốt')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='assessments.period', verbose_name='kỳ đánh giá')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_submissions', to=settings.AUTH_USER_MODEL, verbose_name='người thẩm định')),
-                ('submitted_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người nộp')),
-                ('table', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='assessments.criteriatable', verbose_name='bảng tiêu chí')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Đang tự đánh giá"),
+                            ("submitted", "Đã nộp, chờ thẩm định"),
+                            ("in_review", "Đang thẩm định"),
+                            ("returned", "Yêu cầu giải trình"),
+                            ("answered", "Đã giải trình"),
+                            ("agreed", "Đã thống nhất"),
+                            ("finalised", "Đã chốt kết quả"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=20,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, editable=False, verbose_name="phiên bản"
+                    ),
+                ),
+                (
+                    "round",
+                    models.PositiveSmallIntegerField(
+                        default=0, editable=False, verbose_name="số vòng giải trình"
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="nộp lúc"
+                    ),
+                ),
+                (
+                    "is_late",
+                    models.BooleanField(default=False, editable=False, verbose_name="nộp muộn"),
+                ),
+                (
+                    "reply_by",
+                    models.DateField(blank=True, null=True, verbose_name="hạn trả lời giải trình"),
+                ),
+                (
+                    "self_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=4,
+                        null=True,
+                        verbose_name="điểm tự đánh giá",
+                    ),
+                ),
+                (
+                    "self_grade",
+                    models.CharField(blank=True, max_length=2, verbose_name="mức tự đánh giá"),
+                ),
+                (
+                    "final_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=4,
+                        null=True,
+                        verbose_name="điểm chính thức",
+                    ),
+                ),
+                (
+                    "final_grade",
+                    models.CharField(blank=True, max_length=2, verbose_name="mức xếp loại"),
+                ),
+                (
+                    "final_thresholds",
+                    models.JSONField(blank=True, null=True, verbose_name="ngưỡng áp dụng"),
+                ),
+                (
+                    "finalised_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="chốt lúc"),
+                ),
+                (
+                    "decision_reason",
+                    models.TextField(blank=True, verbose_name="ý kiến quyết định của lãnh đạo"),
+                ),
+                (
+                    "document_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: 123/STC-VP",
+                        max_length=60,
+                        verbose_name="số văn bản tự đánh giá",
+                    ),
+                ),
+                (
+                    "signer_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="người ký"),
+                ),
+                (
+                    "signer_title",
+                    models.CharField(blank=True, max_length=150, verbose_name="chức vụ người ký"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="assessments.agency",
+                        verbose_name="cơ quan, đơn vị",
+                    ),
+                ),
+                (
+                    "finalised_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người chốt",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="assessments.period",
+                        verbose_name="kỳ đánh giá",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assigned_submissions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người thẩm định",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người nộp",
+                    ),
+                ),
+                (
+                    "table",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="assessments.criteriatable",
+                        verbose_name="bảng tiêu chí",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hồ sơ tự đánh giá',
-                'verbose_name_plural': 'hồ sơ tự đánh giá',
-                'ordering': ['period', 'agency__kind__order', 'agency__order', 'agency__name'],
+                "verbose_name": "hồ sơ tự đánh giá",
+                "verbose_name_plural": "hồ sơ tự đánh giá",
+                "ordering": ["period", "agency__kind__order", "agency__order", "agency__name"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='tiêu đề')),
-                ('body', models.TextField(blank=True, verbose_name='nội dung')),
-                ('url', models.CharField(blank=True, max_length=500, verbose_name='đường dẫn')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='lúc')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='đã đọc lúc')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='người nhận')),
-                ('submission', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='assessments.submission', verbose_name='hồ sơ')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="tiêu đề")),
+                ("body", models.TextField(blank=True, verbose_name="nội dung")),
+                ("url", models.CharField(blank=True, max_length=500, verbose_name="đường dẫn")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="lúc")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="đã đọc lúc")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người nhận",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="assessments.submission",
+                        verbose_name="hồ sơ",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thông báo',
-                'verbose_name_plural': 'thông báo',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "thông báo",
+                "verbose_name_plural": "thông báo",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('question', 'Câu hỏi của người thẩm định'), ('answer', 'Trả lời của cơ quan, đơn vị'), ('note', 'Ghi chú'), ('decision', 'Quyết định của lãnh đạo'), ('system', 'Thông báo hệ thống')], max_length=20, verbose_name='loại')),
-                ('body', models.TextField(verbose_name='nội dung')),
-                ('is_internal', models.BooleanField(default=False, help_text='Cơ quan được đánh giá không xem được.', verbose_name='ghi chú nội bộ')),
-                ('round', models.PositiveSmallIntegerField(default=0, verbose_name='vòng')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='lúc')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người viết')),
-                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='assessments.itemscore', verbose_name='tiêu chí')),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='assessments.submission', verbose_name='hồ sơ')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("question", "Câu hỏi của người thẩm định"),
+                            ("answer", "Trả lời của cơ quan, đơn vị"),
+                            ("note", "Ghi chú"),
+                            ("decision", "Quyết định của lãnh đạo"),
+                            ("system", "Thông báo hệ thống"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="nội dung")),
+                (
+                    "is_internal",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Cơ quan được đánh giá không xem được.",
+                        verbose_name="ghi chú nội bộ",
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField(default=0, verbose_name="vòng")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="lúc")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người viết",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="assessments.itemscore",
+                        verbose_name="tiêu chí",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="assessments.submission",
+                        verbose_name="hồ sơ",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'trao đổi',
-                'verbose_name_plural': 'trao đổi',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "trao đổi",
+                "verbose_name_plural": "trao đổi",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='itemscore',
-            name='submission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='assessments.submission', verbose_name='hồ sơ'),
+            model_name="itemscore",
+            name="submission",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="items",
+                to="assessments.submission",
+                verbose_name="hồ sơ",
+            ),
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('doc_number', models.CharField(blank=True, max_length=100, verbose_name='số, ký hiệu')),
-                ('doc_date', models.DateField(blank=True, null=True, verbose_name='ngày ban hành')),
-                ('issuer', models.CharField(blank=True, max_length=255, verbose_name='cơ quan ban hành')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='trích yếu')),
-                ('file', models.FileField(blank=True, upload_to=assessments.models.submission.evidence_upload_to, verbose_name='tệp đính kèm')),
-                ('original_filename', models.CharField(blank=True, max_length=255, verbose_name='tên tệp gốc')),
-                ('content_type', models.CharField(blank=True, max_length=100, verbose_name='kiểu tệp')),
-                ('size', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='dung lượng (byte)')),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='đường dẫn')),
-                ('added_during_review', models.BooleanField(default=False, verbose_name='bổ sung khi giải trình')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='thêm lúc')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người thêm')),
-                ('items', models.ManyToManyField(blank=True, related_name='evidence', to='assessments.itemscore', verbose_name='tiêu chí liên quan')),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='assessments.submission', verbose_name='hồ sơ')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "doc_number",
+                    models.CharField(blank=True, max_length=100, verbose_name="số, ký hiệu"),
+                ),
+                ("doc_date", models.DateField(blank=True, null=True, verbose_name="ngày ban hành")),
+                (
+                    "issuer",
+                    models.CharField(blank=True, max_length=255, verbose_name="cơ quan ban hành"),
+                ),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="trích yếu")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        upload_to=assessments.models.submission.evidence_upload_to,
+                        verbose_name="tệp đính kèm",
+                    ),
+                ),
+                (
+                    "original_filename",
+                    models.CharField(blank=True, max_length=255, verbose_name="tên tệp gốc"),
+                ),
+                (
+                    "content_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="kiểu tệp"),
+                ),
+                (
+                    "size",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="dung lượng (byte)"
+                    ),
+                ),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="đường dẫn")),
+                (
+                    "added_during_review",
+                    models.BooleanField(default=False, verbose_name="bổ sung khi giải trình"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="thêm lúc")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người thêm",
+                    ),
+                ),
+                (
+                    "items",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="evidence",
+                        to="assessments.itemscore",
+                        verbose_name="tiêu chí liên quan",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="assessments.submission",
+                        verbose_name="hồ sơ",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tài liệu kiểm chứng',
-                'verbose_name_plural': 'tài liệu kiểm chứng',
-                'ordering': ['submission', 'created_at', 'id'],
+                "verbose_name": "tài liệu kiểm chứng",
+                "verbose_name_plural": "tài liệu kiểm chứng",
+                "ordering": ["submission", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='lúc')),
-                ('action', models.CharField(max_length=60, verbose_name='thao tác')),
-                ('target', models.CharField(blank=True, help_text='Ví dụ: mã tiêu chí “II.1”.', max_length=120, verbose_name='đối tượng')),
-                ('field', models.CharField(blank=True, max_length=60, verbose_name='trường')),
-                ('old_value', models.TextField(blank=True, verbose_name='giá trị cũ')),
-                ('new_value', models.TextField(blank=True, verbose_name='giá trị mới')),
-                ('reason', models.TextField(blank=True, verbose_name='lý do')),
-                ('is_internal', models.BooleanField(default=False, verbose_name='nội bộ')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người thực hiện')),
-                ('period', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='audit_entries', to='assessments.period', verbose_name='kỳ đánh giá')),
-                ('submission', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='audit_entries', to='assessments.submission', verbose_name='hồ sơ')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="lúc")),
+                ("action", models.CharField(max_length=60, verbose_name="thao tác")),
+                (
+                    "target",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: mã tiêu chí “II.1”.",
+                        max_length=120,
+                        verbose_name="đối tượng",
+                    ),
+                ),
+                ("field", models.CharField(blank=True, max_length=60, verbose_name="trường")),
+                ("old_value", models.TextField(blank=True, verbose_name="giá trị cũ")),
+                ("new_value", models.TextField(blank=True, verbose_name="giá trị mới")),
+                ("reason", models.TextField(blank=True, verbose_name="lý do")),
+                ("is_internal", models.BooleanField(default=False, verbose_name="nội bộ")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người thực hiện",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="audit_entries",
+                        to="assessments.period",
+                        verbose_name="kỳ đánh giá",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="audit_entries",
+                        to="assessments.submission",
+                        verbose_name="hồ sơ",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhật ký thay đổi',
-                'verbose_name_plural': 'nhật ký thay đổi',
-                'ordering': ['at', 'id'],
+                "verbose_name": "nhật ký thay đổi",
+                "verbose_name_plural": "nhật ký thay đổi",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='group_assignments', to=settings.AUTH_USER_MODEL, verbose_name='người thẩm định')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessments.criterion', verbose_name='nhóm tiêu chí')),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='assessments.submission', verbose_name='hồ sơ')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="group_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người thẩm định",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="assessments.criterion",
+                        verbose_name="nhóm tiêu chí",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="assessments.submission",
+                        verbose_name="hồ sơ",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phân công thẩm định',
-                'verbose_name_plural': 'phân công thẩm định',
+                "verbose_name": "phân công thẩm định",
+                "verbose_name_plural": "phân công thẩm định",
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role', 'officer'), _negated=True), ('agency__isnull', False), _connector='OR'), name='officer_has_agency', violation_error_message='Cán bộ đầu mối phải thuộc một cơ quan, đơn vị.'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("role", "officer"), _negated=True),
+                    ("agency__isnull", False),
+                    _connector="OR",
+                ),
+                name="officer_has_agency",
+                violation_error_message="Cán bộ đầu mối phải thuộc một cơ quan, đơn vị.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.UniqueConstraint(fields=('table', 'code'), name='criterion_code_unique_in_table'),
+            model_name="criterion",
+            constraint=models.UniqueConstraint(
+                fields=("table", "code"), name="criterion_code_unique_in_table"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='period',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_practice', False)), fields=('year',), name='one_official_period_per_year', violation_error_message='Đã có kỳ đánh giá chính thức cho năm này.'),
+            model_name="period",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_practice", False)),
+                fields=("year",),
+                name="one_official_period_per_year",
+                violation_error_message="Đã có kỳ đánh giá chính thức cho năm này.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='period',
-            constraint=models.CheckConstraint(condition=models.Q(('window_start__lte', models.F('window_end'))), name='period_window_ordered', violation_error_message='Ngày bắt đầu phải trước ngày kết thúc kỳ đánh giá.'),
+            model_name="period",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("window_start__lte", models.F("window_end"))),
+                name="period_window_ordered",
+                violation_error_message="Ngày bắt đầu phải trước ngày kết thúc kỳ đánh giá.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='period',
-            constraint=models.CheckConstraint(condition=models.Q(('window_end__lte', models.F('self_assessment_deadline'))), name='period_deadline_after_window', violation_error_message='Hạn tự đánh giá phải sau khi kết thúc kỳ đánh giá.'),
+            model_name="period",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("window_end__lte", models.F("self_assessment_deadline"))),
+                name="period_deadline_after_window",
+                violation_error_message="Hạn tự đánh giá phải sau khi kết thúc kỳ đánh giá.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='period',
-            constraint=models.CheckConstraint(condition=models.Q(('self_assessment_deadline__lte', models.F('report_deadline'))), name='period_report_after_deadline', violation_error_message='Hạn báo cáo phải sau hạn tự đánh giá.'),
+            model_name="period",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("self_assessment_deadline__lte", models.F("report_deadline"))),
+                name="period_report_after_deadline",
+                violation_error_message="Hạn báo cáo phải sau hạn tự đánh giá.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='period',
-            constraint=models.CheckConstraint(condition=models.Q(('threshold_a_plus__gt', models.F('threshold_a')), ('threshold_a__gt', models.F('threshold_b')), ('threshold_b__gte', 0)), name='period_thresholds_ordered', violation_error_message='Ngưỡng phải giảm dần: A+ > A > B ≥ 0.'),
+            model_name="period",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("threshold_a_plus__gt", models.F("threshold_a")),
+                    ("threshold_a__gt", models.F("threshold_b")),
+                    ("threshold_b__gte", 0),
+                ),
+                name="period_thresholds_ordered",
+                violation_error_message="Ngưỡng phải giảm dần: A+ > A > B ≥ 0.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='issueddocument',
-            constraint=models.UniqueConstraint(fields=('period', 'kind'), name='one_issued_document_per_kind'),
+            model_name="issueddocument",
+            constraint=models.UniqueConstraint(
+                fields=("period", "kind"), name="one_issued_document_per_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='extension',
-            constraint=models.UniqueConstraint(fields=('period', 'agency'), name='one_extension_per_agency'),
+            model_name="extension",
+            constraint=models.UniqueConstraint(
+                fields=("period", "agency"), name="one_extension_per_agency"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criteriatable',
-            constraint=models.UniqueConstraint(fields=('period', 'kind'), name='one_table_per_period_and_kind'),
+            model_name="criteriatable",
+            constraint=models.UniqueConstraint(
+                fields=("period", "kind"), name="one_table_per_period_and_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criteriatable',
-            constraint=models.CheckConstraint(condition=models.Q(('deduction_floor__lte', 0)), name='floor_not_positive'),
+            model_name="criteriatable",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("deduction_floor__lte", 0)), name="floor_not_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminderlog',
-            constraint=models.UniqueConstraint(fields=('period', 'agency', 'key'), name='reminder_sent_once'),
+            model_name="reminderlog",
+            constraint=models.UniqueConstraint(
+                fields=("period", "agency", "key"), name="reminder_sent_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(fields=('agency', 'period'), name='one_submission_per_agency_and_period', violation_error_message='Cơ quan đã có hồ sơ trong kỳ đánh giá này.'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "period"),
+                name="one_submission_per_agency_and_period",
+                violation_error_message="Cơ quan đã có hồ sơ trong kỳ đánh giá này.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(('final_score__isnull', True), models.Q(('final_score__gte', 0), ('final_score__lte', 3)), _connector='OR'), name='final_score_in_scale'),
+            model_name="submission",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("final_score__isnull", True),
+                    models.Q(("final_score__gte", 0), ("final_score__lte", 3)),
+                    _connector="OR",
+                ),
+                name="final_score_in_scale",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'finalised'), _negated=True), ('final_score__isnull', False), _connector='OR'), name='finalised_has_score'),
+            model_name="submission",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "finalised"), _negated=True),
+                    ("final_score__isnull", False),
+                    _connector="OR",
+                ),
+                name="finalised_has_score",
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['user', 'read_at'], name='notification_user_unread'),
+            model_name="notification",
+            index=models.Index(fields=["user", "read_at"], name="notification_user_unread"),
         ),
         migrations.AddConstraint(
-            model_name='itemscore',
-            constraint=models.UniqueConstraint(fields=('submission', 'criterion'), name='one_score_per_criterion'),
+            model_name="itemscore",
+            constraint=models.UniqueConstraint(
+                fields=("submission", "criterion"), name="one_score_per_criterion"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('doc_number', ''), _negated=True), models.Q(('file', ''), _negated=True), models.Q(('url', ''), _negated=True), _connector='OR'), name='evidence_has_citation_file_or_link', violation_error_message='Tài liệu kiểm chứng cần có số/ký hiệu văn bản, tệp đính kèm hoặc đường dẫn.'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("doc_number", ""), _negated=True),
+                    models.Q(("file", ""), _negated=True),
+                    models.Q(("url", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="evidence_has_citation_file_or_link",
+                violation_error_message="Tài liệu kiểm chứng cần có số/ký hiệu văn bản, tệp đính kèm hoặc đường dẫn.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(fields=['submission', 'at'], name='audit_submission_at'),
+            model_name="auditentry",
+            index=models.Index(fields=["submission", "at"], name="audit_submission_at"),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(fields=('submission', 'group'), name='one_reviewer_per_group'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                fields=("submission", "group"), name="one_reviewer_per_group"
+            ),
         ),
     ]

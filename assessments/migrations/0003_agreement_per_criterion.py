@@ -18,7 +18,10 @@ SENT_FIELDS = (
 
 
 def _is_adjusted(item) -> bool:
-    if item.reviewer_not_applicable is not None and item.reviewer_not_applicable != item.not_applicable:
+    if (
+        item.reviewer_not_applicable is not None
+        and item.reviewer_not_applicable != item.not_applicable
+    ):
         return True
     return item.reviewer_points is not None and item.reviewer_points != item.points
 
@@ -58,55 +61,98 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0002_audit_actions'),
+        ("assessments", "0002_audit_actions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evidence',
-            name='added_in_round',
-            field=models.PositiveSmallIntegerField(default=0, help_text='Vòng giải trình mà đơn vị bổ sung tài liệu (0: có từ khi tự đánh giá).', verbose_name='vòng giải trình bổ sung'),
+            model_name="evidence",
+            name="added_in_round",
+            field=models.PositiveSmallIntegerField(
+                default=0,
+                help_text="Vòng giải trình mà đơn vị bổ sung tài liệu (0: có từ khi tự đánh giá).",
+                verbose_name="vòng giải trình bổ sung",
+            ),
         ),
         migrations.AddField(
-            model_name='itemscore',
-            name='agreed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='thống nhất lúc'),
+            model_name="itemscore",
+            name="agreed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="thống nhất lúc"),
         ),
         migrations.AddField(
-            model_name='itemscore',
-            name='agreed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người thống nhất'),
+            model_name="itemscore",
+            name="agreed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="người thống nhất",
+            ),
         ),
         migrations.AddField(
-            model_name='itemscore',
-            name='agreed_not_applicable',
-            field=models.BooleanField(null=True, verbose_name='thống nhất: không áp dụng'),
+            model_name="itemscore",
+            name="agreed_not_applicable",
+            field=models.BooleanField(null=True, verbose_name="thống nhất: không áp dụng"),
         ),
         migrations.AddField(
-            model_name='itemscore',
-            name='agreement',
-            field=models.CharField(blank=True, choices=[('not_adjusted', 'Không điều chỉnh'), ('agency_agreed', 'Đơn vị đồng ý'), ('explanation_accepted', 'Chấp nhận giải trình'), ('lead_decided', 'Lãnh đạo quyết định')], help_text='Cách đạt được điểm thống nhất: không điều chỉnh, đơn vị đồng ý, Sở chấp nhận giải trình, hoặc lãnh đạo quyết định. Trống khi tiêu chí chưa thống nhất.', max_length=24, verbose_name='cách thống nhất'),
+            model_name="itemscore",
+            name="agreement",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("not_adjusted", "Không điều chỉnh"),
+                    ("agency_agreed", "Đơn vị đồng ý"),
+                    ("explanation_accepted", "Chấp nhận giải trình"),
+                    ("lead_decided", "Lãnh đạo quyết định"),
+                ],
+                help_text="Cách đạt được điểm thống nhất: không điều chỉnh, đơn vị đồng ý, Sở chấp nhận giải trình, hoặc lãnh đạo quyết định. Trống khi tiêu chí chưa thống nhất.",
+                max_length=24,
+                verbose_name="cách thống nhất",
+            ),
         ),
         migrations.AddField(
-            model_name='itemscore',
-            name='agreement_reason',
-            field=models.TextField(blank=True, verbose_name='lý do quyết định'),
+            model_name="itemscore",
+            name="agreement_reason",
+            field=models.TextField(blank=True, verbose_name="lý do quyết định"),
         ),
         migrations.AddField(
-            model_name='itemscore',
-            name='sent_appraisal',
-            field=models.JSONField(blank=True, editable=False, help_text='Cột thẩm định như lúc Sở gửi cho đơn vị; sửa đổi sau đó chưa gửi thì đơn vị chưa thấy.', null=True, verbose_name='kết quả thẩm định đã gửi'),
+            model_name="itemscore",
+            name="sent_appraisal",
+            field=models.JSONField(
+                blank=True,
+                editable=False,
+                help_text="Cột thẩm định như lúc Sở gửi cho đơn vị; sửa đổi sau đó chưa gửi thì đơn vị chưa thấy.",
+                null=True,
+                verbose_name="kết quả thẩm định đã gửi",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='url',
-            field=models.CharField(blank=True, max_length=500, validators=[assessments.models.audit.validate_link], verbose_name='đường dẫn'),
+            model_name="notification",
+            name="url",
+            field=models.CharField(
+                blank=True,
+                max_length=500,
+                validators=[assessments.models.audit.validate_link],
+                verbose_name="đường dẫn",
+            ),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.CheckConstraint(condition=models.Q(('url', ''), models.Q(('url__startswith', '/'), models.Q(('url__startswith', '//'), _negated=True)), ('url__startswith', 'http://'), ('url__startswith', 'https://'), _connector='OR'), name='notification_url_is_a_web_link'),
+            model_name="notification",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("url", ""),
+                    models.Q(
+                        ("url__startswith", "/"), models.Q(("url__startswith", "//"), _negated=True)
+                    ),
+                    ("url__startswith", "http://"),
+                    ("url__startswith", "https://"),
+                    _connector="OR",
+                ),
+                name="notification_url_is_a_web_link",
+            ),
         ),
     ]

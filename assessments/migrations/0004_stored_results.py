@@ -5,23 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0003_agreement_per_criterion'),
+        ("assessments", "0003_agreement_per_criterion"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SubmissionResult',
+            name="SubmissionResult",
             fields=[
-                ('submission', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='result', serialize=False, to='assessments.submission', verbose_name='hồ sơ')),
-                ('rank', models.PositiveIntegerField(blank=True, help_text='Cùng điểm thì cùng hạng (1, 2, 2, 4).', null=True, verbose_name='thứ hạng trong loại')),
-                ('group_points', models.JSONField(blank=True, default=dict, help_text='Mã nhóm tiêu chí → điểm chính thức của nhóm (chuỗi, ví dụ “1.50”).', verbose_name='điểm theo nhóm')),
+                (
+                    "submission",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="result",
+                        serialize=False,
+                        to="assessments.submission",
+                        verbose_name="hồ sơ",
+                    ),
+                ),
+                (
+                    "rank",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Cùng điểm thì cùng hạng (1, 2, 2, 4).",
+                        null=True,
+                        verbose_name="thứ hạng trong loại",
+                    ),
+                ),
+                (
+                    "group_points",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Mã nhóm tiêu chí → điểm chính thức của nhóm (chuỗi, ví dụ “1.50”).",
+                        verbose_name="điểm theo nhóm",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kết quả đã chốt',
-                'verbose_name_plural': 'kết quả đã chốt',
-                'indexes': [models.Index(fields=['rank'], name='result_rank')],
+                "verbose_name": "kết quả đã chốt",
+                "verbose_name_plural": "kết quả đã chốt",
+                "indexes": [models.Index(fields=["rank"], name="result_rank")],
             },
         ),
     ]

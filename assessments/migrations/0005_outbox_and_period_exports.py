@@ -7,55 +7,171 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0004_stored_results'),
+        ("assessments", "0004_stored_results"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OutboundEmail',
+            name="OutboundEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('password_link', 'Đường dẫn đặt mật khẩu'), ('notice', 'Thông báo')], max_length=20, verbose_name='loại thư')),
-                ('to', models.EmailField(max_length=254, verbose_name='người nhận')),
-                ('subject', models.CharField(max_length=255, verbose_name='tiêu đề')),
-                ('body', models.TextField(blank=True, verbose_name='nội dung')),
-                ('status', models.CharField(choices=[('queued', 'Đang chờ gửi'), ('sent', 'Đã gửi'), ('failed', 'Gửi không được')], db_index=True, default='queued', max_length=10, verbose_name='trạng thái')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='số lần thử')),
-                ('last_error', models.TextField(blank=True, verbose_name='lỗi gần nhất')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('last_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='lần thử gần nhất')),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='thử lại lúc')),
-                ('sent_at', models.DateTimeField(blank=True, help_text='Chỉ ghi khi máy chủ thư đã nhận thư.', null=True, verbose_name='máy chủ thư nhận lúc')),
-                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tài khoản nhận')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("password_link", "Đường dẫn đặt mật khẩu"),
+                            ("notice", "Thông báo"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại thư",
+                    ),
+                ),
+                ("to", models.EmailField(max_length=254, verbose_name="người nhận")),
+                ("subject", models.CharField(max_length=255, verbose_name="tiêu đề")),
+                ("body", models.TextField(blank=True, verbose_name="nội dung")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Đang chờ gửi"),
+                            ("sent", "Đã gửi"),
+                            ("failed", "Gửi không được"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                (
+                    "attempts",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="số lần thử"),
+                ),
+                ("last_error", models.TextField(blank=True, verbose_name="lỗi gần nhất")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                (
+                    "last_attempt_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="lần thử gần nhất"),
+                ),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="thử lại lúc"),
+                ),
+                (
+                    "sent_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Chỉ ghi khi máy chủ thư đã nhận thư.",
+                        null=True,
+                        verbose_name="máy chủ thư nhận lúc",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="tài khoản nhận",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thư đi',
-                'verbose_name_plural': 'thư đi',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "thư đi",
+                "verbose_name_plural": "thư đi",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PeriodExport',
+            name="PeriodExport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('dossier_zip', 'Hồ sơ nén của cả kỳ (ZIP)'), ('consolidated_xlsx', 'Bảng tổng hợp (Excel)')], max_length=20, verbose_name='loại tệp')),
-                ('status', models.CharField(choices=[('queued', 'Đang chờ'), ('running', 'Đang tạo'), ('done', 'Đã xong'), ('failed', 'Lỗi')], default='queued', max_length=10, verbose_name='trạng thái')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='đã xong')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='tổng số')),
-                ('file', models.FileField(blank=True, upload_to=assessments.models.jobs.period_export_upload_to, verbose_name='tệp')),
-                ('file_size', models.PositiveBigIntegerField(default=0, verbose_name='dung lượng (byte)')),
-                ('file_built_at', models.DateTimeField(blank=True, null=True, verbose_name='tệp tạo lúc')),
-                ('requested_at', models.DateTimeField(verbose_name='yêu cầu lúc')),
-                ('error', models.TextField(blank=True, verbose_name='lỗi')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exports', to='assessments.period', verbose_name='kỳ đánh giá')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người yêu cầu')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("dossier_zip", "Hồ sơ nén của cả kỳ (ZIP)"),
+                            ("consolidated_xlsx", "Bảng tổng hợp (Excel)"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại tệp",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Đang chờ"),
+                            ("running", "Đang tạo"),
+                            ("done", "Đã xong"),
+                            ("failed", "Lỗi"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="đã xong")),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="tổng số")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        upload_to=assessments.models.jobs.period_export_upload_to,
+                        verbose_name="tệp",
+                    ),
+                ),
+                (
+                    "file_size",
+                    models.PositiveBigIntegerField(default=0, verbose_name="dung lượng (byte)"),
+                ),
+                (
+                    "file_built_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="tệp tạo lúc"),
+                ),
+                ("requested_at", models.DateTimeField(verbose_name="yêu cầu lúc")),
+                ("error", models.TextField(blank=True, verbose_name="lỗi")),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exports",
+                        to="assessments.period",
+                        verbose_name="kỳ đánh giá",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người yêu cầu",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tệp báo cáo của kỳ',
-                'verbose_name_plural': 'tệp báo cáo của kỳ',
-                'constraints': [models.UniqueConstraint(fields=('period', 'kind'), name='one_export_per_period_kind')],
+                "verbose_name": "tệp báo cáo của kỳ",
+                "verbose_name_plural": "tệp báo cáo của kỳ",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("period", "kind"), name="one_export_per_period_kind"
+                    )
+                ],
             },
         ),
     ]

@@ -7,34 +7,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0005_outbox_and_period_exports'),
+        ("assessments", "0005_outbox_and_period_exports"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SignedCopy',
+            name="SignedCopy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=assessments.models.audit.signed_copy_upload_to, verbose_name='tệp PDF đã ký số')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256 bản ký số')),
-                ('original', models.FileField(blank=True, help_text='Báo cáo tự đánh giá được tạo lại lúc tải lên; báo cáo đã ban hành đã lưu.', upload_to=assessments.models.audit.signed_copy_upload_to, verbose_name='bản gốc do hệ thống tạo')),
-                ('original_sha256', models.CharField(max_length=64, verbose_name='SHA-256 bản gốc')),
-                ('signer_name', models.CharField(max_length=255, verbose_name='người ký (theo chứng thư số)')),
-                ('signer_organisation', models.CharField(blank=True, max_length=255, verbose_name='tổ chức (theo chứng thư số)')),
-                ('certificate_issuer', models.CharField(blank=True, max_length=255, verbose_name='tổ chức cấp chứng thư')),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='thời điểm ký')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='tải lên lúc')),
-                ('issued_document', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='signed_copy', to='assessments.issueddocument', verbose_name='văn bản đã ban hành')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signed_copies', to='assessments.period', verbose_name='kỳ đánh giá')),
-                ('submission', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='signed_copy', to='assessments.submission', verbose_name='hồ sơ tự đánh giá')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        upload_to=assessments.models.audit.signed_copy_upload_to,
+                        verbose_name="tệp PDF đã ký số",
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256 bản ký số")),
+                (
+                    "original",
+                    models.FileField(
+                        blank=True,
+                        help_text="Báo cáo tự đánh giá được tạo lại lúc tải lên; báo cáo đã ban hành đã lưu.",
+                        upload_to=assessments.models.audit.signed_copy_upload_to,
+                        verbose_name="bản gốc do hệ thống tạo",
+                    ),
+                ),
+                (
+                    "original_sha256",
+                    models.CharField(max_length=64, verbose_name="SHA-256 bản gốc"),
+                ),
+                (
+                    "signer_name",
+                    models.CharField(max_length=255, verbose_name="người ký (theo chứng thư số)"),
+                ),
+                (
+                    "signer_organisation",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="tổ chức (theo chứng thư số)"
+                    ),
+                ),
+                (
+                    "certificate_issuer",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="tổ chức cấp chứng thư"
+                    ),
+                ),
+                (
+                    "signed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="thời điểm ký"),
+                ),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="tải lên lúc"),
+                ),
+                (
+                    "issued_document",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signed_copy",
+                        to="assessments.issueddocument",
+                        verbose_name="văn bản đã ban hành",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signed_copies",
+                        to="assessments.period",
+                        verbose_name="kỳ đánh giá",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signed_copy",
+                        to="assessments.submission",
+                        verbose_name="hồ sơ tự đánh giá",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bản ký số',
-                'verbose_name_plural': 'bản ký số',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('issued_document__isnull', False), ('submission__isnull', True)), models.Q(('issued_document__isnull', True), ('submission__isnull', False)), _connector='OR'), name='signed_copy_of_one_document')],
+                "verbose_name": "bản ký số",
+                "verbose_name_plural": "bản ký số",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("issued_document__isnull", False), ("submission__isnull", True)
+                            ),
+                            models.Q(
+                                ("issued_document__isnull", True), ("submission__isnull", False)
+                            ),
+                            _connector="OR",
+                        ),
+                        name="signed_copy_of_one_document",
+                    )
+                ],
             },
         ),
     ]
