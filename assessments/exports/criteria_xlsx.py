@@ -80,7 +80,7 @@ class CriteriaTableExport(Export):
                 elif key == "maximum":
                     value = None if row["maximum"] is None else Decimal(row["maximum"])
                 elif key in ("allow_not_applicable", "requires_evidence", "measurable"):
-                    value = boolean_text(row[key])
+                    value = boolean_text(bool(row.get(key, False)))
                 else:
                     value = row[key]
                 values.append(value)
@@ -106,7 +106,9 @@ class CriteriaTableExport(Export):
         sheet.title = CRITERIA_SHEET
         workbooks.write_table(sheet, CRITERIA_COLUMNS, self.rows())
         for number, row in enumerate(data["rows"], start=2):
-            if row.get("measurable"):
+            # Plain data may name the source system of a measurable criterion (the DTI fixtures):
+            # it goes in a note on the code cell, the flag in its column.
+            if isinstance(row.get("measurable"), str) and row["measurable"]:
                 sheet.cell(row=number, column=1).comment = Comment(
                     f"Đo được: số liệu có sẵn trong {row['measurable']}.", self._creator()
                 )

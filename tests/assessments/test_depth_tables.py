@@ -118,8 +118,10 @@ def test_the_dti_workbooks_read_back_as_their_json_without_errors(name):
     assert errors == []
     assert data["scale_max"] == "100.00"
     assert data["deduction_floor"] == "-10.00"
+    # The JSON names the source system of a measurable criterion; the workbook carries the flag
+    # (column “Đo tự động (điền sẵn)”) and the source in the code cell's note.
     assert data["rows"] == [
-        {key: value for key, value in row.items() if key != "measurable"} for row in source["rows"]
+        {**row, "measurable": bool(row.get("measurable"))} for row in source["rows"]
     ]
 
 
