@@ -198,18 +198,20 @@ def load_fixture_table(name: str, period) -> CriteriaTable:
 
 @transaction.atomic
 def load_reference_agencies() -> tuple[int, int]:
-    """Create or update the agency kinds and agencies of fixtures/agencies.json (idempotent)."""
+    """Create the agency kinds and agencies of fixtures/agencies.json that do not exist yet
+    (idempotent). Existing ones are left as they are: an administrator's later changes (a new
+    order, a rename, the 2025 list imported over them) survive a rerun of the demo seeding."""
     from assessments.models import Agency
 
     data = json.loads((FIXTURES_DIR / "agencies.json").read_text(encoding="utf-8"))
     kinds = {}
     for row in data["kinds"]:
-        kinds[row["code"]], _ = AgencyKind.objects.update_or_create(
+        kinds[row["code"]], _ = AgencyKind.objects.get_or_create(
             code=row["code"],
             defaults={k: row[k] for k in ("name", "appendix_label", "order")},
         )
     for row in data["agencies"]:
-        Agency.objects.update_or_create(
+        Agency.objects.get_or_create(
             code=row["code"],
             defaults={
                 "name": row["name"],

@@ -3,25 +3,30 @@
 (Sở TT&TT merged into it from 1/3/2025), on a 100-point scale with five bands, open for
 self-assessment. Idempotent like assessments.demo: a rerun keeps what exists.
 
-The agency list and the criteria tables are each loaded by one small function
-(`load_agencies_2025`, `table_data_2025`) so that the merged province's real list and the
-three-level DTI table can replace these demo stand-ins without touching the rest.
+Everything comes in the way an administrator would bring it: the merged province's agencies
+and the 2025 department mergers from their workbooks (fixtures/programs/dong-nai-2025/), the
+three-level DTI tables of departments and communes (fixtures/programs/dti-2025/) and the facts
+prefilled from the province's systems (so-lieu-dien-san.xlsx). Run after the 2022 results: the
+merged departments' 2022 results then show in their successors' trend.
 """
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.criteria_io import load_table
+from assessments import accounts, prefills
+from assessments.criteria_io import FIXTURES_DIR, load_table
+from assessments.dong_nai_2025 import load_dong_nai_2025
 from assessments.enums import PeriodStatus, Role
 from assessments.models import Agency, AgencyKind, CriteriaTable, Period, Program, User
 
 PROGRAM_CODE = "chuyen-doi-so"
 PERIOD_CODE = "cds-2025"
 EVALUATOR_CODE = "so-khoa-hoc-cong-nghe"
-COMMUNE_KIND = "ubnd-cap-xa"
+COMMUNE_KIND = "ubnd-xa"
 
 PROGRAM_2025 = {
     "name": "Chỉ số chuyển đổi số cấp sở, cấp xã",
@@ -56,152 +61,39 @@ LEGAL_BASIS_2025 = (
     "sau sắp xếp từ ngày 01/7/2025)."
 )
 
-# Communes and wards of the merged province used by the demo (a stand-in for the full list).
-DEMO_COMMUNES = [
-    ("ubnd-phuong-tran-bien", "UBND phường Trấn Biên", "UBND P. Trấn Biên"),
-    ("ubnd-phuong-dong-xoai", "UBND phường Đồng Xoài", "UBND P. Đồng Xoài"),
-    ("ubnd-xa-trang-bom", "UBND xã Trảng Bom", "UBND X. Trảng Bom"),
-    ("ubnd-xa-long-thanh", "UBND xã Long Thành", "UBND X. Long Thành"),
-]
-
-# An officer of a commune, so that the commune journey can be tried with a demo account.
+# An officer of a ward of the merged province, so that the commune journey can be tried with a
+# demo account (the ward has prefilled facts in fixtures/programs/dti-2025/so-lieu-dien-san.xlsx).
 COMMUNE_ACCOUNT = (
     "donvixa",
-    "ubnd-xa-trang-bom",
+    "phuong-tran-bien",
     ("Thảo", "Nguyễn Thị"),
-    "Công chức Văn phòng HĐND-UBND xã",
+    "Công chức Văn phòng HĐND-UBND phường",
 )
+
+# The staff of Sở TT&TT moved to Sở KH&CN with the merger of 1/3/2025: the demo's reviewer and
+# lead appraise the 2025 index there (their 2022 work keeps its audit trail).
+STAFF_ACCOUNTS = ("thamdinh", "lanhdao")
+
+DTI_DIR = FIXTURES_DIR / "programs" / "dti-2025"
+TABLE_FILES = {"so-ban-nganh": "cap-so.json", COMMUNE_KIND: "cap-xa.json"}
+PREFILL_WORKBOOK = DTI_DIR / "so-lieu-dien-san.xlsx"
 
 
 def load_agencies_2025() -> list[AgencyKind]:
-    """The kinds evaluated in 2025 (departments, communes and wards), with the demo communes.
-    Returns the kinds that get a table."""
-    departments = AgencyKind.objects.get(code="so-ban-nganh")
-    communes, _ = AgencyKind.objects.get_or_create(
-        code=COMMUNE_KIND,
-        defaults={"name": "UBND các xã, phường", "appendix_label": "Phụ lục 4", "order": 4},
-    )
-    for order, (code, name, short_name) in enumerate(DEMO_COMMUNES, start=1):
-        Agency.objects.get_or_create(
-            code=code,
-            defaults={"name": name, "short_name": short_name, "kind": communes, "order": order},
-        )
-    return [departments, communes]
-
-
-def _criterion(code, parent, title, maximum, rule, params, guidance="") -> dict:
-    return {
-        "code": code,
-        "parent": parent,
-        "title": title,
-        "rule": rule,
-        "params": params,
-        "maximum": maximum,
-        "guidance": guidance,
-        "evidence_expected": "Số liệu, văn bản chứng minh.",
-        "allow_not_applicable": False,
-        "requires_evidence": rule != "yes_no",
-    }
+    """The merged province's agencies and the 2025 department mergers, imported the way an
+    administrator would (assessments.dong_nai_2025). Returns the kinds that get a table."""
+    load_dong_nai_2025()
+    return [
+        AgencyKind.objects.get(code="so-ban-nganh"),
+        AgencyKind.objects.get(code=COMMUNE_KIND),
+    ]
 
 
 def table_data_2025(kind: AgencyKind) -> dict:
-    """A simple two-level table on 100 points (five pillars of 20 points), the same for both
-    kinds; the three-level DTI table replaces it."""
-    unit = "xã, phường" if kind.code == COMMUNE_KIND else "sở, ban, ngành"
-    ratio = "ratio"
-    rows = [
-        {"code": "I", "title": "Nhận thức số", "maximum": "20"},
-        _criterion(
-            "I.1",
-            "I",
-            "Ban hành kế hoạch chuyển đổi số năm 2025",
-            "10",
-            "yes_no",
-            {"label_yes": "Đã ban hành", "label_no": "Chưa ban hành"},
-        ),
-        _criterion(
-            "I.2",
-            "I",
-            "Tỷ lệ cán bộ, công chức được bồi dưỡng kỹ năng số",
-            "10",
-            ratio,
-            {
-                "numerator_label": "Số người được bồi dưỡng",
-                "denominator_label": "Tổng số cán bộ, công chức",
-            },
-        ),
-        {"code": "II", "title": "Thể chế số", "maximum": "20"},
-        _criterion(
-            "II.1",
-            "II",
-            "Quy chế quản lý, vận hành, khai thác các hệ thống thông tin dùng chung",
-            "20",
-            "count",
-            {
-                "per_item": "10",
-                "items": ["Quy chế sử dụng hệ thống QLVB", "Quy chế bảo đảm an toàn thông tin"],
-                "unit_label": "quy chế",
-            },
-        ),
-        {"code": "III", "title": "Hạ tầng và nền tảng số", "maximum": "20"},
-        _criterion(
-            "III.1",
-            "III",
-            "Tỷ lệ máy trạm kết nối mạng truyền số liệu chuyên dùng",
-            "20",
-            ratio,
-            {"numerator_label": "Số máy trạm kết nối", "denominator_label": "Tổng số máy trạm"},
-        ),
-        {"code": "IV", "title": "Hoạt động chính quyền số", "maximum": "20"},
-        _criterion(
-            "IV.1",
-            "IV",
-            "Tỷ lệ văn bản đi được ký số và gửi trên môi trường mạng",
-            "10",
-            "tiers",
-            {
-                "basis": "percent",
-                "tiers": [{"min": "90", "points": "10"}, {"min": "70", "points": "5"}],
-                "numerator_label": "Số văn bản đi được ký số",
-                "denominator_label": "Tổng số văn bản đi",
-            },
-        ),
-        _criterion(
-            "IV.2",
-            "IV",
-            "Tỷ lệ hồ sơ thủ tục hành chính được nộp trực tuyến",
-            "10",
-            ratio,
-            {
-                "numerator_label": "Số hồ sơ nộp trực tuyến",
-                "denominator_label": "Tổng số hồ sơ tiếp nhận",
-            },
-        ),
-        {"code": "V", "title": "An toàn thông tin mạng", "maximum": "20"},
-        _criterion(
-            "V.1",
-            "V",
-            "Hồ sơ đề xuất cấp độ hệ thống thông tin được phê duyệt",
-            "20",
-            "tiers",
-            {
-                "options": [
-                    {"key": "da-phe-duyet", "label": "Đã được phê duyệt", "points": "20"},
-                    {"key": "da-trinh", "label": "Đã trình thẩm định", "points": "10"},
-                    {"key": "chua", "label": "Chưa xây dựng hồ sơ", "points": "0"},
-                ]
-            },
-        ),
-    ]
-    return {
-        "label": kind.appendix_label,
-        "kind": kind.code,
-        "title": f"Bộ chỉ số đánh giá chuyển đổi số năm 2025 đối với {unit}",
-        "scale_max": "100.00",
-        "deduction_floor": "0.00",
-        "source": "Bảng minh họa (demo) trên thang điểm 100",
-        "rows": rows,
-    }
+    """The three-level, 100-point DTI table of the kind (fixtures/programs/dti-2025/), labelled
+    with the kind's appendix."""
+    data = json.loads((DTI_DIR / TABLE_FILES[kind.code]).read_text(encoding="utf-8"))
+    return {**data, "kind": kind.code, "label": kind.appendix_label}
 
 
 @transaction.atomic
@@ -249,6 +141,8 @@ def ensure_period_2025(today: dt.date | None = None) -> Period:
     for kind in load_agencies_2025():
         if not CriteriaTable.objects.filter(period=period, kind=kind).exists():
             load_table(table_data_2025(kind), period, kind)
+    if not period.prefilled_facts.exists():
+        prefills.import_prefills(period, PREFILL_WORKBOOK, actor=None)
     return period
 
 
@@ -271,9 +165,21 @@ def ensure_commune_account(password: str) -> User:
     return user
 
 
+def commune_account() -> User:
+    return User.objects.get(username=COMMUNE_ACCOUNT[0])
+
+
+def move_staff_to_evaluator(evaluator: Agency) -> None:
+    """The demo reviewer and lead follow their department into the merged Sở KH&CN."""
+    for user in User.objects.filter(username__in=STAFF_ACCOUNTS).exclude(agency=evaluator):
+        accounts.update_account(user, actor=None, agency=evaluator)
+
+
 def seed_2025(password: str | None = None) -> Period:
-    """Program, period, agencies and tables of 2025; with a password, the commune's account."""
+    """Program, period, agencies, tables and prefilled facts of 2025; with a password, the
+    commune's account, and the staff accounts moved to the evaluating department."""
     period = ensure_period_2025()
     if password is not None:
         ensure_commune_account(password)
+        move_staff_to_evaluator(period.evaluating_agency)
     return period

@@ -6,6 +6,7 @@ dossiers) and rolled back when the module ends; each test runs in its own savepo
 import datetime as dt
 import json
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,16 +15,19 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments import lineage
 from assessments.enums import PeriodStatus, SubmissionStatus
 from assessments.models import (
     Agency,
     AuditEntry,
     CriteriaTable,
+    Criterion,
     Evidence,
     ItemScore,
     Message,
     Notification,
     Period,
+    PrefilledFact,
     Submission,
     User,
 )
@@ -73,9 +77,9 @@ def test_a_second_seed_changes_nothing_and_keeps_changed_passwords(seeded, capsy
     assert "donvi1" in out
     assert (AuditEntry.objects.count(), Message.objects.count()) == counts
     assert Submission.objects.filter(period=seeded).count() == 39
-    # 2025: four demo communes and wards; its period has a table for departments and one for
-    # communes.
-    assert Agency.objects.count() == 43
+    # 2025: the merged province's new departments, 23 wards and 72 communes; its period has a
+    # three-level table for departments and one for communes, and 20 prefilled facts.
+    assert Agency.objects.count() == 135
     assert Period.objects.count() == 3
     assert CriteriaTable.objects.count() == 8
     assert User.objects.get(username="donvi1").check_password("Mat-khau-moi-2022")
@@ -84,10 +88,11 @@ def test_a_second_seed_changes_nothing_and_keeps_changed_passwords(seeded, capsy
         "donvi1": "Sở Tài chính",
         "donvi2": "UBND huyện Trảng Bom",
         "donvi3": "Đài Phát thanh – Truyền hình Đồng Nai",
-        "thamdinh": "Sở Thông tin và Truyền thông",
-        "lanhdao": "Sở Thông tin và Truyền thông",
+        # Sở TT&TT merged into Sở KH&CN on 1/3/2025: its staff moved with it.
+        "thamdinh": "Sở Khoa học và Công nghệ",
+        "lanhdao": "Sở Khoa học và Công nghệ",
         "quantri": None,
-        "donvixa": "UBND xã Trảng Bom",
+        "donvixa": "UBND phường Trấn Biên",
     }
     # The other agencies' officers who submitted the demo 2022 results cannot log in.
     officers = User.objects.filter(username__startswith="canbo-")
@@ -124,6 +129,30 @@ def test_the_demo_accounts_work_in_both_programs(seeded, client):
     review = client.get(reverse("assessments:review_home")).content.decode()
     assert "Chỉ số chuyển đổi số cấp sở, cấp xã" in review
     assert "Đánh giá ứng dụng CNTT trong quản lý điều hành" in review
+
+
+def test_the_2025_demo_brings_the_merged_province_its_deep_tables_and_prefilled_facts(seeded):
+    period = Period.objects.get(code="cds-2025")
+    tables = {
+        table.kind.code: (table.label, table.scale_max, table.criteria.count())
+        for table in period.tables.select_related("kind")
+    }
+    assert tables == {
+        "so-ban-nganh": ("Phụ lục 1", Decimal("100.00"), 52),
+        "ubnd-xa": ("Phụ lục 4", Decimal("100.00"), 49),
+    }
+    assert sorted({c.level for c in Criterion.objects.filter(table__period=period)}) == [0, 1, 2]
+    assert [band["label"] for band in period.bands] == ["A", "B", "C", "D", "E"]
+    assert Agency.objects.filter(kind__code="ubnd-xa").count() == 95
+    assert PrefilledFact.objects.filter(period=period).count() == 20
+    merged = Agency.objects.get(code="so-thong-tin-truyen-thong")
+    assert (merged.is_active, merged.ended_on) == (False, dt.date(2025, 3, 1))
+    # Sở KH&CN's 2022 scorecard shows Sở TT&TT's 2022 result in its trend, labelled.
+    points = lineage.trend(Agency.objects.get(code="so-khoa-hoc-cong-nghe"), program=seeded.program)
+    assert [(point.year, point.label) for point in points] == [
+        (2022, "Sở Khoa học và Công nghệ"),
+        (2022, "Sở Thông tin và Truyền thông (trước khi hợp nhất)"),
+    ]
 
 
 # The replay of 2022 is dated 2022 ------------------------------------------------------------

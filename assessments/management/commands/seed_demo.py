@@ -33,10 +33,6 @@ class Command(BaseCommand):
         )
         password = demo.demo_password()
         users = demo.ensure_demo_accounts(password)
-        self.stdout.write(self.style.SUCCESS(f"Tài khoản demo (mật khẩu chung: {password}):"))
-        for user in users:
-            where = f" — {user.agency}" if user.agency else ""
-            self.stdout.write(f"  {user.username:<10} {user.get_role_display()}{where}")
         period_2022 = demo.ensure_period_2022()
         if demo.ensure_results_2022(period_2022):
             self.stdout.write(
@@ -49,3 +45,8 @@ class Command(BaseCommand):
             f"{period_2025.self_assessment_deadline:%d/%m/%Y}; tài khoản cấp xã: "
             f"{demo_2025.COMMUNE_ACCOUNT[0]}."
         )
+        self.stdout.write(self.style.SUCCESS(f"Tài khoản demo (mật khẩu chung: {password}):"))
+        for user in [*users, demo_2025.commune_account()]:
+            user.refresh_from_db()
+            where = f" — {user.agency}" if user.agency else ""
+            self.stdout.write(f"  {user.username:<10} {user.get_role_display()}{where}")
