@@ -34,7 +34,8 @@ pytestmark = [pytest.mark.multiserver, pytest.mark.xdist_group("collected_static
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-DB_NAME = "jobs_multi"
+# One database per run: two runs of the suite on one machine must not drop each other's.
+DB_NAME = f"jobs_multi_{os.getpid()}"
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 REDIS = ("127.0.0.1", 6379)
 PDF_BYTES = (
