@@ -1,7 +1,10 @@
 """Named people every test can use: officers of two agencies, a reviewer and the lead of the
 evaluating department, an administrator, and the anonymous public."""
 
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -10,6 +13,18 @@ from assessments.criteria_io import load_reference_agencies
 from assessments.enums import Role
 from assessments.models import Agency, AgencyKind
 from tests.factories import PASSWORD, make_period, make_user
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """pytest-xdist 3.8 sends the tests marked `xdist_group` to one worker by writing the group
+    after the node id in `item._nodeid` (`…::test_x@seed_demo`); pytest 9.2 builds the node id
+    from `item._id`, so the mark alone did nothing (the demo was seeded on both workers and the
+    two-app-server cluster started twice on one database). Carry the suffix over."""
+    for item in items:
+        written = item.__dict__.get("_nodeid")
+        if written and written != item.nodeid:
+            item._id = type(item._id).parse(written)
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +62,59 @@ def _end_other_sessions() -> None:
             sys.stderr.write(f"\nopen session left by the run: {application!r} {state} {query!r}\n")
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
     connection.close()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Environment variables of a production-like process (tests/test_settings.py, the multi-server
+# test): everything the portal requires when DEBUG is off.
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k" * 10 + "-production-like-secret-key-with-enough-entropy-123456789",
+    "ALLOWED_HOSTS": "danhgia.stttt.dongnai.gov.vn",
+    "SITE_URL": "https://danhgia.stttt.dongnai.gov.vn",
+    "EMAIL_BACKEND": "smtp",
+}
+
+
+def run_outside_tests(args, env_overrides, *, module=False):
+    """`manage.py ARGS` (or `python ARGS` with module=True) in a new process that does not
+    inherit the test run's settings, with env_overrides on top."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "PYTEST_VERSION",
+            "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "DATABASE_URL",
+            "EMAIL_BACKEND",
+            "SITE_URL",
+            "ALLOWED_HOSTS",
+            "SECRET_KEY",
+            "STATIC_ROOT",
+        }
+    }
+    env.update(env_overrides)
+    command = [sys.executable, *args] if module else [sys.executable, "manage.py", *args]
+    return subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180, check=False
+    )
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """STATIC_ROOT filled by collectstatic exactly as the README's production steps do, once
+    per session (per xdist worker): compressing every file costs about 15 s of CPU. The tests
+    that use it share the xdist group `collected_static`, so one worker collects once."""
+    static_root = tmp_path_factory.mktemp("staticfiles")
+    result = run_outside_tests(
+        ["collectstatic", "--noinput", "-v", "0"], {**PRODUCTION, "STATIC_ROOT": str(static_root)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert (static_root / "staticfiles.json").is_file()
+    return static_root
 
 
 @pytest.fixture

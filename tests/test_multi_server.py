@@ -28,11 +28,14 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.multiserver
+# One xdist worker runs the module (one cluster, one database name) and the tests of
+# tests/test_settings.py that share its collected static files.
+pytestmark = [pytest.mark.multiserver, pytest.mark.xdist_group("collected_static")]
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-DB_NAME = "jobs_multi"
+# One database per run: two runs of the suite on one machine must not drop each other's.
+DB_NAME = f"jobs_multi_{os.getpid()}"
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 REDIS = ("127.0.0.1", 6379)
 PDF_BYTES = (
@@ -81,10 +84,12 @@ def _skip_reason() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+def cluster(tmp_path_factory, request):
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
+    # Collected (and compressed) under production settings once per session.
+    static_root = request.getfixturevalue("collected_static")
     requests = pytest.importorskip("requests")
     boto3 = pytest.importorskip("boto3")
     redis = pytest.importorskip("redis")
@@ -122,6 +127,7 @@ def cluster(tmp_path_factory):
         REDIS_URL="redis://127.0.0.1:6379/7",
         CACHE_KEY_PREFIX=prefix,
         MEDIA_ROOT=str(logs / "media-must-stay-empty"),
+        STATIC_ROOT=str(static_root),
         DJANGO_SETTINGS_MODULE="portal.settings",
     )
     pg = ["-h", PG["host"], "-p", str(PG["port"]), "-U", PG["user"]]
@@ -130,8 +136,9 @@ def cluster(tmp_path_factory):
     try:
         start("moto", str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(s3_port), env=env)
         python = str(BIN / "python")
-        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput", "-v", "0"]):
-            subprocess.run([python, "manage.py", *command], cwd=BASE_DIR, env=env, check=True)
+        subprocess.run(
+            [python, "manage.py", "migrate", "--noinput"], cwd=BASE_DIR, env=env, check=True
+        )
         setup = subprocess.run(
             [python, "-m", "tests.assessments.multi_server_setup"],
             cwd=BASE_DIR,

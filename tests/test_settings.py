@@ -1,58 +1,14 @@
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import PRODUCTION
+from tests.conftest import run_outside_tests as _run
+
+# The tests given `collected_static` run on the xdist worker that also runs the multi-server
+# test (tests/test_multi_server.py), which serves the same collected files: one collectstatic.
+shares_static = pytest.mark.xdist_group("collected_static")
 
 
-def _run(args, env_overrides, *, module=False):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in {
-            "PYTEST_VERSION",
-            "DEBUG",
-            "DJANGO_ALLOW_ASYNC_UNSAFE",
-            "DATABASE_URL",
-            "EMAIL_BACKEND",
-            "SITE_URL",
-            "ALLOWED_HOSTS",
-            "SECRET_KEY",
-            "STATIC_ROOT",
-        }
-    }
-    env.update(env_overrides)
-    command = [sys.executable, *args] if module else [sys.executable, "manage.py", *args]
-    return subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180, check=False
-    )
-
-
-PRODUCTION = {
-    "DEBUG": "0",
-    "SECRET_KEY": "k" * 10 + "-production-like-secret-key-with-enough-entropy-123456789",
-    "ALLOWED_HOSTS": "danhgia.stttt.dongnai.gov.vn",
-    "SITE_URL": "https://danhgia.stttt.dongnai.gov.vn",
-    "EMAIL_BACKEND": "smtp",
-}
-
-
-@pytest.fixture(scope="module")
-def collected_static(tmp_path_factory):
-    """STATIC_ROOT filled by collectstatic exactly as the README's production steps do."""
-    static_root = tmp_path_factory.mktemp("staticfiles")
-    result = _run(
-        ["collectstatic", "--noinput", "-v", "0"], {**PRODUCTION, "STATIC_ROOT": str(static_root)}
-    )
-    assert result.returncode == 0, result.stderr
-    assert (static_root / "staticfiles.json").is_file()
-    return static_root
-
-
+@shares_static
 def test_check_deploy_is_clean_under_production_settings(collected_static):
     result = _run(
         ["check", "--deploy", "--fail-level", "WARNING"],
@@ -81,6 +37,7 @@ def test_the_wsgi_application_refuses_to_boot_without_collected_static_files(tmp
     )
 
 
+@shares_static
 def test_the_wsgi_application_boots_once_static_files_are_collected(collected_static):
     result = _run(
         ["-c", "import portal.wsgi; print('ready')"],
@@ -143,6 +100,7 @@ def test_a_bad_boolean_fails_loudly():
     assert "DEBUG must be true/false" in result.stderr
 
 
+@shares_static
 def test_check_deploy_warns_when_site_url_is_not_https(collected_static):
     result = _run(
         ["check", "--deploy"],

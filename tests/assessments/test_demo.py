@@ -33,6 +33,9 @@ from assessments.models import (
 )
 from assessments.models.period import LOCAL_TZ
 
+# The demo is seeded once: the module's tests run on one xdist worker.
+pytestmark = pytest.mark.xdist_group("seed_demo")
+
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):

