@@ -242,6 +242,43 @@ LISTED_ITEM_FIELDS = (
     "agreed_by",
 )
 
+
+class ListedItem:
+    """An item as a list or a sheet reads it, from a row of values rather than a model instance
+    (a national workbook reads 200,000 of them): points, not-applicable flags, the adjustment."""
+
+    FIELDS = (
+        "id",
+        "submission_id",
+        "criterion_id",
+        "points",
+        "not_applicable",
+        "reviewer_not_applicable",
+        "reviewer_points",
+        "reviewer_reason",
+        "agreed_points",
+        "agreed_not_applicable",
+    )
+    __slots__ = ("criterion", *FIELDS)
+
+    def __init__(self, values):
+        (
+            self.id,
+            self.submission_id,
+            self.criterion_id,
+            self.points,
+            self.not_applicable,
+            self.reviewer_not_applicable,
+            self.reviewer_points,
+            self.reviewer_reason,
+            self.agreed_points,
+            self.agreed_not_applicable,
+        ) = values
+
+    appraised_points = ItemScore.appraised_points
+    is_adjusted = ItemScore.is_adjusted
+
+
 # Which items a walk over the results needs: every one, only those someone marked not
 # applicable (a list's notes), or only those the reviewer adjusted (the agreements sheet).
 ALL_ITEMS, NOT_APPLICABLE_ITEMS, ADJUSTED_ITEMS = "all", "not_applicable", "adjusted"
@@ -281,7 +318,11 @@ def load_period_results(
         .order_by("table_id", "order")
     )
     criteria_by_id = {criterion.pk: criterion for criterion in criteria}
-    submissions = period.submissions.select_related("agency__kind", "table", "period", "result")
+    submissions = period.submissions.select_related("result")
+    if scored:
+        # Scoring reads the table; pages read the agency's kind. An unscored walk shows the
+        # agencies it was given and the period it was asked for.
+        submissions = submissions.select_related("agency__kind", "table", "period")
     item_rows = (
         ItemScore.objects.filter(submission__period=period)
         .filter(item_filter)
@@ -300,10 +341,15 @@ def load_period_results(
         )
     if not scored and items != ADJUSTED_ITEMS:
         # A list reads only what a row shows (points, not-applicable, adjustment), not the inputs
-        # (the agreements sheet also names who agreed).
-        item_rows = item_rows.select_related(None).only(*LISTED_ITEM_FIELDS)
+        # (the agreements sheet also names who agreed and how: model instances there).
+        item_rows = map(
+            ListedItem,
+            item_rows.select_related(None).order_by("id").values_list(*ListedItem.FIELDS),
+        )
+    else:
+        item_rows = item_rows.order_by("id")
     items_by_submission: dict[int, list[ItemScore]] = {}
-    for item in item_rows.order_by("id"):
+    for item in item_rows:
         # Share the criterion objects already loaded instead of joining them again.
         item.criterion = criteria_by_id[item.criterion_id]
         items_by_submission.setdefault(item.submission_id, []).append(item)
