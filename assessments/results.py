@@ -228,21 +228,6 @@ def _rows(criteria, items_by_code, final_result, *, is_final=False) -> list[Crit
     return rows
 
 
-LISTED_ITEM_FIELDS = (
-    "id",
-    "submission_id",
-    "criterion_id",
-    "points",
-    "not_applicable",
-    "reviewer_not_applicable",
-    "reviewer_points",
-    "reviewer_reason",
-    "agreed_points",
-    "agreed_not_applicable",
-    "agreed_by",
-)
-
-
 class ListedItem:
     """An item as a list or a sheet reads it, from a row of values rather than a model instance
     (a national workbook reads 200,000 of them): points, not-applicable flags, the adjustment."""
