@@ -55,13 +55,19 @@ def _points_text(points) -> str:
 
 def _lock(item: ItemScore, *, expected_version=None) -> tuple[Submission, ItemScore]:
     """Lock the submission row, then the item row, always in this order (no deadlock with
-    `workflow`, which locks the submission). Refuses a page older than the item."""
+    `workflow`, which locks the submission). Refuses a page older than the item. Only those
+    two rows are locked, not the joined period, agency and criterion rows every reviewer's save
+    shares."""
     submission = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("period", "agency", "table")
         .get(pk=item.submission_id)
     )
-    locked = ItemScore.objects.select_for_update().select_related("criterion").get(pk=item.pk)
+    locked = (
+        ItemScore.objects.select_for_update(of=("self",))
+        .select_related("criterion")
+        .get(pk=item.pk)
+    )
     # The version comes from a form: an empty value means "no check", anything else that is not
     # the current version (even garbage) is a stale page, never a server error.
     if expected_version not in (None, "") and str(expected_version).strip() != str(locked.version):

@@ -24,7 +24,11 @@ from assessments.enums import EXPORT_IN_PROGRESS, ExportKind, ExportStatus
 from assessments.exports.consolidated_xlsx import ConsolidatedXlsx
 from assessments.exports.dossier import PeriodDossierZip
 from assessments.models import Period, PeriodExport
-from assessments.results import FINAL_PERIOD_STATUSES, load_period_results
+from assessments.results import (
+    FINAL_PERIOD_STATUSES,
+    load_period_results,
+    stream_period_results,
+)
 
 logger = logging.getLogger("assessments.jobs")
 
@@ -183,12 +187,11 @@ def build_export(export_id: int) -> int:
     PeriodExport.objects.filter(pk=export_id).update(status=ExportStatus.RUNNING)
     report = _progress(export_id)
     try:
-        results = load_period_results(export.period)
         if export.kind == ExportKind.DOSSIER_ZIP:
-            data = PeriodDossierZip(results, progress=report).render()
+            data = PeriodDossierZip(load_period_results(export.period), progress=report).render()
         else:
             report(0, 1)
-            data = ConsolidatedXlsx(results).render()
+            data = ConsolidatedXlsx(stream_period_results(export.period)).render()
             report(1, 1)
         old_name = export.file.name
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")

@@ -160,6 +160,10 @@ class KindResults:
     def leaf_criteria(self) -> list[Criterion]:
         return [criterion for criterion in self.criteria if not criterion.is_group]
 
+    def walk(self, items: str = "all"):
+        """The agencies (already loaded; `items` only matters to a streamed kind)."""
+        return iter(self.agencies)
+
     def grade_counts(self) -> dict[str, int]:
         counts = Counter(result.final_grade for result in self.agencies if result.is_final)
         return {grade: counts.get(grade, 0) for grade in self.grade_labels}
@@ -226,16 +230,19 @@ def _rows(
         final_item = final_result.items.get(criterion.code) if final_result else None
         not_applicable = final_item.not_applicable if final_item else item.not_applicable
         if is_final and final_result is None:
-            # Unscored, as the agreed result has it: the reviewer's decision where given, and only
-            # where the table allows it (scoring.table).
-            if item.reviewer_not_applicable is not None:
+            # Unscored, as the agreed result has it (scores.agreed_result): the agreed decision
+            # where stored, else the reviewer's, else the agency's, and only where the table
+            # allows it (scoring.table).
+            if item.agreed_not_applicable is not None:
+                not_applicable = item.agreed_not_applicable
+            elif item.reviewer_not_applicable is not None:
                 not_applicable = item.reviewer_not_applicable
             not_applicable = not_applicable and criterion.allow_not_applicable
         rows.append(
             CriterionRow(
                 criterion=criterion,
                 self_points=item.points,
-                final_points=item.agreed_points if final_result else None,
+                final_points=item.agreed_points if final_result or is_final else None,
                 not_applicable=not_applicable,
                 adjusted=item.is_adjusted or item.reviewer_not_applicable is not None,
                 reason=item.reviewer_reason,
@@ -246,23 +253,68 @@ def _rows(
     return rows
 
 
-LISTED_ITEM_FIELDS = (
-    "id",
-    "submission_id",
-    "criterion_id",
-    "points",
-    "not_applicable",
-    "reviewer_not_applicable",
-    "reviewer_points",
-    "reviewer_reason",
-    "agreed_points",
-    "agreed_by",
-    "prefill",  # documents mark answers taken from, or changed against, a prefilled fact
-)
+class ListedItem:
+    """An item as a list or a sheet reads it, from a row of values rather than a model instance
+    (a national workbook reads 200,000 of them): points, not-applicable flags, the adjustment."""
+
+    FIELDS = (
+        "id",
+        "submission_id",
+        "criterion_id",
+        "points",
+        "not_applicable",
+        "reviewer_not_applicable",
+        "reviewer_points",
+        "reviewer_reason",
+        "agreed_points",
+        "agreed_not_applicable",
+        "prefill",  # documents mark answers taken from, or changed against, a prefilled fact
+    )
+    # Read only in periods with criteria scored across agencies: there the values themselves
+    # tell an adjustment (ItemScore.is_adjusted); elsewhere they stay None and cost nothing.
+    VALUE_FIELDS = ("inputs", "reviewer_inputs", "reviewer_override")
+    __slots__ = ("criterion", *FIELDS, *VALUE_FIELDS)
+
+    def __init__(self, values):
+        (
+            self.id,
+            self.submission_id,
+            self.criterion_id,
+            self.points,
+            self.not_applicable,
+            self.reviewer_not_applicable,
+            self.reviewer_points,
+            self.reviewer_reason,
+            self.agreed_points,
+            self.agreed_not_applicable,
+            self.prefill,
+            *values_read,
+        ) = values
+        self.inputs, self.reviewer_inputs, self.reviewer_override = values_read or (None,) * 3
+
+    appraised_points = ItemScore.appraised_points
+    is_adjusted = ItemScore.is_adjusted
+
+
+# Which items a walk over the results needs: every one, only those someone marked not
+# applicable (a list's notes), or only those the reviewer adjusted (the agreements sheet).
+ALL_ITEMS, NOT_APPLICABLE_ITEMS, ADJUSTED_ITEMS = "all", "not_applicable", "adjusted"
+ITEM_FILTERS = {
+    ALL_ITEMS: Q(),
+    NOT_APPLICABLE_ITEMS: Q(not_applicable=True)
+    | Q(reviewer_not_applicable=True)
+    | Q(agreed_not_applicable=True),
+    ADJUSTED_ITEMS: Q(reviewer_not_applicable__isnull=False) | Q(reviewer_points__isnull=False),
+}
 
 
 def load_period_results(
-    period: Period, *, only_final: bool = False, agencies=None, scored: bool = True
+    period: Period,
+    *,
+    only_final: bool = False,
+    agencies=None,
+    scored: bool = True,
+    items: str = ALL_ITEMS,
 ) -> PeriodResults:
     """Everything about a period's results in seven queries, whatever the number of agencies.
 
@@ -271,8 +323,11 @@ def load_period_results(
     (the public site). With `agencies` (a list or queryset, e.g. one page of a list), only those
     agencies are loaded, with only their items: a page never loads the whole period. Without
     `scored`, the scoring library is not run (no self_result / final_result: a list that shows
-    the stored scores and the not-applicable criteria does not need them).
+    the stored scores and the not-applicable criteria does not need them; a finalised dossier's
+    rows then read the stored agreed values). Without scoring, `items` may leave out the items a
+    walk does not need (NOT_APPLICABLE_ITEMS, ADJUSTED_ITEMS): their rows are then empty.
     """
+    item_filter = ITEM_FILTERS[items] if not scored else Q()
     tables = list(period.tables.select_related("kind").order_by("kind__order"))
     criteria = list(
         Criterion.objects.filter(table__period=period)
@@ -286,8 +341,16 @@ def load_period_results(
         if any(is_cross_agency(criterion.rule) for criterion in criteria)
         else None
     )
-    submissions = period.submissions.select_related("agency__kind", "table", "period", "result")
-    items = ItemScore.objects.filter(submission__period=period).select_related("agreed_by")
+    submissions = period.submissions.select_related("result")
+    if scored:
+        # Scoring reads the table; pages read the agency's kind. An unscored walk shows the
+        # agencies it was given and the period it was asked for.
+        submissions = submissions.select_related("agency__kind", "table", "period")
+    item_rows = (
+        ItemScore.objects.filter(submission__period=period)
+        .filter(item_filter)
+        .select_related("agreed_by")
+    )
     extensions = Extension.objects.filter(period=period)
     if agencies is not None:
         agencies = list(agencies)
@@ -296,14 +359,21 @@ def load_period_results(
         extensions = extensions.filter(agency_id__in=agency_ids)
     submissions = list(submissions.order_by("agency__order", "agency__name"))
     if agencies is not None:
-        items = items.filter(submission_id__in=[submission.pk for submission in submissions])
-    if not scored:
-        # A list reads only what a row shows (points, not-applicable, adjustment), not the inputs.
-        # Criteria scored across agencies tell an adjustment by their values (ItemScore.is_adjusted).
-        extra = ("inputs", "reviewer_inputs", "reviewer_override") if refs is not None else ()
-        items = items.select_related(None).only(*LISTED_ITEM_FIELDS, *extra)
+        item_rows = item_rows.filter(
+            submission_id__in=[submission.pk for submission in submissions]
+        )
+    if not scored and items != ADJUSTED_ITEMS:
+        # A list reads only what a row shows (points, not-applicable, adjustment), not the inputs
+        # (the agreements sheet also names who agreed and how: model instances there).
+        fields = ListedItem.FIELDS + (ListedItem.VALUE_FIELDS if refs is not None else ())
+        item_rows = map(
+            ListedItem,
+            item_rows.select_related(None).order_by("id").values_list(*fields),
+        )
+    else:
+        item_rows = item_rows.order_by("id")
     items_by_submission: dict[int, list[ItemScore]] = {}
-    for item in items.order_by("id"):
+    for item in item_rows:
         # Share the criterion objects already loaded instead of joining them again.
         item.criterion = criteria_by_id[item.criterion_id]
         items_by_submission.setdefault(item.submission_id, []).append(item)
@@ -334,13 +404,15 @@ def load_period_results(
             result.extension = extensions.get(agency.pk)
             if submission is not None:
                 submission.period = period
-                items = items_by_submission.get(submission.pk, [])
-                items_by_code = {item.criterion.code: item for item in items}
+                own_items = items_by_submission.get(submission.pk, [])
+                items_by_code = {item.criterion.code: item for item in own_items}
                 is_final = submission.status == SubmissionStatus.FINALISED
                 if scored and submission.submitted_at is not None:
-                    result.self_result = scores.self_result(submission, table_criteria, items)
+                    result.self_result = scores.self_result(submission, table_criteria, own_items)
                 if scored and is_final:
-                    result.final_result = scores.agreed_result(submission, table_criteria, items)
+                    result.final_result = scores.agreed_result(
+                        submission, table_criteria, own_items
+                    )
                 if is_final:
                     stored = getattr(submission, "result", None)
                     result.rank = stored.rank if stored is not None else None
@@ -364,6 +436,103 @@ def load_period_results(
             )
         )
     return PeriodResults(period=period, kinds=kinds, references=refs or {})
+
+
+def listed_agencies(period: Period):
+    """Every agency a period's results list: the active ones and inactive ones with a dossier
+    in the period (as `load_period_results` lists them)."""
+    return Agency.objects.filter(
+        Q(is_active=True) | Q(pk__in=Submission.objects.filter(period=period).values("agency_id"))
+    )
+
+
+@dataclass
+class StreamedKind:
+    """One kind of a streamed period: the same attributes as KindResults, but its agencies are
+    read `chunk` at a time, again on every walk, so memory does not grow with their number."""
+
+    period: Period
+    kind: object
+    table: object
+    criteria: list[Criterion]
+    counts: dict[str, int]
+    chunk: int
+
+    @property
+    def leaf_criteria(self) -> list[Criterion]:
+        return [criterion for criterion in self.criteria if not criterion.is_group]
+
+    def grade_counts(self) -> dict[str, int]:
+        return self.counts
+
+    def walk(self, items: str = ALL_ITEMS):
+        """The kind's AgencyResults in list order (unscored: stored scores, agreed values),
+        each chunk with only the items `items` names."""
+        ids = list(
+            listed_agencies(self.period)
+            .filter(kind_id=self.table.kind_id)
+            .order_by("order", "name", "pk")
+            .values_list("pk", flat=True)
+        )
+        for start in range(0, len(ids), self.chunk):
+            page = (
+                Agency.objects.filter(pk__in=ids[start : start + self.chunk])
+                .select_related("kind")
+                .order_by("order", "name", "pk")
+            )
+            loaded = load_period_results(self.period, agencies=page, scored=False, items=items)
+            for kind in loaded.kinds:
+                if kind.table.pk == self.table.pk:
+                    yield from kind.agencies
+
+    @property
+    def agencies(self):
+        return self.walk()
+
+    def ranked(self):
+        """Finalised dossiers best first by their stored rank (ties by name), read from SQL a
+        chunk at a time; each has the agency, scores and grade a ranking row shows."""
+        return ranking(self.period, self.table).iterator(chunk_size=2000)
+
+
+@dataclass
+class StreamedResults:
+    """A whole period for the exports, streamed kind by kind (see StreamedKind); counts come
+    from SQL."""
+
+    period: Period
+    kinds: list[StreamedKind]
+    summary: "PeriodSummary"
+
+    def grade_counts(self) -> dict[str, int]:
+        return self.summary.grade_counts()
+
+    @property
+    def final_count(self) -> int:
+        return self.summary.final_count
+
+
+def stream_period_results(period: Period, *, chunk: int = 500) -> StreamedResults:
+    """The period's results for an export that walks every agency: a few queries per `chunk`
+    agencies and per walk, memory bounded by the chunk."""
+    summary = period_summary(period)
+    criteria: dict[int, list[Criterion]] = {}
+    for criterion in (
+        Criterion.objects.filter(table__period=period).select_related("parent").order_by("order")
+    ):
+        criteria.setdefault(criterion.table_id, []).append(criterion)
+    kinds = [
+        StreamedKind(
+            period=period,
+            kind=line.kind,
+            table=line.table,
+            criteria=criteria.get(line.table.pk, []),
+            counts=line.counts,
+            chunk=chunk,
+        )
+        for line in summary.kinds
+    ]
+    return StreamedResults(period=period, kinds=kinds, summary=summary)
 
 
 def agency_results(period: Period, agency_code: str, *, only_final: bool = False):

@@ -64,6 +64,9 @@ class ItemSave:
 
     item: ItemScore
     changed: list[str] = field(default_factory=list)
+    # Every item of the dossier as stored after the save (read under the lock), so that the
+    # answer can add the total up without reading them again.
+    items: list[ItemScore] = field(default_factory=list)
 
 
 def _audit_item(actor, submission, item, name, old, new):
@@ -104,12 +107,24 @@ def save_item(item: ItemScore, *, actor, answer: dict, expected_version) -> Item
     with transaction.atomic():
         # The submission row first, then the item (the order every writer uses): a dossier
         # submitted a moment ago is seen as submitted here, never written behind its back.
+        # Only those two rows: a plain FOR UPDATE would also lock the joined period and
+        # criterion rows, which every officer's autosave shares, and serialise them all.
         submission = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .select_related("period__program", "agency")
             .get(pk=item.submission_id)
         )
-        locked = ItemScore.objects.select_for_update().select_related("criterion").get(pk=item.pk)
+        # The whole dossier's items in the same query (the submission lock already keeps every
+        # other writer of these rows waiting): the caller adds the total up from them.
+        items = list(
+            ItemScore.objects.select_for_update(of=("self",))
+            .filter(submission_id=submission.pk)
+            .order_by("pk")
+        )
+        locked = next((row for row in items if row.pk == item.pk), None)
+        if locked is None:
+            raise ItemScore.DoesNotExist
+        locked.criterion = item.criterion
         locked.submission = submission
         if not can_edit_self_assessment(actor, submission):
             raise EditRefused(not_editable_message(submission))
@@ -143,7 +158,7 @@ def save_item(item: ItemScore, *, actor, answer: dict, expected_version) -> Item
             changes.append(("not_applicable_reason", locked.not_applicable_reason, reason))
             locked.not_applicable_reason = reason
         if not changes:
-            return ItemSave(item=locked)
+            return ItemSave(item=locked, items=items)
         locked.version += 1
         locked.updated_by = actor
         fields = [name for name, _old, _new in changes]
@@ -153,7 +168,7 @@ def save_item(item: ItemScore, *, actor, answer: dict, expected_version) -> Item
         for name, old, new in changes:
             _audit_item(actor, submission, locked, name, old, new)
         _touch(submission)
-    return ItemSave(item=locked, changed=[name for name, _old, _new in changes])
+    return ItemSave(item=locked, changed=[name for name, _old, _new in changes], items=items)
 
 
 NO_PREFILL_MESSAGE = "Tiêu chí này không có số liệu điền sẵn cho đơn vị."
@@ -242,7 +257,7 @@ def _lock_editable(actor, submission) -> tuple[Submission, bool]:
     now (a dossier submitted a moment ago is no longer editable). Returns (locked, during
     review)."""
     locked = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("period", "agency")
         .get(pk=submission.pk)
     )

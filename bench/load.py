@@ -26,6 +26,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -76,7 +77,10 @@ def prepare(officers: int) -> list[dict]:
         )
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        # The backend that authenticates a password login (the lockout backend only refuses).
+        session[BACKEND_SESSION_KEY] = next(
+            path for path in settings.AUTHENTICATION_BACKENDS if "Lockout" not in path
+        )
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         plan.append(
@@ -85,6 +89,7 @@ def prepare(officers: int) -> list[dict]:
                 "url": f"/ho-so/{submission.pk}/tieu-chi/{item.pk}/",
                 "item": item.pk,
                 "start_version": item.version,
+                "start_value": (item.inputs or {}).get("numerator"),
                 "fields": sorted((item.criterion.params or {}).get("fields", [])),
             }
         )
@@ -107,6 +112,9 @@ def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
         SESSION_COOKIE_SECURE="0",
         CSRF_COOKIE_SECURE="0",
         SECURE_HSTS_SECONDS="0",
+        # Production settings refuse to start without these; nothing is mailed during the run.
+        EMAIL_BACKEND="console",
+        SITE_URL=f"http://127.0.0.1:{port}",
     )
     # Production settings serve hashed static files: collect them first (into staticfiles/).
     subprocess.run(
@@ -206,6 +214,10 @@ def officer(port: int, plan: dict, until: float, samples: list, errors: list) ->
     while time.monotonic() < until:
         value += 1
         numerator = value % 100
+        if str(numerator) == (plan["last_value"] or plan["start_value"]):
+            # The same value again changes nothing (no new version): every save must change it.
+            value += 1
+            numerator = value % 100
         body = urlencode(
             {
                 f"{prefix}version": version,
@@ -310,13 +322,15 @@ def main():
         print("|---|---|---|---|---|---|---|")
         clients = [(port,) for _ in range(args.officers)]
         base = summary("trivial page (GET login)", *run_phase(trivial, clients, args.seconds))
-        saves = summary(
-            "autosave (POST one criterion)",
-            *run_phase(officer, [(port, entry) for entry in plan], args.seconds),
+        samples, save_errors, elapsed = run_phase(
+            officer, [(port, entry) for entry in plan], args.seconds
         )
+        saves = summary("autosave (POST one criterion)", samples, save_errors, elapsed)
     finally:
         stop(process)
     print(f"(autosave / trivial page throughput: {saves / base:.2f})" if base else "")
+    if save_errors:
+        print(f"Autosave errors by status: {dict(Counter(map(str, save_errors)))}")
     acked, stored = verify(plan)
     print(f"Acknowledged saves: {acked}; stored exactly: {stored}; lost: {acked - stored}.")
     if acked != stored:

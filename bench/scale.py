@@ -284,6 +284,8 @@ def measure(args) -> None:
         ("open data JSON", anonymous, f"/ket-qua/{period.year}/ket-qua.json"),
     ]
     for label, client, url in pages:
+        if args.skip_pages and label != pages[0][0]:
+            continue
         measure(label, get(client, url))
     if not args.skip_exports:
         measure_exports(measure, period, args)
@@ -302,6 +304,8 @@ def measure(args) -> None:
                 pass
         return None
 
+    if args.skip_publish:
+        return
     measure("publishing the period (rolled back)", publish, repeat=1, memory=False)
     print(f"(publishing notified {publish.notified} officers)")
 
@@ -317,15 +321,16 @@ def measure_exports(measure, period, args) -> None:
 
     from assessments.exports.consolidated_xlsx import ConsolidatedXlsx
     from assessments.exports.official_report import OfficialReportPdf
-    from assessments.results import load_period_results
+    from assessments.results import load_period_results, stream_period_results
 
     def workbook():
-        return len(ConsolidatedXlsx(load_period_results(period)).render())
+        # What the export job and the download build: the agencies streamed a chunk at a time.
+        return len(ConsolidatedXlsx(stream_period_results(period)).render())
 
     row = measure("consolidated workbook (ConsolidatedXlsx)", workbook, repeat=1)
     # The baseline writes exactly the cells the export wrote (read back from its file), sheet by
     # sheet, with openpyxl's write-only mode and nothing else.
-    rendered = ConsolidatedXlsx(load_period_results(period)).render()
+    rendered = ConsolidatedXlsx(stream_period_results(period)).render()
     source = load_workbook(io.BytesIO(rendered), read_only=True)
     sheets = {
         sheet.title: [list(values) for values in sheet.iter_rows(values_only=True)]
@@ -358,7 +363,8 @@ def measure_exports(measure, period, args) -> None:
         return
 
     def report():
-        return len(OfficialReportPdf(load_period_results(period)).render())
+        # What the reports page and export_report build: ranks and counts read from SQL.
+        return len(OfficialReportPdf(stream_period_results(period)).render())
 
     row = measure("official report PDF (draft)", report, repeat=1)
 
@@ -382,6 +388,8 @@ def main():
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--skip-exports", action="store_true")
     parser.add_argument("--skip-pdf", action="store_true")
+    parser.add_argument("--skip-pages", action="store_true", help="only the trivial page")
+    parser.add_argument("--skip-publish", action="store_true")
     args = parser.parse_args()
     setup()
     build(args.agencies)

@@ -3,7 +3,9 @@ grade, one per-criterion matrix per kind, the official points per pillar (top-le
 each kind, the adjustments, and the thresholds with the legal basis.
 
 Written with openpyxl's write-only mode: every row goes to the file as it is made, so time and
-memory grow with the rows and not with the whole workbook (issue 13). Printing (issue 12): one
+memory grow with the rows and not with the whole workbook (issue 13). Given
+`results.stream_period_results`, the agencies are read a chunk at a time for each sheet, with
+only the items that sheet shows. Printing (issue 12): one
 font family, thin borders, two-decimal points, rows as tall as their wrapped text; the matrices
 print at 100 % landscape, as many pages across as the criteria need, broken between criteria
 groups, with the agency columns and header rows repeated on every page.
@@ -18,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments.display import prefill_note
 from assessments.exports.base import XLSX_CONTENT_TYPE, Export
-from assessments.results import PeriodResults
+from assessments.results import ADJUSTED_ITEMS, NOT_APPLICABLE_ITEMS, PeriodResults, StreamedResults
 from assessments.workbooks import FONT_NAME, CellStyle, SheetStream, StyleBook, line_count
 from scoring import band_conditions, format_number, format_points
 
@@ -107,7 +109,7 @@ class ConsolidatedXlsx(Export):
 
     content_type = XLSX_CONTENT_TYPE
 
-    def __init__(self, results: PeriodResults):
+    def __init__(self, results: PeriodResults | StreamedResults):
         self.results = results
         self.period = results.period
         self.filename = f"tong-hop-ket-qua-{self.period.code}.xlsx"
@@ -169,7 +171,7 @@ class ConsolidatedXlsx(Export):
             row = out.append(["", f"{kind.table.label} — {kind.kind.name}"] + [""] * 5, "group")
             # A kind's heading spans the table instead of wrapping in the name column.
             out.merge(row, 2, 7)
-            for result in kind.agencies:
+            for result in kind.walk(NOT_APPLICABLE_ITEMS):  # the notes name them
                 number += 1
                 out.append(
                     [
@@ -244,7 +246,7 @@ class ConsolidatedXlsx(Export):
         for column in (1, 2, last):
             out.merge(top, column, column, to_row=bottom)
         cell_styles = ["m_center", "m_text"] + ["m_points"] * (2 * len(leaves) + 2) + ["m_center"]
-        for number, result in enumerate(kind.agencies, start=1):
+        for number, result in enumerate(kind.walk(), start=1):
             by_code = {row.criterion.code: row for row in result.rows}
             values = [number, result.evaluated_as]
             styles = list(cell_styles)
@@ -328,7 +330,7 @@ class ConsolidatedXlsx(Export):
         )
         number = 0
         for kind in self.results.kinds:
-            for result in kind.agencies:
+            for result in kind.walk(ADJUSTED_ITEMS):
                 for row in result.rows:
                     if row.criterion.is_group or not row.adjusted:
                         continue

@@ -25,7 +25,7 @@ from assessments.exports.documents import (
 )
 from assessments.exports.pdf import render_pdf
 from assessments.models import IssuedDocument, Period
-from assessments.results import FINAL_PERIOD_STATUSES, PeriodResults
+from assessments.results import FINAL_PERIOD_STATUSES, PeriodResults, StreamedResults
 
 
 class IssueError(Exception):
@@ -41,7 +41,7 @@ class OfficialReportPdf(Export):
 
     def __init__(
         self,
-        results: PeriodResults,
+        results: PeriodResults | StreamedResults,
         *,
         number: str = "",
         issued_on: dt.date | None = None,
@@ -118,7 +118,7 @@ def issued_report(period) -> IssuedDocument | None:
 
 
 def issue_official_report(
-    results: PeriodResults,
+    results: PeriodResults | StreamedResults,
     *,
     actor,
     number: str,

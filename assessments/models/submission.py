@@ -283,7 +283,7 @@ class ItemScore(models.Model):
             # A corrected value whose points are computed only at the period's finalisation
             # (a rule across agencies): the values themselves tell the adjustment. A changed
             # value always has a reason, so a list that loads only the listed fields
-            # (results.LISTED_ITEM_FIELDS) reads no more for any other criterion.
+            # (results.ListedItem) reads no more for any other criterion.
             return self.reviewer_inputs != (self.inputs or {})
         return self.reviewer_points is not None and self.reviewer_points != self.points
 

@@ -23,7 +23,7 @@ from assessments.exports.signed_copy import signed_copy_of
 from assessments.forms.agency import EvidenceEditForm, EvidenceForm, EvidenceLinkForm, SubmitForm
 from assessments.forms.answers import AcceptPrefillForm, self_assessment_form
 from assessments.forms.review import TypedTextForm
-from assessments.models import Evidence, ItemScore, Period, Submission
+from assessments.models import Evidence, Extension, ItemScore, Period, Submission
 from assessments.permissions import (
     can_edit_self_assessment,
     get_evidence_for_user,
@@ -178,8 +178,10 @@ def _groups(criteria, items, result, *, forms, evidence_forms, notices, editable
     return groups
 
 
-def _summary(submission, result, evidence_count):
-    deadline, extension = workflow.deadline_for(submission)
+def _summary(submission, result, evidence_count, *, deadline=None):
+    """The line above the form. `deadline` is (closing instant, extension or None) when the
+    caller has read it already."""
+    deadline, extension = deadline or workflow.deadline_for(submission)
     return {
         "deadline": deadline,
         "deadline_day": timezone.localtime(deadline - timezone.timedelta(seconds=1)).date(),
@@ -303,12 +305,28 @@ def _item_for(request, pk, item_pk):
     """The item and its submission in one query, 404 unless the user may see the submission
     (the same scope as `get_submission_for_user`) and the item is one of its own."""
     visible = visible_submissions_for(request.user).filter(pk=pk)
+    # What the autosave answer shows besides the items rides along (an autosave changes
+    # neither): the dossier's evidence count and the agency's extension, if any.
+    evidence = (
+        Evidence.objects.filter(submission=OuterRef("submission"))
+        .order_by()
+        .values("submission")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    extension = Extension.objects.filter(
+        period=OuterRef("submission__period"), agency=OuterRef("submission__agency")
+    )
     item = get_object_or_404(
         ItemScore.objects.select_related(
             "criterion",
             "submission__period__evaluating_agency",
             "submission__agency__kind",
             "submission__table",
+        ).annotate(
+            dossier_evidence=Subquery(evidence),
+            extension_pk=Subquery(extension.values("pk")[:1]),
+            extension_deadline=Subquery(extension.values("new_deadline")[:1]),
         ),
         pk=item_pk,
         submission__in=visible,
@@ -339,6 +357,7 @@ def item_save(request, pk, item_pk):
     the total, grade, progress and group points; the inputs are not re-rendered, so anything
     typed meanwhile stays. Without htmx: back to the criterion, or the page with the errors."""
     submission, item = _item_for(request, pk, item_pk)
+    evidence_count, deadline = _read_along(submission, item)
     fact = prefills.fact_for_item(item)
     form = self_assessment_form(item, request.POST, prefill=fact)
     form.is_valid()
@@ -390,6 +409,9 @@ def item_save(request, pk, item_pk):
             saved_at,
             stored_submission=outcome.item.submission if outcome else None,
             changed=bool(outcome and outcome.changed),
+            evidence_count=evidence_count,
+            deadline=deadline,
+            items=outcome.items if outcome else None,
             fact=fact,
         ),
     )
@@ -417,10 +439,22 @@ def item_accept_prefill(request, pk, item_pk):
 
 
 def _autosave_context(
-    request, submission, item, form, saved_at, *, stored_submission=None, changed=False, fact=None
+    request,
+    submission,
+    item,
+    form,
+    saved_at,
+    *,
+    evidence_count,
+    deadline,
+    stored_submission=None,
+    changed=False,
+    items=None,
+    fact=None,
 ):
-    """What the autosave answer shows, in a fixed small number of queries: the criteria, the
-    items' stored answers (no evidence rows: only their count) and the deadline."""
+    """What the autosave answer shows, in one query after the save (the table's criteria): the
+    items come from the save, which read them under its lock (`items`; read again when the save
+    did not happen), the evidence count and the extension from `_item_for`."""
     if stored_submission is None:
         submission.refresh_from_db(fields=["version", "status"])
     else:
@@ -428,18 +462,11 @@ def _autosave_context(
         submission.status = stored_submission.status
         submission.version = stored_submission.version + (1 if changed else 0)
     criteria = scores.table_criteria(submission.table)
-    # The dossier's evidence count rides along with the items (one query, not two).
-    dossier_evidence = (
-        Evidence.objects.filter(submission=OuterRef("submission"))
-        .values("submission")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    items = list(submission.items.annotate(dossier_evidence=Subquery(dossier_evidence)))
+    if items is None:
+        items = list(submission.items.all())
     _attach_criteria(items, criteria)
     result = scores.self_result(submission, criteria, items)
     stored = next(it for it in items if it.pk == item.pk)
-    evidence_count = (items[0].dossier_evidence or 0) if items else 0
     item_result = result.items.get(item.criterion.code)
     by_pk = {c.pk: c for c in criteria}
     group = by_pk.get(item.criterion.parent_id)
@@ -469,8 +496,22 @@ def _autosave_context(
         "group": group,
         "group_result": result.groups.get(group.code) if group else None,
         "outer_groups": [(outer, result.groups.get(outer.code)) for outer in outer_groups],
-        **_summary(submission, result, evidence_count),
+        **_summary(submission, result, evidence_count, deadline=deadline),
     }
+
+
+def _read_along(submission, item) -> tuple[int, tuple]:
+    """(evidence count, (deadline, extension)) from what `_item_for` read with the item."""
+    extension = None
+    if item.extension_pk is not None:
+        extension = Extension(
+            pk=item.extension_pk,
+            period_id=submission.period_id,
+            agency_id=submission.agency_id,
+            new_deadline=item.extension_deadline,
+        )
+    closes = extension.ends_at if extension else submission.period.deadline_ends_at
+    return item.dossier_evidence or 0, (closes, extension)
 
 
 # --- evidence -------------------------------------------------------------------------------

@@ -29,7 +29,12 @@ from assessments.forms.reports import IssueReportForm, UnpublishForm
 from assessments.models import Agency, Period, PeriodExport
 from assessments.paging import paginate
 from assessments.permissions import can_export_reports
-from assessments.results import FINAL_PERIOD_STATUSES, load_period_results
+from assessments.results import (
+    FINAL_PERIOD_STATUSES,
+    NOT_APPLICABLE_ITEMS,
+    load_period_results,
+    stream_period_results,
+)
 
 LEAD_ONLY = "Chỉ lãnh đạo {agency} được công bố hoặc hủy công bố kết quả."
 
@@ -90,8 +95,10 @@ def period_reports(request, code):
         "assessments/reports/period.html",
         {
             "period": period,
-            # Only this page's agencies are loaded and scored.
-            "results": load_period_results(period, agencies=page, scored=False),
+            # Only this page's agencies, unscored, with only the items their notes name.
+            "results": load_period_results(
+                period, agencies=page, scored=False, items=NOT_APPLICABLE_ITEMS
+            ),
             "page": page,
             "filters": filters,
             "total": total,
@@ -184,7 +191,7 @@ def export_file(request, code, kind):
 @login_required
 def consolidated_xlsx(request, code):
     period = _period_for(request.user, code)
-    return download(ConsolidatedXlsx(load_period_results(period)))
+    return download(ConsolidatedXlsx(stream_period_results(period)))
 
 
 @login_required
@@ -207,7 +214,7 @@ def official_report(request, code):
             filename=f"bao-cao-ket-qua-{period.code}-da-ban-hanh.pdf",
             content_type="application/pdf",
         )
-    export = OfficialReportPdf(load_period_results(period))
+    export = OfficialReportPdf(stream_period_results(period))
     export.filename = f"du-thao-bao-cao-ket-qua-{period.code}.pdf"
     return download(export)
 
@@ -227,7 +234,7 @@ def issue_report(request, code):
         return redirect("assessments:period_reports", period.code)
     try:
         document = issue_official_report(
-            load_period_results(period), actor=request.user, **form.cleaned_data
+            stream_period_results(period), actor=request.user, **form.cleaned_data
         )
     except IssueError as error:
         messages.error(request, error.message)

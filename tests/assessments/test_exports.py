@@ -19,8 +19,15 @@ from assessments.exports.official_report import (
 )
 from assessments.exports.open_data import COLUMN_KEYS, OpenDataCsv, OpenDataJson
 from assessments.exports.result_sheet import ResultSheetPdf
-from assessments.models import Agency, AuditEntry, IssuedDocument, Period, Submission
-from assessments.results import load_period_results
+from assessments.models import (
+    Agency,
+    AuditEntry,
+    Extension,
+    IssuedDocument,
+    Period,
+    Submission,
+)
+from assessments.results import load_period_results, stream_period_results
 from tests.assessments.results_helpers import FORMULA_NAME, attach_file, build_results
 
 
@@ -113,6 +120,43 @@ def test_matrix_sheet_has_final_and_self_points_per_criterion(three):
     assert (row[column - 1].value, row[column].value) == (0.13, 0.25)
     assert sheet.print_title_rows == "$3:$4"
     assert sheet.freeze_panes == "C5"
+
+
+def _cells(data: bytes) -> dict:
+    book = load_workbook(io.BytesIO(data))
+    return {
+        sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
+        for sheet in book.worksheets
+    }
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 500])
+def test_the_streamed_workbook_has_every_cell_of_the_loaded_one(three, lead, chunk):
+    """Issue 13: read a chunk of agencies at a time, without scoring, the workbook is the one
+    the whole period scored in memory gives (adjusted, not applicable, no dossier, extension)."""
+    period, _agencies = three
+    Extension.objects.create(
+        period=period,
+        agency=Agency.objects.get(code="so-noi-vu"),
+        new_deadline=period.self_assessment_deadline,
+        reason="Thay đổi đầu mối",
+        granted_by=lead,
+    )
+    loaded = _cells(ConsolidatedXlsx(load_period_results(period)).render())
+    streamed = _cells(ConsolidatedXlsx(stream_period_results(period, chunk=chunk)).render())
+    assert streamed == loaded
+    assert any(row[2:] for row in loaded["Điều chỉnh và thống nhất"][2:])  # something adjusted
+
+
+def test_the_official_report_from_sql_ranks_and_counts_is_the_loaded_one(three, settings):
+    """Issue 13: the report reads each kind's ranking (stored ranks) and the counts from SQL;
+    its text is the one the period scored in memory gives."""
+    settings.PDF_LAYOUT = False  # the HTML is compared, not the pages laid out
+    period, _agencies = three
+    loaded = OfficialReportPdf(load_period_results(period), number="12/BC-STTTT").render()
+    streamed = OfficialReportPdf(stream_period_results(period), number="12/BC-STTTT").render()
+    assert streamed == loaded
+    assert "UBND huyện Trảng Bom" in streamed.decode()
 
 
 @pytest.mark.parametrize("count", [1, 3])

@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from assessments import results, statistics, workflow
 from assessments.enums import PeriodStatus
+from assessments.exports.consolidated_xlsx import ConsolidatedXlsx
 from assessments.exports.open_data import OpenDataJson
-from assessments.models import Notification, Submission, SubmissionResult
+from assessments.models import Notification, Period, Submission, SubmissionResult
 from assessments.paging import PER_PAGE
 from tests.assessments.scale_helpers import bulk_finalised
 from tests.conftest import login, make_named_user
@@ -41,6 +42,8 @@ def _queries(client, url) -> int:
             b"".join(response.streaming_content)
     return len(context)
 
+
+EXPECTED_WORKBOOK_QUERIES = 67
 
 # What each page costs, whatever the number of agencies.
 EXPECTED_QUERIES = {
@@ -223,3 +226,17 @@ def test_open_data_json_streams_exactly_what_json_dumps_gives(three_hundred):
     data = json.loads(streamed)
     assert len(data["ket_qua"]) == 300
     assert streamed == json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+@pytest.mark.parametrize("count", [3, 300])
+def test_the_streamed_workbook_costs_the_same_queries_for_3_and_300_agencies(
+    count, period, reviewer, lead, django_assert_num_queries
+):
+    bulk_finalised(period, count, reviewer=reviewer, lead=lead)
+    period, _queries = _publish(period, lead)
+    fresh = Period.objects.get(pk=period.pk)
+    # The SQL counts and the criteria, the evaluating department; then for each kind and sheet
+    # walking it (summary, matrix, agreements): the agencies' ids, then per chunk of 500 the
+    # agencies and their results (tables, criteria, dossiers, items, extensions).
+    with django_assert_num_queries(EXPECTED_WORKBOOK_QUERIES):
+        ConsolidatedXlsx(results.stream_period_results(fresh)).render()

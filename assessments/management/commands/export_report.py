@@ -7,7 +7,11 @@ from assessments.exports.consolidated_xlsx import ConsolidatedXlsx
 from assessments.exports.dossier import PeriodDossierZip
 from assessments.exports.official_report import OfficialReportPdf, issued_report
 from assessments.models import Period
-from assessments.results import FINAL_PERIOD_STATUSES, load_period_results
+from assessments.results import (
+    FINAL_PERIOD_STATUSES,
+    load_period_results,
+    stream_period_results,
+)
 
 
 class Command(BaseCommand):
@@ -39,7 +43,10 @@ class Command(BaseCommand):
                 data = handle.read()
             note = f" (bản đã ban hành số {issued.number})"
         else:
-            results = load_period_results(found)
+            # The workbook and the report read the agencies a chunk at a time; the ZIP loads
+            # the period (it holds every dossier's items anyway).
+            load = load_period_results if format == "zip" else stream_period_results
+            results = load(found)
             export = {"xlsx": ConsolidatedXlsx, "pdf": OfficialReportPdf, "zip": PeriodDossierZip}[
                 format
             ](results)

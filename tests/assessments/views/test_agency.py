@@ -772,16 +772,16 @@ def test_autosave_answers_one_criterion_in_a_fixed_small_number_of_queries(
     officer_b, draft_b, client_for, django_assert_num_queries
 ):
     """Pinned: the answer renders one criterion's status (no evidence rows, no other inputs).
-    Session, user, the item with its submission; the save's own seven (savepoint, submission
-    and item locked, item, audit row, submission version, release); then criteria, items with
-    the dossier's evidence count, and the extension for the deadline. The version comes from
-    the save's lock, the group from the criteria, and the bell's count is not asked for a
-    partial (was 17)."""
+    Session, user, the item with its submission, the dossier's evidence count and extension;
+    the save's own seven (savepoint, submission locked, every item of the dossier locked and
+    read, item, audit row, submission version, release); then the criteria. The items come
+    from the save's lock, the version too, the group from the criteria, and the bell's count is
+    not asked for a partial (was 17, then 13)."""
     fill_submission(draft_b)
     client = client_for(officer_b)
     it = item(draft_b, "II.2")
     client.get(reverse("assessments:submission_form", args=[draft_b.pk]))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         response = post_item(client, it, {"numerator": "9", "denominator": "10"})
     assert response.status_code == 200
     assert "Đã lưu lúc" in text(response)
@@ -806,6 +806,28 @@ def test_the_autosave_answer_shows_what_a_reload_shows(officer_b, draft_b, clien
     assert f'<span id="nhom-{group.pk}" data-hx-swap-oob="true">{points}</span>' in answer
     status = _between(answer, f'<div id="c{it.pk}-status"', "</div>")
     assert status.split("Đã lưu lúc")[0].replace(' data-hx-swap-oob="true"', "") in page
+
+
+def test_the_autosave_answer_shows_the_extended_deadline_and_evidence_as_a_reload_does(
+    officer_b, draft_b, client_for, lead
+):
+    """The extension and the evidence count are read with the item, before the save."""
+    fill_submission(draft_b)
+    new = draft_b.period.self_assessment_deadline + dt.timedelta(days=20)
+    Extension.objects.create(
+        period=draft_b.period,
+        agency=draft_b.agency,
+        new_deadline=new,
+        reason="Thay đổi nhân sự đầu mối",
+        granted_by=lead,
+    )
+    client = client_for(officer_b)
+    it = item(draft_b, "II.2")
+    answer = text(post_item(client, it, {"numerator": "8", "denominator": "10"}))
+    page = text(client.get(reverse("assessments:submission_form", args=[draft_b.pk])))
+    summary = _between(answer, '<div id="tong-ket-wrap"', "</div>\n<")
+    assert f"Hạn nộp: hết ngày {new:%d/%m/%Y} (đã gia hạn)" in summary
+    assert summary.replace(' data-hx-swap-oob="true"', "") in page
 
 
 DEDUCTIONS = {
