@@ -95,7 +95,10 @@ class AgencyResult:
     @property
     def evaluated_as(self) -> str:
         """The agency's name as of the period (lineage: a later rename does not change it)."""
-        return self.submission.evaluated_as if self.submission is not None else self.agency.name
+        # The listed agency is loaded already: a dossier written without its name (bulk-made
+        # data) costs no query for its agency.
+        stored = self.submission.agency_name if self.submission is not None else ""
+        return stored or self.agency.name
 
     @property
     def is_submitted(self) -> bool:
@@ -132,6 +135,16 @@ class AgencyResult:
         if self.submission is not None and self.is_submitted and not self.is_final:
             parts.append("Chưa chốt kết quả")
         return "; ".join(parts)
+
+    def final_group_points(self) -> dict[str, Decimal]:
+        """Official points per group code: stored when the dossier was finalised (no scoring,
+        no items needed), else from the scoring library's subtotals, else empty."""
+        stored = getattr(self.submission, "result", None) if self.submission else None
+        if stored is not None and stored.group_points:
+            return {code: Decimal(points) for code, points in stored.group_points.items()}
+        if self.final_result is not None:
+            return {code: group.points for code, group in self.final_result.groups.items()}
+        return {}
 
     def group_rows(self) -> list[tuple[Criterion, Decimal | None, Decimal | None]]:
         """(group, self points, final points) per group, from the scoring library's subtotals."""
@@ -298,13 +311,18 @@ class ListedItem:
 
 # Which items a walk over the results needs: every one, only those someone marked not
 # applicable (a list's notes), or only those the reviewer adjusted (the agreements sheet).
+# A walk that needs no item at all (the stored group points) reads none: an empty `pk__in` is
+# answered by Django without a query.
 ALL_ITEMS, NOT_APPLICABLE_ITEMS, ADJUSTED_ITEMS = "all", "not_applicable", "adjusted"
+PREFILLED_ITEMS, NO_ITEMS = "prefilled", "none"
 ITEM_FILTERS = {
     ALL_ITEMS: Q(),
     NOT_APPLICABLE_ITEMS: Q(not_applicable=True)
     | Q(reviewer_not_applicable=True)
     | Q(agreed_not_applicable=True),
     ADJUSTED_ITEMS: Q(reviewer_not_applicable__isnull=False) | Q(reviewer_points__isnull=False),
+    PREFILLED_ITEMS: ~Q(prefill=""),
+    NO_ITEMS: Q(pk__in=[]),
 }
 
 
@@ -506,6 +524,23 @@ class StreamedResults:
 
     def grade_counts(self) -> dict[str, int]:
         return self.summary.grade_counts()
+
+    def reference_lines(self) -> list[tuple[object, object, str]]:
+        """As PeriodResults.reference_lines; the references are read (one query) only when the
+        period has a criterion scored across agencies."""
+        lines = [
+            (kind.table, criterion)
+            for kind in self.kinds
+            for criterion in kind.leaf_criteria
+            if is_cross_agency(criterion.rule)
+        ]
+        if not lines:
+            return []
+        refs = references.references_for(self.period)
+        return [
+            (table, criterion, references.reference_text(criterion, refs))
+            for table, criterion in lines
+        ]
 
     @property
     def final_count(self) -> int:

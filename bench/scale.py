@@ -116,6 +116,7 @@ def build(target: int) -> None:
                 submission = Submission(
                     period=period,
                     agency=agency,
+                    agency_name=agency.name,
                     table=table,
                     status=SubmissionStatus.FINALISED,
                     reviewer=reviewer,

@@ -2,6 +2,7 @@
 
 import copy
 import datetime as dt
+import math
 from decimal import Decimal
 
 from django.utils import timezone
@@ -153,7 +154,11 @@ def full_inputs(criterion) -> dict:
             return {"option": best["key"]}
         return {"percent": "100"}
     if criterion.rule == "count":
-        return {"count": len(params.get("items") or []) or 10}
+        if params.get("items"):
+            return {"count": len(params["items"])}
+        # Enough units to reach the maximum (at least 10, as the 2022 tables need).
+        per_item = Decimal(str(params.get("per_item") or "1"))
+        return {"count": max(10, math.ceil(Decimal(str(criterion.maximum)) / per_item))}
     if criterion.rule == "deduction":
         return {"count": 0}
     if criterion.rule in ("relative_best", "relative_average"):

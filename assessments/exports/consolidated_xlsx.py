@@ -20,7 +20,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments.display import prefill_note
 from assessments.exports.base import XLSX_CONTENT_TYPE, Export
-from assessments.results import ADJUSTED_ITEMS, NOT_APPLICABLE_ITEMS, PeriodResults, StreamedResults
+from assessments.results import (
+    ADJUSTED_ITEMS,
+    NO_ITEMS,
+    NOT_APPLICABLE_ITEMS,
+    PREFILLED_ITEMS,
+    PeriodResults,
+    StreamedResults,
+)
 from assessments.workbooks import FONT_NAME, CellStyle, SheetStream, StyleBook, line_count
 from scoring import band_conditions, format_number, format_points
 
@@ -290,14 +297,13 @@ class ConsolidatedXlsx(Export):
                 "header",
                 height=60,
             )
-            for number, result in enumerate(kind.agencies, start=1):
-                final = (
-                    {c.code: points for c, _own, points in result.group_rows()} if pillars else {}
-                )
+            # The stored group points of finalised dossiers: no item is read.
+            for number, result in enumerate(kind.walk(NO_ITEMS), start=1):
+                final = result.final_group_points() if pillars else {}
                 out.append(
                     [
                         number,
-                        result.agency.name,
+                        result.evaluated_as,
                         *(final.get(p.code) for p in pillars),
                         result.final_score,
                     ],
@@ -369,10 +375,13 @@ class ConsolidatedXlsx(Export):
                     )
 
     def _prefilled_rows(self) -> list:
+        # Most periods have no prefilled fact: one query says so and no agency is walked.
+        if not self.period.prefilled_facts.exists():
+            return []
         notes = (
-            (result.agency.name, row.criterion.code, prefill_note(getattr(row, "item", None)))
+            (result.evaluated_as, row.criterion.code, prefill_note(getattr(row, "item", None)))
             for kind in self.results.kinds
-            for result in kind.agencies
+            for result in kind.walk(PREFILLED_ITEMS)
             for row in result.rows
         )
         return [(agency, code, note) for agency, code, note in notes if note]

@@ -38,6 +38,7 @@ def bulk_finalised(period, count: int, *, reviewer, lead) -> list[Submission]:
         submission = Submission(
             period=period,
             agency=agency,
+            agency_name=agency.name,
             table=table,
             status=SubmissionStatus.FINALISED,
             reviewer=reviewer,

@@ -166,11 +166,14 @@ def synthetic_results(agencies: int, criteria: int = 30):
                 final_grade="A+",
                 notes="",
                 rows=rows,
+                final_group_points=dict,
             )
             for n in range(agencies)
         ],
         grade_counts=lambda: {"A+": agencies, "A": 0, "B": 0, "C": 0},
     )
+    # Each sheet walks the agencies (a streamed kind reads them again, a chunk at a time).
+    kind_results.walk = lambda items="all": iter(kind_results.agencies)
     period = SimpleNamespace(
         code="2022",
         year=2022,
@@ -182,6 +185,7 @@ def synthetic_results(agencies: int, criteria: int = 30):
         guidance_document="Công văn số 2083/STTTT-CNTT-VT",
         window_start=dt.date(2022, 1, 1),
         window_end=dt.date(2022, 10, 25),
+        prefilled_facts=SimpleNamespace(exists=lambda: False),
     )
     return SimpleNamespace(
         period=period,

@@ -142,7 +142,7 @@ def test_the_2025_demo_is_idempotent(period_2025):
     assert period_2025.program.evaluating_agency.name == "Sở Khoa học và Công nghệ"
     assert sorted(period_2025.tables.values_list("kind__code", "scale_max")) == [
         ("so-ban-nganh", Decimal("100.00")),
-        ("ubnd-cap-xa", Decimal("100.00")),
+        ("ubnd-xa", Decimal("100.00")),
     ]
     assert period_2025.grade_labels == ["A", "B", "C", "D", "E"]
     assert period_2025.status == PeriodStatus.SELF_ASSESSMENT
@@ -150,16 +150,18 @@ def test_the_2025_demo_is_idempotent(period_2025):
 
 # --- a 100-point period end to end ------------------------------------------------------------
 
-# Loses 5 points on I.2 and 10 on III.1 (half of each ratio): 85 of 100, band B (80–89).
+# On the departments' DTI table: loses all 5 points of 5.1.1 and half of five 4-point ratios
+# (10): 85 of 100, band B (80–89).
+HALF = {"numerator": "50", "denominator": "100"}
 EIGHTY_FIVE = {
-    "I.2": {"numerator": "50", "denominator": "100"},
-    "III.1": {"numerator": "50", "denominator": "100"},
+    "5.1.1": {"numerator": "0", "denominator": "100"},
+    **{code: HALF for code in ("3.1.2", "3.2.1", "3.2.2", "6.1.2", "6.1.3")},
 }
 
 
 def test_a_hundred_point_period_scores_grades_and_publishes(period_2025, reviewer, lead):
     finance = Agency.objects.get(code="so-tai-chinh")
-    commune = Agency.objects.get(code="ubnd-xa-trang-bom")
+    commune = Agency.objects.get(code="phuong-tam-hiep")  # no prefilled fact
     graded = finalise_agency(period_2025, finance, reviewer=reviewer, lead=lead, inputs=EIGHTY_FIVE)
     full = finalise_agency(period_2025, commune, reviewer=reviewer, lead=lead)
     assert (graded.self_score, graded.final_score, graded.final_grade) == (
