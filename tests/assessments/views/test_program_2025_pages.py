@@ -1,0 +1,35 @@
+"""The 2025 program's pages as its people see them: the period's scale and bands, never the 2022
+program's 3-point scale or A+/A/B/C, and the evaluating department of the period."""
+
+import pytest
+from django.urls import reverse
+
+from assessments import demo_2025
+from assessments.models import Agency
+from assessments.services import get_or_create_submission
+from tests.factories import make_user
+
+
+@pytest.fixture
+def period_2025(reference):
+    return demo_2025.ensure_period_2025()
+
+
+@pytest.fixture
+def ward_officer(period_2025):
+    return make_user("canbo-tranbien", agency=Agency.objects.get(code="phuong-tran-bien"))
+
+
+@pytest.fixture
+def ward_dossier(period_2025, ward_officer):
+    return get_or_create_submission(ward_officer.agency, period_2025)
+
+
+def test_the_form_summary_counts_out_of_the_period_scale(ward_officer, ward_dossier, client_for):
+    # The ward's two prefilled facts already count: 6.1.1 (91 %: 3,00) and 6.2.1 (65 %: 4,00).
+    page = client_for(ward_officer).get(
+        reverse("assessments:submission_form", args=[ward_dossier.pk])
+    )
+    html = page.content.decode()
+    assert 'data-testid="tong-diem">7,00</strong> / 100,00</div>' in html
+    assert "/ 3,00" not in html
