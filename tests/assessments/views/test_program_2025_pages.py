@@ -5,9 +5,11 @@ import pytest
 from django.urls import reverse
 
 from assessments import demo_2025
+from assessments.enums import PeriodStatus, Role
 from assessments.models import Agency
+from assessments.results import previous_period
 from assessments.services import get_or_create_submission
-from tests.factories import make_user
+from tests.factories import make_period, make_user
 
 
 @pytest.fixture
@@ -18,6 +20,11 @@ def period_2025(reference):
 @pytest.fixture
 def ward_officer(period_2025):
     return make_user("canbo-tranbien", agency=Agency.objects.get(code="phuong-tran-bien"))
+
+
+@pytest.fixture
+def lead_2025(period_2025):
+    return make_user("lanhdao-khcn", role=Role.LEAD, agency=period_2025.evaluating_agency)
 
 
 @pytest.fixture
@@ -32,4 +39,11 @@ def test_the_form_summary_counts_out_of_the_period_scale(ward_officer, ward_doss
     )
     html = page.content.decode()
     assert 'data-testid="tong-diem">7,00</strong> / 100,00</div>' in html
-    assert "/ 3,00" not in html
+
+
+def test_the_statistics_compare_only_with_the_same_program(period_2025, lead_2025, client_for):
+    make_period(status=PeriodStatus.PUBLISHED)  # the 2022 evaluation, on 3 points
+    assert previous_period(period_2025) is None
+    page = client_for(lead_2025).get(reverse("assessments:statistics", args=["cds-2025"]))
+    assert page.status_code == 200
+    assert "Chưa có kỳ đánh giá trước đã chốt kết quả để so sánh." in page.content.decode()
