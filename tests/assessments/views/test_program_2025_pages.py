@@ -6,9 +6,11 @@ from django.urls import reverse
 
 from assessments import demo_2025
 from assessments.enums import PeriodStatus, Role
+from assessments.exports.official_report import OfficialReportPdf
 from assessments.models import Agency
-from assessments.results import previous_period
+from assessments.results import load_period_results, previous_period
 from assessments.services import get_or_create_submission
+from tests.assessments.test_exports import pdf_text
 from tests.factories import make_period, make_user
 
 
@@ -47,3 +49,12 @@ def test_the_statistics_compare_only_with_the_same_program(period_2025, lead_202
     page = client_for(lead_2025).get(reverse("assessments:statistics", args=["cds-2025"]))
     assert page.status_code == 200
     assert "Chưa có kỳ đánh giá trước đã chốt kết quả để so sánh." in page.content.decode()
+
+
+def test_the_official_report_names_the_programs_subject(period_2025):
+    text = pdf_text(OfficialReportPdf(load_period_results(period_2025)).render())
+    assert (
+        "Sở Khoa học và Công nghệ báo cáo kết quả đánh giá chỉ số chuyển đổi số năm 2025 của "
+        "các cơ quan, đơn vị như sau:"
+    ) in text
+    assert "công nghệ thông tin" not in text
