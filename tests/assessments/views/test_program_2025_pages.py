@@ -11,6 +11,7 @@ from assessments.models import Agency
 from assessments.results import load_period_results, previous_period
 from assessments.services import get_or_create_submission
 from tests.assessments.test_exports import pdf_text
+from tests.conftest import login
 from tests.factories import make_period, make_user
 
 
@@ -58,3 +59,12 @@ def test_the_official_report_names_the_programs_subject(period_2025):
         "các cơ quan, đơn vị như sau:"
     ) in text
     assert "công nghệ thông tin" not in text
+
+
+def test_changes_recorded_without_a_person_list_as_the_system(period_2025, administrator):
+    # The 2025 mergers come from the demo's workbook import, recorded by no one.
+    page = login(administrator).get(reverse("assessments:admin_agency_changes"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Sở Thông tin và Truyền thông" in html
+    assert '<td class="small">Hệ thống</td>' in html
