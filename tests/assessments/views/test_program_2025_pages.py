@@ -68,3 +68,14 @@ def test_changes_recorded_without_a_person_list_as_the_system(period_2025, admin
     assert page.status_code == 200
     assert "Sở Thông tin và Truyền thông" in html
     assert '<td class="small">Hệ thống</td>' in html
+
+
+def test_the_statistics_link_to_the_queue_only_for_those_who_can_open_it(
+    period_2025, lead_2025, administrator
+):
+    url = reverse("assessments:statistics", args=["cds-2025"])
+    queue = reverse("assessments:review_queue", args=["cds-2025"])
+    # 95 communes and wards and the departments have not submitted: more than the list shows.
+    assert f'href="{queue}"' in login(lead_2025).get(url).content.decode()
+    assert f'href="{queue}"' not in login(administrator).get(url).content.decode()
+    assert login(administrator).get(queue).status_code == 404
