@@ -122,7 +122,8 @@ def test_exports_read_the_database_in_a_fixed_number_of_queries(
     settings.PDF_LAYOUT = False  # queries are counted, not pages laid out
     period, _agencies = build_results(period, count=count, reviewer=reviewer, lead=lead)
     fresh = Period.objects.get(pk=period.pk)
-    with django_assert_num_queries(7):  # + the evaluating department, the workbook's author
+    # + the evaluating department, the workbook's author; its program's subject, the title
+    with django_assert_num_queries(8):
         ConsolidatedXlsx(load_period_results(fresh)).render()
     fresh = Period.objects.get(pk=period.pk)
     # + the evaluating department's name, its program's wording

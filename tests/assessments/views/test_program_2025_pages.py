@@ -1,11 +1,15 @@
 """The 2025 program's pages as its people see them: the period's scale and bands, never the 2022
 program's 3-point scale or A+/A/B/C, and the evaluating department of the period."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from assessments import demo_2025
 from assessments.enums import PeriodStatus, Role
+from assessments.exports.consolidated_xlsx import ConsolidatedXlsx
 from assessments.exports.official_report import OfficialReportPdf
 from assessments.models import Agency
 from assessments.results import load_period_results, previous_period
@@ -79,3 +83,10 @@ def test_the_statistics_link_to_the_queue_only_for_those_who_can_open_it(
     assert f'href="{queue}"' in login(lead_2025).get(url).content.decode()
     assert f'href="{queue}"' not in login(administrator).get(url).content.decode()
     assert login(administrator).get(queue).status_code == 404
+
+
+def test_the_consolidated_workbook_is_titled_with_the_programs_subject(period_2025):
+    content = ConsolidatedXlsx(load_period_results(period_2025)).render()
+    book = load_workbook(io.BytesIO(content))
+    assert book.properties.title == "Tổng hợp kết quả đánh giá chỉ số chuyển đổi số năm 2025"
+    assert book["Tổng hợp"]["A1"].value == "TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ CHỈ SỐ CHUYỂN ĐỔI SỐ NĂM 2025"
