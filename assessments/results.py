@@ -697,10 +697,14 @@ def store_period_results(period: Period, *, chunk: int = 500) -> int:
 
 
 def previous_period(period: Period) -> Period | None:
-    """The latest official period before this one whose results are final."""
+    """The latest official period of the same program before this one whose results are final
+    (a 2025 index on 100 points is not compared with the 2022 evaluation on 3)."""
     return (
         Period.objects.filter(
-            is_practice=False, year__lt=period.year, status__in=FINAL_PERIOD_STATUSES
+            program_id=period.program_id,
+            is_practice=False,
+            year__lt=period.year,
+            status__in=FINAL_PERIOD_STATUSES,
         )
         .order_by("-year")
         .first()

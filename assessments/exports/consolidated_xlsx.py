@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments.display import prefill_note
 from assessments.exports.base import XLSX_CONTENT_TYPE, Export
+from assessments.models.program import PROGRAM_2022
 from assessments.results import (
     ADJUSTED_ITEMS,
     NO_ITEMS,
@@ -121,12 +122,18 @@ class ConsolidatedXlsx(Export):
         self.period = results.period
         self.filename = f"tong-hop-ket-qua-{self.period.code}.xlsx"
 
+    def _subject(self) -> str:
+        """What the program evaluates; the 2022 workbook keeps the abbreviation it has always
+        printed (“ứng dụng CNTT”)."""
+        program = self.period.program
+        return "ứng dụng CNTT" if program.code == PROGRAM_2022["code"] else program.subject
+
     def render(self) -> bytes:
         workbook = Workbook(write_only=True)
         self.styles = StyleBook(workbook, STYLES, font_name=FONT)
         department = self.period.evaluating_agency.name
         workbook.properties.title = (
-            f"Tổng hợp kết quả đánh giá ứng dụng CNTT năm {self.period.year}"
+            f"Tổng hợp kết quả đánh giá {self._subject()} năm {self.period.year}"
         )
         workbook.properties.subject = self.period.title
         workbook.properties.creator = department
@@ -169,7 +176,8 @@ class ConsolidatedXlsx(Export):
         sheet.freeze_panes = f"C{header_row + 1}"
         self._print(sheet, rows=f"{header_row}:{header_row}")
         out = SheetStream(sheet, self.styles, widths=SUMMARY_WIDTHS)
-        out.append([f"TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ ỨNG DỤNG CNTT NĂM {self.period.year}"], "title")
+        title = f"Tổng hợp kết quả đánh giá {self._subject()} năm {self.period.year}"
+        out.append([title.upper()], "title")
         out.append([self.period.title], "subtitle")
         out.blank()
         out.append(SUMMARY_HEADER, "header", height=30)

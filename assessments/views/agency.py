@@ -189,6 +189,7 @@ def _summary(submission, result, evidence_count, *, deadline=None):
         "extension": extension,
         "evidence_count": evidence_count,
         "result": result,
+        "scale_max": submission.period.scale_max,
     }
 
 

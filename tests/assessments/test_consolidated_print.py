@@ -17,6 +17,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from assessments.exports.consolidated_xlsx import SUMMARY_HEADER, ConsolidatedXlsx, page_breaks
+from assessments.models.program import PROGRAM_2022
 from assessments.results import load_period_results
 from scoring import GRADE_BANDS
 from tests.assessments.results_helpers import build_results
@@ -178,6 +179,7 @@ def synthetic_results(agencies: int, criteria: int = 30):
         code="2022",
         year=2022,
         title="Đánh giá ứng dụng CNTT năm 2022",
+        program=SimpleNamespace(**PROGRAM_2022),
         evaluating_agency=SimpleNamespace(name="Sở Thông tin và Truyền thông"),
         band_set=GRADE_BANDS,
         scale_max=Decimal("3.00"),

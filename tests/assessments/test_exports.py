@@ -166,7 +166,8 @@ def test_exports_read_the_database_in_a_fixed_number_of_queries(
     settings.PDF_LAYOUT = False  # queries are counted, not pages laid out
     period, _agencies = build_results(period, count=count, reviewer=reviewer, lead=lead)
     fresh = Period.objects.get(pk=period.pk)
-    # + the evaluating department, the workbook's author, whether the period has prefilled facts
+    # + the evaluating department, the workbook's author; its program's subject, the title;
+    # whether the period has prefilled facts
     with django_assert_num_queries(8):
         ConsolidatedXlsx(load_period_results(fresh)).render()
     fresh = Period.objects.get(pk=period.pk)
