@@ -168,7 +168,7 @@ def test_exports_read_the_database_in_a_fixed_number_of_queries(
     fresh = Period.objects.get(pk=period.pk)
     # + the evaluating department, the workbook's author; its program's subject, the title;
     # whether the period has prefilled facts
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         ConsolidatedXlsx(load_period_results(fresh)).render()
     fresh = Period.objects.get(pk=period.pk)
     # + the evaluating department's name, its program's wording
