@@ -64,7 +64,7 @@ def explain(page, item, text="Số liệu theo báo cáo tổng kết năm 2025 
 
 
 def test_a_ward_goes_through_the_2025_index_to_the_reviewer(
-    page, browser, live_server, ward, tmp_path
+    page, browser, live_server, ward, tmp_path, nu_checker
 ):
     period, agency = ward
     log_in(page, live_server, "canbo-tranbien", PASSWORD)
@@ -187,7 +187,7 @@ def test_a_ward_goes_through_the_2025_index_to_the_reviewer(
         row = reviewer.locator("tr", has_text="UBND phường Trấn Biên")
         expect(row).to_contain_text("98,00")
         expect(row).to_contain_text("Đã nộp")
-        problems = audit_pages(browser, other.cookies(), visited, tmp_path)
+        problems = audit_pages(browser, nu_checker, other.cookies(), visited, tmp_path)
     finally:
         other.close()
     assert not problems, "\n".join(problems)
