@@ -80,42 +80,6 @@ def horizontal_bars(
     return _svg(width, height, title, body)
 
 
-def line_chart(
-    points: list[tuple[str, Decimal]], *, title: str, maximum: Decimal = Decimal("3")
-) -> SafeString:
-    """A score over the years: one labelled dot per year, joined by a line, from 0 to `maximum`
-    (the period's scale: 3 for the 2022 letter)."""
-    width, height, left, bottom, top = 80 + 90 * max(len(points), 1), 200, 40, 30, 20
-    plot = height - bottom - top
-    body = []
-    for tick in (Decimal("0"), maximum / 2, maximum):
-        y = height - bottom - float(tick / maximum) * plot
-        body.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="#ddd"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">'
-            f"{escape(format_points(tick))}</text>"
-        )
-    coords = []
-    for index, (label, value) in enumerate(points):
-        x = left + 40 + index * 90
-        y = height - bottom - float(value / maximum) * plot
-        coords.append(f"{x},{y:.1f}")
-        body.append(f'<circle cx="{x}" cy="{y:.1f}" r="5" fill="{DEFAULT_COLOUR}"/>')
-        body.append(
-            f'<text x="{x}" y="{y - 9:.1f}" text-anchor="middle" font-size="12">'
-            f"{escape(format_points(value))}</text>"
-        )
-        body.append(
-            f'<text x="{x}" y="{height - 10}" text-anchor="middle" font-size="12">'
-            f"{escape(label)}</text>"
-        )
-    if len(coords) > 1:
-        body.insert(
-            0, f'<polyline points="{" ".join(coords)}" fill="none" stroke="{DEFAULT_COLOUR}"/>'
-        )
-    return _svg(width, height, title, body)
-
-
 SERIES_COLOURS = ("#0d6efd", "#b02a37", "#146c43", "#b58105", "#6f42c1", "#495057")
 SERIES_DASHES = ("", "6 3", "2 3", "8 3 2 3", "4 4", "1 2")
 
