@@ -79,6 +79,33 @@ AUTHORITY_PREFIXES = ("KT.", "TM.", "TL.", "TUQ.", "Q.")
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 
+# The unit words before a local People's Committee's place name, longest first ("thị xã" before
+# "xã").
+LOCAL_UNITS = ("thành phố", "thị trấn", "thị xã", "đặc khu", "huyện", "quận", "phường", "xã")
+COMMITTEE_PREFIXES = ("ủy ban nhân dân ", "uỷ ban nhân dân ", "ubnd ")
+
+
+def place_of(issuing_body: str, default: str) -> str:
+    """The địa danh before the date of a document `issuing_body` issues (Nghị định 30, Phụ lục
+    I): a commune's, ward's or district's People's Committee writes its own unit's name
+    (“UBND phường Trấn Biên” → “Trấn Biên”), in full when the name is a number (“UBND phường
+    5” → “Phường 5”); every other body writes the province's, `default`."""
+    name = " ".join(issuing_body.split())
+    lowered = name.lower()
+    prefix = next((p for p in COMMITTEE_PREFIXES if lowered.startswith(p)), None)
+    if prefix is None:
+        return default
+    rest = name[len(prefix) :]
+    unit = next((u for u in LOCAL_UNITS if rest.lower().startswith(u + " ")), None)
+    if unit is None or (unit == "thành phố" and rest.lower().endswith(default.lower())):
+        # A committee of a unit we cannot name (or of the province's own city-province).
+        return default
+    place = rest[len(unit) + 1 :].strip()
+    if not place:
+        return default
+    return f"{unit[0].upper()}{unit[1:]} {place}" if place[0].isdigit() else place
+
+
 def date_text(day: dt.date) -> str:
     """“ngày 05 tháng 11 năm 2022”. Nghị định 30/2020 (Phụ lục I): days below 10 and the months
     1 and 2 take a leading zero; other months do not (“tháng 3”, “tháng 01”)."""
@@ -129,6 +156,18 @@ def header_lines(name: str, width_mm: float = HEADER_COLUMN_MM) -> list[str]:
         first, rest = best[1]
         return [first, *header_lines(rest, width_mm)]
     return best[1]
+
+
+def issuing_lines(name: str) -> list[str]:
+    """The issuing body's lines. Only a parent body may shorten “Ủy ban nhân dân” to “UBND”
+    (Nghị định 30, Phụ lục I, II.2); a People's Committee issuing a document writes its name in
+    full: “ỦY BAN NHÂN DÂN” above its unit (“HUYỆN TRẢNG BOM”)."""
+    words = " ".join(name.split())
+    prefix = next((p for p in COMMITTEE_PREFIXES if words.lower().startswith(p)), None)
+    rest = words[len(prefix) :] if prefix else ""
+    if not rest:
+        return header_lines(name)
+    return ["ỦY BAN NHÂN DÂN", *header_lines(rest)]
 
 
 def signer_lines(title: str) -> list[str]:
@@ -189,7 +228,7 @@ class DocumentHeader:
 
     @property
     def issuing_lines(self) -> list[str]:
-        return header_lines(self.issuing_body)
+        return issuing_lines(self.issuing_body)
 
     @property
     def rule_mm(self) -> float:

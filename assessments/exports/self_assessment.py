@@ -5,7 +5,7 @@ from django.utils import timezone
 from assessments import scores
 from assessments.display import describe_inputs
 from assessments.exports.base import PDF_CONTENT_TYPE, Export
-from assessments.exports.documents import DocumentHeader, signer_lines
+from assessments.exports.documents import DocumentHeader, place_of, signer_lines
 from assessments.exports.pdf import render_pdf
 
 
@@ -85,7 +85,7 @@ class SelfAssessmentPdf(Export):
         doc = DocumentHeader(
             issuing_body=submission.evaluated_as,
             parent_body=parent_body_for(submission.agency, period.program),
-            place=period.program.place,
+            place=place_of(submission.evaluated_as, period.program.place),
             number=submission.document_number,
             summary_line=summary,
             subject=summary,

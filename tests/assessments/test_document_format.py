@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from assessments import workflow
-from assessments.exports.documents import header_lines, layout_for, signer_lines
+from assessments.exports.documents import header_lines, layout_for, place_of, signer_lines
 from assessments.exports.official_report import OfficialReportPdf
 from assessments.exports.result_sheet import ResultSheetPdf
 from assessments.exports.self_assessment import SelfAssessmentPdf
@@ -100,6 +100,7 @@ def check_decree_format(
     type_name: str,
     signer: list[str],
     name: str,
+    place: str = "Đồng Nai",
 ) -> list[list[dict]]:
     """Every rule of the decree this portal follows, checked on the rendered file."""
     with pdfplumber.open(io.BytesIO(pdf)) as document:
@@ -165,7 +166,7 @@ def check_decree_format(
     motto_rule = [r for r in page_rules[0] if 0 < r["top"] - motto["bottom"] < 4 and r["x0"] > 250]
     assert len(motto_rule) == 1
     assert abs((motto_rule[0]["x1"] - motto_rule[0]["x0"]) - (motto["x1"] - motto["x0"])) < 3
-    place = next(line for line in first if line["text"].startswith("Đồng Nai, ngày"))
+    place = next(line for line in first if line["text"].startswith(f"{place}, ngày"))
     assert place["sizes"] == {14.0} and italic(place)
     assert place["top"] > motto["bottom"]
 
@@ -255,6 +256,51 @@ def signed_submission(period, agency_a, officer_a):
     submission.signer_name = "Trần Văn Bình"
     submission.save()
     return workflow.submit(submission, actor=officer_a)
+
+
+def test_a_district_committee_writes_its_name_in_full_and_dates_from_its_district(
+    period, agency_b, officer_b
+):
+    """Nghị định 30, Phụ lục I: the địa danh of a district's or commune's document is its own
+    unit's name, not the province's."""
+    submission = fill_submission(get_or_create_submission(agency_b, period))
+    submission.document_number = "07/BC-UBND"
+    submission.signer_title = "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"
+    submission.signer_name = "Lê Văn Hòa"
+    submission.save()
+    submission = workflow.submit(submission, actor=officer_b)
+    pdf = SelfAssessmentPdf(submission).render()
+    pages = check_decree_format(
+        pdf,
+        parent=[],
+        # Only a parent body may be shortened to “UBND”: the issuing committee is written in full.
+        issuing=["ỦY BAN NHÂN DÂN", "HUYỆN TRẢNG BOM"],
+        number="07/BC-UBND",
+        type_name="BÁO CÁO",
+        signer=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"],
+        name="Lê Văn Hòa",
+        place="Trảng Bom",
+    )
+    texts = [line["text"] for line in pages[0]]
+    assert not [text for text in texts if text.startswith("Đồng Nai, ngày")]
+
+
+@pytest.mark.parametrize(
+    ("issuing_body", "place"),
+    [
+        ("UBND phường Trấn Biên", "Trấn Biên"),
+        ("UBND xã Nam Cát Tiên", "Nam Cát Tiên"),
+        ("Ủy ban nhân dân  thị xã Long Khánh", "Long Khánh"),
+        ("UBND thị trấn Trảng Bom", "Trảng Bom"),
+        ("UBND thành phố Biên Hòa", "Biên Hòa"),
+        ("UBND phường 5", "Phường 5"),
+        ("Sở Tài chính", "Đồng Nai"),
+        ("Trung tâm Phục vụ hành chính công", "Đồng Nai"),
+        ("UBND tỉnh Đồng Nai", "Đồng Nai"),
+    ],
+)
+def test_the_place_is_the_issuing_committees_own_unit(issuing_body, place):
+    assert place_of(issuing_body, "Đồng Nai") == place
 
 
 @pytest.fixture
