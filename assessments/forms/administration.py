@@ -3,6 +3,8 @@ person understands, before the model's database constraints would refuse them.""
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
+from django.db.models import Q
+from django.utils import timezone
 
 from assessments.accounts import AGENCY_FIELDS, KIND_FIELDS
 from assessments.enums import Role
@@ -198,11 +200,34 @@ class WorkbookForm(forms.Form):
 
 
 class CriteriaUploadForm(VietnameseEmptyChoice, WorkbookForm):
+    """A table for one kind of the period. Offered: the kinds the period already has a table
+    for (to replace it) and the kinds with an agency that can still start a dossier; a kind
+    whose every agency has merged away (the districts after the 2025 reform) has no one to
+    evaluate."""
+
     kind = forms.ModelChoiceField(
         label="Bảng tiêu chí cho loại cơ quan, đơn vị",
-        queryset=AgencyKind.objects.filter(is_active=True),
+        queryset=AgencyKind.objects.none(),
+        error_messages={
+            "invalid_choice": (
+                "Loại này không còn cơ quan, đơn vị nào được đánh giá (đã hợp nhất hoặc ngừng "
+                "hoạt động): hãy chọn một loại trong danh sách."
+            )
+        },
     )
     field_order = ["kind", "file"]
+
+    def __init__(self, *args, period, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        still_evaluated = Agency.objects.filter(is_active=True).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+        )
+        self.fields["kind"].queryset = (
+            AgencyKind.objects.filter(is_active=True)
+            .filter(Q(tables__period=period) | Q(agencies__in=still_evaluated))
+            .distinct()
+        )
 
 
 class AgencyKindForm(RefuseControlCharacters, forms.ModelForm):

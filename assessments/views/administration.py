@@ -214,7 +214,7 @@ def period_detail(request, code):
         "period": period,
         "tables": tables,
         "actions": sources,
-        "upload_form": CriteriaUploadForm(),
+        "upload_form": CriteriaUploadForm(period=period),
         "audit_entries": history.period_log(period),
         "fact_count": period.prefilled_facts.count(),
         "deadline_passed": timezone.now() >= period.deadline_ends_at,
@@ -293,7 +293,7 @@ def table_download(request, code, kind):
 @admin_required
 def table_upload(request, code):
     period = get_object_or_404(Period, code=code)
-    form = CriteriaUploadForm(request.POST or None, request.FILES or None)
+    form = CriteriaUploadForm(request.POST or None, request.FILES or None, period=period)
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

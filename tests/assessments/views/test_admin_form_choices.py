@@ -23,8 +23,8 @@ PROMPT = "— Chọn —"
         (AccountForm, "agency"),
     ],
 )
-def test_the_empty_choice_reads_in_vietnamese(db, form_class, field):
-    form = form_class()
+def test_the_empty_choice_reads_in_vietnamese(period, form_class, field):
+    form = form_class(period=period) if form_class is CriteriaUploadForm else form_class()
 
     assert form.fields[field].empty_label == PROMPT
     assert "---------" not in str(form[field])

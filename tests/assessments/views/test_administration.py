@@ -32,7 +32,7 @@ from assessments.models import (
 from assessments.queries import annotate_extension
 from assessments.services import get_or_create_submission
 from tests.assessments.admin_workbooks import row_of, table_workbook
-from tests.factories import make_agency, make_user
+from tests.factories import make_agency, make_period, make_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -342,6 +342,39 @@ def test_an_upload_that_is_not_xlsx_is_refused_by_the_form(admin_client, period)
         {"kind": AgencyKind.objects.get(code="so-ban-nganh").pk, "file": upload},
     )
     assert errors_in(response) == {"file": ["Hãy chọn tệp Excel có đuôi .xlsx."]}
+
+
+def test_a_kind_whose_agencies_all_merged_away_is_not_offered_for_a_new_table(
+    admin_client, period, administrator
+):
+    """After the 2025 reform no district remains: a new period offers no table for them, and a
+    forged choice is refused with a sentence; the period that has a district table keeps it."""
+    district = AgencyKind.objects.get(code="ubnd-cap-huyen")
+    district.agencies.update(ended_on=dt.date(2025, 7, 1))
+    new_period = make_period(
+        code="dot-2026", year=2026, tables=False, status=PeriodStatus.PREPARING
+    )
+    page = admin_client.get(reverse("assessments:admin_period", args=[new_period.code]))
+    offered = [kind.code for kind in page.context["upload_form"].fields["kind"].queryset]
+    assert offered == ["so-ban-nganh", "don-vi-su-nghiep"]
+    upload = SimpleUploadedFile(
+        "pl3.xlsx", table_workbook(period.tables.get(kind=district)), content_type=XLSX
+    )
+    response = admin_client.post(
+        reverse("assessments:admin_table_upload", args=[new_period.code]),
+        {"kind": district.pk, "file": upload},
+    )
+    assert errors_in(response) == {
+        "kind": [
+            "Loại này không còn cơ quan, đơn vị nào được đánh giá (đã hợp nhất hoặc ngừng "
+            "hoạt động): hãy chọn một loại trong danh sách."
+        ]
+    }
+    assert not new_period.tables.exists()
+    # The 2022 period, which has the district table, may still replace it.
+    page = admin_client.get(reverse("assessments:admin_period", args=[period.code]))
+    offered = [kind.code for kind in page.context["upload_form"].fields["kind"].queryset]
+    assert offered == ["so-ban-nganh", "don-vi-su-nghiep", "ubnd-cap-huyen"]
 
 
 # Agency kinds, agencies, accounts ------------------------------------------------------------
