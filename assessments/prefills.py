@@ -111,8 +111,10 @@ def initial_items(submission, criteria) -> list[ItemScore]:
 def place_in_drafts(period, facts: list[PrefilledFact], *, actor, previous=None) -> int:
     """Put the facts into the agencies' draft dossiers of the period where the agency has not
     answered the criterion, or still holds the value an earlier import placed (`previous`:
-    {fact pk: inputs before this import}). Never over what the agency typed, accepted or
-    marked not applicable. Returns how many items received a value.
+    {fact pk: inputs before this import}), offered or accepted as it was: a corrected figure
+    replaces the one the agency accepted, which is offered again for the agency to confirm.
+    Never over what the agency typed or marked not applicable. Returns how many items
+    received a value.
 
     Locks the drafts then their items (the order every writer uses); each placed item: version
     + 1, an audit row; each touched dossier: version + 1."""
@@ -135,7 +137,10 @@ def place_in_drafts(period, facts: list[PrefilledFact], *, actor, previous=None)
         ItemScore.objects.select_for_update()
         .select_related("submission__period", "criterion")
         .filter(submission_id__in=submission_ids, criterion_id__in={c for _a, c in wanted})
-        .filter(Q(prefill="", not_applicable=False) | Q(prefill=PrefillState.OFFERED))
+        .filter(
+            Q(prefill="", not_applicable=False)
+            | Q(prefill__in=[PrefillState.OFFERED, PrefillState.ACCEPTED])
+        )
         .order_by("pk")
     )
     placed = []
@@ -145,8 +150,9 @@ def place_in_drafts(period, facts: list[PrefilledFact], *, actor, previous=None)
             continue
         if item.prefill == "" and item.inputs:
             continue  # the agency's own answer
-        # A placed value is replaced only while it is still what the earlier import placed.
-        if item.prefill == PrefillState.OFFERED and (
+        # A placed value (offered or accepted) is replaced only while it is still what the
+        # earlier import placed.
+        if item.prefill in (PrefillState.OFFERED, PrefillState.ACCEPTED) and (
             item.inputs != previous.get(fact.pk) or item.inputs == fact.inputs
         ):
             continue

@@ -21,7 +21,14 @@ from assessments.exports.prefill_xlsx import PrefillExport
 from assessments.exports.self_assessment import SelfAssessmentPdf
 from assessments.forms.answers import answer_of, self_assessment_form
 from assessments.imports import WorkbookError, parse_criteria_workbook
-from assessments.models import Agency, AgencyKind, AuditEntry, CriteriaTable, PrefilledFact
+from assessments.models import (
+    Agency,
+    AgencyKind,
+    AuditEntry,
+    CriteriaTable,
+    ItemScore,
+    PrefilledFact,
+)
 from assessments.results import load_period_results
 from assessments.services import get_or_create_submission
 from tests.assessments.prefill_helpers import (
@@ -396,6 +403,33 @@ def test_accepting_the_prefilled_value_is_recorded(prefilled, officer_a):
         "II.2",
         "1.234/1.300 (94,92 %)",
         "Hệ thống quản lý văn bản và điều hành, ngày 15/10/2022",
+    )
+
+
+def test_a_corrected_fact_replaces_an_accepted_value_and_asks_again(
+    prefilled, officer_a, administrator
+):
+    """The agency accepted the province's figure, then the province corrects it: the dossier
+    follows the corrected figure, offered again (the agency has not accepted this one)."""
+    accepted = selfassessment.accept_prefill(
+        prefilled, actor=officer_a, expected_version=prefilled.version
+    )
+    rows = [row("so-tai-chinh", "II.2", numerator=1250, denominator=1300)]
+
+    outcome = _import(prefilled.submission.period, rows, administrator)
+
+    item = ItemScore.objects.get(pk=prefilled.pk)
+    assert outcome.placed == 1
+    assert (item.inputs, item.prefill, item.version) == (
+        {"numerator": "1.250", "denominator": "1.300"},
+        PrefillState.OFFERED,
+        accepted.version + 1,
+    )
+    entry = AuditEntry.objects.filter(action=AuditAction.PLACE_PREFILL).latest("pk")
+    assert (entry.target, entry.old_value, entry.new_value) == (
+        "II.2",
+        "1.234/1.300 (94,92 %)",
+        "1.250/1.300 (96,15 %)",
     )
 
 
