@@ -3,6 +3,7 @@
 import contextlib
 import datetime as dt
 import os
+import re
 
 from django.db import transaction
 from django.utils import timezone
@@ -45,6 +46,28 @@ DEMO_ACCOUNTS = [
     ),
     ("quantri", Role.ADMIN, None, ("Quản trị", "Hệ thống"), "Quản trị hệ thống"),
 ]
+
+
+def document_symbol(agency) -> str:
+    """The agency's letters in a document's ký hiệu, as agencies write them: a People's
+    Committee “UBND”, a department “STC”, “SKHĐT”, “SNgV”: its short name with “Sở” as “S”,
+    abbreviations (“KH”, “NgV”) kept, other words (“Ban”, “tỉnh”) by their capital initial."""
+    if agency.name.upper().startswith("UBND"):
+        return "UBND"
+    short = (agency.short_name or agency.code).replace("Sở ", "S ")
+    parts = [part for part in re.split(r"[\s&\-–.,]+", short) if part]
+    return "".join(
+        part if sum(c.isupper() for c in part) > 1 or part.isupper() else part[0].upper()
+        for part in parts
+    )
+
+
+def signer_title_of(agency) -> str:
+    """Who signs an agency's report in the demo: a People's Committee signs on behalf of its
+    collective (TM.), a department by its director, a unit by its head."""
+    if agency.name.upper().startswith("UBND"):
+        return "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+    return "GIÁM ĐỐC" if agency.name.startswith("Sở") else "THỦ TRƯỞNG ĐƠN VỊ"
 
 
 def demo_password() -> str:
@@ -312,7 +335,7 @@ def _demo_submission(period, agency, *, reviewer, lead, index: int, clock: Repla
             )
         else:
             _save_answer(item, actor=officer, inputs=_demo_inputs(criterion, rng, quality))
-    abbreviation = (agency.short_name or agency.code).replace(" ", "").replace("Sở", "S")
+    abbreviation = document_symbol(agency)
     selfassessment.add_evidence(
         submission,
         actor=officer,
@@ -332,7 +355,7 @@ def _demo_submission(period, agency, *, reviewer, lead, index: int, clock: Repla
         summary="Báo cáo tình hình ứng dụng CNTT, chuyển đổi số năm 2022 (số liệu kèm theo)",
     )
     submission.document_number = report.doc_number
-    submission.signer_title = "GIÁM ĐỐC" if agency.name.startswith("Sở") else "THỦ TRƯỞNG ĐƠN VỊ"
+    submission.signer_title = signer_title_of(agency)
     submission.signer_name = ""
     submission.save(update_fields=["document_number", "signer_title", "updated_at"])
 

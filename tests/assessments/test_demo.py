@@ -67,6 +67,24 @@ def test_seed_demo_gives_2022_complete_published_results(seeded):
     assert starter.username == "lanhdao"
 
 
+def test_the_demo_reports_carry_symbols_and_signers_as_agencies_write_them(seeded):
+    """Ký hiệu in capitals without spaces (“…/BC-SKHĐT”, never “BC-UBNDTPBiênHòa”); a People's
+    Committee signs on behalf of its collective."""
+    submissions = {
+        s.agency.code: s for s in Submission.objects.filter(period=seeded).select_related("agency")
+    }
+    for code, symbol in [
+        ("so-ke-hoach-dau-tu", "SKHĐT"),
+        ("so-thong-tin-truyen-thong", "STTTT"),
+        ("tp-bien-hoa", "UBND"),
+    ]:
+        number = submissions[code].document_number
+        assert number.split("/", 1)[1] == f"BC-{symbol}"
+    assert submissions["tp-bien-hoa"].signer_title == "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+    assert submissions["so-tai-chinh"].signer_title == "GIÁM ĐỐC"
+    assert all(" " not in s.document_number for s in submissions.values())
+
+
 @override_settings(DEBUG=True)
 def test_a_second_seed_changes_nothing_and_keeps_changed_passwords(seeded, capsys):
     counts = (AuditEntry.objects.count(), Message.objects.count())
