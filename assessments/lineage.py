@@ -371,6 +371,58 @@ def trend(agency, program=None) -> list[TrendPoint]:
     return sorted(points, key=lambda point: (point.year, not point.own, point.label))
 
 
+@dataclass(frozen=True)
+class EarlierResult:
+    """A predecessor's finalised result in an earlier period, as a successor's page shows it."""
+
+    name: str
+    score: Decimal | None
+    grade: str
+    suffix: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.suffix}"
+
+
+def earlier_results(period, agency_ids) -> dict[int, list[EarlierResult]]:
+    """For each of `agency_ids`, the finalised results in `period` of the agencies it directly
+    continues through a merge or split that took effect after `period` began (a ward formed in
+    2025 compares its score with the communes it was formed from). Three queries, whatever the
+    number of agencies."""
+    Successor = AgencyChange.successors.through
+    Predecessor = AgencyChange.predecessors.through
+    links = Successor.objects.filter(
+        agency_id__in=agency_ids,
+        agencychange__kind__in=[AgencyChangeKind.MERGE, AgencyChangeKind.SPLIT],
+        agencychange__effective_date__gt=period.window_start,
+    ).values_list("agencychange_id", "agency_id", "agencychange__kind")
+    successors: dict[int, list[tuple[int, str]]] = {}
+    for change_id, agency_id, kind in links:
+        successors.setdefault(change_id, []).append((agency_id, SUFFIXES[AgencyChangeKind(kind)]))
+    if not successors:
+        return {}
+    continued: dict[int, list[tuple[int, str]]] = {}
+    for change_id, predecessor_id in Predecessor.objects.filter(
+        agencychange_id__in=successors
+    ).values_list("agencychange_id", "agency_id"):
+        for successor_id, suffix in successors[change_id]:
+            if successor_id != predecessor_id:
+                continued.setdefault(predecessor_id, []).append((successor_id, suffix))
+    found: dict[int, list[EarlierResult]] = {}
+    rows = (
+        Submission.objects.filter(
+            period=period, status=SubmissionStatus.FINALISED, agency_id__in=continued
+        )
+        .order_by("agency_name", "pk")
+        .values_list("agency_id", "agency_name", "final_score", "final_grade")
+    )
+    for predecessor_id, name, score, grade in rows:
+        for successor_id, suffix in continued[predecessor_id]:
+            found.setdefault(successor_id, []).append(EarlierResult(name, score, grade, suffix))
+    return found
+
+
 def trend_series(points: list[TrendPoint]) -> list[tuple[str, list[tuple[str, Decimal]]]]:
     """The points grouped by label for a chart, own series first, in order of first year."""
     series: dict[str, list[tuple[str, Decimal]]] = {}

@@ -4,13 +4,13 @@ comparison with the previous period. Lost points are the gap between a criterion
 the stored agreed points; totals are the stored final scores. Lists are paginated or cut: the
 page costs the same at 50 and at 10,000 agencies."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from assessments import charts
+from assessments import charts, lineage
 from assessments.enums import SubmissionStatus
 from assessments.models import (
     Agency,
@@ -125,6 +125,8 @@ class Comparison:
     current: Decimal | None
     previous_grade: str
     current_grade: str
+    # Without a result of its own in the previous period: those of the agencies it continues.
+    earlier: list = field(default_factory=list)
 
     @property
     def change(self) -> Decimal | None:
@@ -141,6 +143,17 @@ class Comparison:
             previous_grade=agency.previous_grade or "",
             current_grade=agency.current_grade or "",
         )
+
+
+def comparison_rows(agencies, previous: Period) -> list[Comparison]:
+    """The rows of one page of `comparisons`; an agency formed by a merge or split since the
+    previous period shows its predecessors' results there instead of nothing."""
+    rows = [Comparison.of(agency) for agency in agencies]
+    without = [row.agency.pk for row in rows if row.previous is None]
+    earlier = lineage.earlier_results(previous, without) if without else {}
+    for row in rows:
+        row.earlier = earlier.get(row.agency.pk, [])
+    return rows
 
 
 def comparisons(period: Period, previous: Period):

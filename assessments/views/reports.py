@@ -318,7 +318,7 @@ def dashboard(request, code):
     if context["previous"] is not None:
         page = paginate(request, statistics.comparisons(period, context["previous"]))
         context["comparison_page"] = page
-        context["comparisons"] = [statistics.Comparison.of(agency) for agency in page]
+        context["comparisons"] = statistics.comparison_rows(page, context["previous"])
     return render(request, "assessments/reports/dashboard.html", context)
 
 

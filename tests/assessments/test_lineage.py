@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments import lineage
+from assessments import lineage, statistics
 from assessments.enums import AgencyChangeKind, AuditAction, PeriodStatus, SubmissionStatus
 from assessments.exports.agencies_xlsx import AgencyChangesExport
 from assessments.imports import WorkbookError, import_agency_changes_workbook
@@ -353,6 +353,37 @@ def test_a_merge_into_a_new_agency_follows_every_predecessor(reference):
         (2022, "1.90", "Sở Nông nghiệp và Phát triển nông thôn (trước khi hợp nhất)"),
         (2022, "2.60", "Sở Tài nguyên và Môi trường (trước khi hợp nhất)"),
     ]
+
+
+def test_the_statistics_compare_a_merged_agency_with_its_predecessors(reference, lead):
+    """The lead's year-on-year table: an agency formed in 2025 had no 2024 result of its own;
+    it shows those of the two departments it was formed from, named as they were."""
+    make_agency("so-nong-nghiep-moi-truong", "Sở Nông nghiệp và Môi trường")
+    p2024 = published_period(2024)
+    final_result(p2024, agency("so-nong-nghiep-ptnt"), "1.90", "A")
+    final_result(p2024, agency("so-tai-nguyen-moi-truong"), "2.60", "A+")
+    final_result(p2024, agency("so-tai-chinh"), "2.00", "A")
+    merge(["so-nong-nghiep-ptnt", "so-tai-nguyen-moi-truong"], "so-nong-nghiep-moi-truong")
+    p2025 = published_period(2025)
+    final_result(p2025, agency("so-nong-nghiep-moi-truong"), "2.40", "A")
+    final_result(p2025, agency("so-tai-chinh"), "2.10", "A")
+
+    rows = {
+        row.agency.code: row
+        for row in statistics.comparison_rows(statistics.comparisons(p2025, p2024), previous=p2024)
+    }
+
+    merged = rows["so-nong-nghiep-moi-truong"]
+    assert (merged.previous, merged.current, merged.change) == (None, Decimal("2.40"), None)
+    assert [(e.label, e.score, e.grade) for e in merged.earlier] == [
+        ("Sở Nông nghiệp và Phát triển nông thôn (trước khi hợp nhất)", Decimal("1.90"), "A"),
+        ("Sở Tài nguyên và Môi trường (trước khi hợp nhất)", Decimal("2.60"), "A+"),
+    ]
+    assert (rows["so-tai-chinh"].previous, rows["so-tai-chinh"].earlier) == (Decimal("2.00"), [])
+    page = login(lead).get(reverse("assessments:statistics", args=["2025"]))
+    text = page.content.decode()
+    assert "Sở Nông nghiệp và Phát triển nông thôn (trước khi hợp nhất): 1,90" in text
+    assert "Sở Tài nguyên và Môi trường (trước khi hợp nhất): 2,60" in text
 
 
 def test_a_predecessors_results_after_the_change_are_not_in_the_successors_trend(reference):
