@@ -90,7 +90,7 @@ class Row:
         return f"Dòng {self.number}, cột {self.letters[key]} “{self.headers[key]}”"
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -112,7 +112,7 @@ def read_sheet(workbook, sheet_name: str, columns) -> tuple[list[Row], list[str]
     _number, header = next(rows_iter, (1, ()))
     positions = {}
     for index, value in enumerate(header):
-        positions.setdefault(_text(value).casefold(), index)
+        positions.setdefault(cell_text(value).casefold(), index)
     errors = []
     index_of = {}
     for column in columns:
@@ -149,7 +149,7 @@ def read_sheet(workbook, sheet_name: str, columns) -> tuple[list[Row], list[str]
     return rows, errors
 
 
-def _read(content: bytes, read):
+def read_upload(content: bytes, read):
     """Run `read(workbook)` on an uploaded workbook, which is closed afterwards."""
     workbook = open_upload(content)
     try:
@@ -169,9 +169,9 @@ def _decimal(value, where: str, errors: list[str]) -> Decimal | None:
     if isinstance(value, float):
         return Decimal(repr(value))
     try:
-        return parse_decimal(_text(value))
+        return parse_decimal(cell_text(value))
     except InvalidInput:
-        errors.append(f"{where}: “{_text(value)}” không phải là số.")
+        errors.append(f"{where}: “{cell_text(value)}” không phải là số.")
         return None
 
 
@@ -180,12 +180,12 @@ def _boolean(value, default: bool, where: str, errors: list[str]) -> bool:
         return default
     if isinstance(value, bool):
         return value
-    text = _text(value).casefold()
+    text = cell_text(value).casefold()
     if text in TRUE_TEXTS:
         return True
     if text in FALSE_TEXTS:
         return False
-    errors.append(f"{where}: “{_text(value)}” phải là “{YES}” hoặc “{NO}”.")
+    errors.append(f"{where}: “{cell_text(value)}” phải là “{YES}” hoặc “{NO}”.")
     return default
 
 
@@ -212,9 +212,9 @@ def _rule_column(row: Row, field: str | None) -> str:
     if field in ("maximum", "rule"):
         return field
     column = PARAM_COLUMN_OF.get(field or "")
-    if column and column in row.letters and _text(row.values.get(column)):
+    if column and column in row.letters and cell_text(row.values.get(column)):
         return column
-    if "other_params" in row.letters and _text(row.values.get("other_params")):
+    if "other_params" in row.letters and cell_text(row.values.get("other_params")):
         return "other_params"
     return column if column in row.letters else "rule"
 
@@ -233,7 +233,7 @@ def parse_criteria_workbook(content: bytes, kind=None) -> tuple[dict, list[str]]
         rows, errors = read_sheet(workbook, CRITERIA_SHEET, CRITERIA_COLUMNS)
         return rows, errors, _read_info(workbook, errors)
 
-    rows, errors, info = _read(content, read)
+    rows, errors, info = read_upload(content, read)
     if (
         kind is not None
         and info["label"]
@@ -255,7 +255,7 @@ def parse_criteria_workbook(content: bytes, kind=None) -> tuple[dict, list[str]]
     for row in rows:
         raw = row.values
         errors_before = len(errors)
-        code = _text(raw["code"])
+        code = cell_text(raw["code"])
         if not code:
             errors.append(f"{row.where('code')}: mã không được để trống.")
         elif code in first_row_of:
@@ -263,10 +263,10 @@ def parse_criteria_workbook(content: bytes, kind=None) -> tuple[dict, list[str]]
         else:
             first_row_of[code] = row.number
             row_of_code[code] = row
-        title = _text(raw["title"])
+        title = cell_text(raw["title"])
         if not title:
             errors.append(f"{row.where('title')}: nội dung tiêu chí không được để trống.")
-        rule_text = _text(raw["rule"])
+        rule_text = cell_text(raw["rule"])
         rule = RULES_BY_TEXT.get(rule_text.casefold(), "") if rule_text else ""
         if rule_text and not rule:
             names = ", ".join(str(choice.label) for choice in RuleChoice)
@@ -275,12 +275,12 @@ def parse_criteria_workbook(content: bytes, kind=None) -> tuple[dict, list[str]]
             )
         params = {}
         if rule:
-            cells = {key: _text(raw.get(key)) for key in PARAM_KEYS if key in row.letters}
+            cells = {key: cell_text(raw.get(key)) for key in PARAM_KEYS if key in row.letters}
             params, problems = columns_to_params(rule, cells)
             errors.extend(f"{row.where(key)}: {message}" for key, message in problems)
         elif not rule_text:
             for key in PARAM_KEYS:
-                if key in row.letters and _text(raw.get(key)):
+                if key in row.letters and cell_text(raw.get(key)):
                     errors.append(
                         f"{row.where(key)}: dòng nhóm không có tham số; hãy để trống "
                         "(hoặc ghi cách tính điểm nếu đây là tiêu chí)."
@@ -288,13 +288,13 @@ def parse_criteria_workbook(content: bytes, kind=None) -> tuple[dict, list[str]]
         maximum = _decimal(raw["maximum"], row.where("maximum"), errors)
         item = {
             "code": code,
-            "parent": _text(raw["parent"]) or None,
+            "parent": cell_text(raw["parent"]) or None,
             "title": title,
             "rule": rule,
             "params": params,
             "maximum": maximum,
-            "guidance": _text(raw.get("guidance")),
-            "evidence_expected": _text(raw.get("evidence_expected")),
+            "guidance": cell_text(raw.get("guidance")),
+            "evidence_expected": cell_text(raw.get("evidence_expected")),
             "allow_not_applicable": _boolean(
                 raw.get("allow_not_applicable"),
                 False,
@@ -327,7 +327,7 @@ def parse_criteria_workbook(content: bytes, kind=None) -> tuple[dict, list[str]]
         ItemSpec(
             code=item["code"],
             # A criterion whose rule could not be read stays a criterion for the table checks.
-            rule=item["rule"] or ("yes_no" if _text(row.values["rule"]) else None),
+            rule=item["rule"] or ("yes_no" if cell_text(row.values["rule"]) else None),
             params=item["params"],
             maximum=item["maximum"],
             parent=item["parent"],
@@ -382,7 +382,7 @@ def _read_info(workbook, errors: list[str]) -> dict:
         for number, values in workbook.rows(INFO_SHEET):
             if number > 50:
                 break
-            label = _text(values[0] if values else None).casefold()
+            label = cell_text(values[0] if values else None).casefold()
             if label in by_label:
                 found[by_label[label]] = (number, values[1] if len(values) > 1 else None)
     info = {"label": "", "title": "", "source": "", "label_row": 1}
@@ -390,7 +390,7 @@ def _read_info(workbook, errors: list[str]) -> dict:
     for key in ("label", "title", "source"):
         if key in found:
             number, value = found[key]
-            info[key] = _text(value)
+            info[key] = cell_text(value)
             if CONTROL_CHARACTERS.search(info[key]):
                 errors.append(
                     f"Trang “{INFO_SHEET}”, dòng {number}, cột B “{labels[key]}”: có ký tự điều "
@@ -454,7 +454,7 @@ def import_criteria_workbook(content: bytes, period, kind, *, actor, filename: s
 
 
 def _read_rows(content: bytes, sheet: str, columns):
-    return _read(content, lambda workbook: read_sheet(workbook, sheet, columns))
+    return read_upload(content, lambda workbook: read_sheet(workbook, sheet, columns))
 
 
 def _parse_kinds(rows, errors: list[str]) -> list[dict]:
@@ -469,7 +469,7 @@ def _parse_kinds(rows, errors: list[str]) -> list[dict]:
             # Two sheets in one workbook: a kind's row names its sheet.
             return f"Trang “{KIND_SHEET}”, {row.where(key)[0].lower()}{row.where(key)[1:]}"
 
-        code = _text(raw["code"])
+        code = cell_text(raw["code"])
         try:
             validate_slug(code)
         except ValidationError:
@@ -480,7 +480,7 @@ def _parse_kinds(rows, errors: list[str]) -> list[dict]:
         if code in seen:
             errors.append(f"{where('code')}: mã loại “{code}” trùng với dòng {seen[code]}.")
         seen.setdefault(code, row.number)
-        values = {key: _text(raw[key]) for key in ("name", "appendix_label")}
+        values = {key: cell_text(raw[key]) for key in ("name", "appendix_label")}
         for key, what in (("name", "tên loại"), ("appendix_label", "phụ lục")):
             if not values[key]:
                 errors.append(f"{where(key)}: {what} không được để trống.")
@@ -522,7 +522,7 @@ def parse_agency_list_workbook(content: bytes) -> tuple[list[dict], list[dict], 
         agency_rows, agency_errors = read_sheet(workbook, AGENCY_SHEET, AGENCY_COLUMNS)
         return kind_rows, agency_rows, kind_errors + agency_errors
 
-    kind_rows, rows, errors = _read(content, read)
+    kind_rows, rows, errors = read_upload(content, read)
     kind_list = _parse_kinds(kind_rows, errors)
     kinds = {kind.code: kind for kind in AgencyKind.objects.all()}
     kinds.update({entry["kind"].code: entry["kind"] for entry in kind_list})
@@ -530,7 +530,7 @@ def parse_agency_list_workbook(content: bytes) -> tuple[list[dict], list[dict], 
     seen_codes, seen_names, result = {}, {}, []
     for row in rows:
         raw, where = row.values, row.where
-        code = _text(raw["code"])
+        code = cell_text(raw["code"])
         try:
             validate_slug(code)
         except ValidationError:
@@ -540,7 +540,7 @@ def parse_agency_list_workbook(content: bytes) -> tuple[list[dict], list[dict], 
         if code in seen_codes:
             errors.append(f"{where('code')}: mã “{code}” trùng với dòng {seen_codes[code]}.")
         seen_codes.setdefault(code, row.number)
-        name = _text(raw["name"])
+        name = cell_text(raw["name"])
         if not name:
             errors.append(f"{where('name')}: tên không được để trống.")
         elif name in seen_names:
@@ -550,10 +550,12 @@ def parse_agency_list_workbook(content: bytes) -> tuple[list[dict], list[dict], 
                 f"{where('name')}: tên “{name}” đã dùng cho cơ quan có mã “{names_in_db[name]}”."
             )
         seen_names.setdefault(name, row.number)
-        kind = kinds.get(_text(raw["kind"]))
+        kind = kinds.get(cell_text(raw["kind"]))
         if kind is None:
-            errors.append(f"{where('kind')}: không có loại cơ quan có mã “{_text(raw['kind'])}”.")
-        email = _text(raw.get("email"))
+            errors.append(
+                f"{where('kind')}: không có loại cơ quan có mã “{cell_text(raw['kind'])}”."
+            )
+        email = cell_text(raw.get("email"))
         if email:
             try:
                 validate_email(email)
@@ -573,7 +575,7 @@ def parse_agency_list_workbook(content: bytes) -> tuple[list[dict], list[dict], 
             {
                 "code": code,
                 "name": name,
-                "short_name": _text(raw.get("short_name")),
+                "short_name": cell_text(raw.get("short_name")),
                 "kind": kind,
                 "email": email,
                 "order": int(order or 0),
@@ -638,7 +640,7 @@ def _date(value, where: str, errors: list[str]) -> dt.date | None:
         return value
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 2958465:
         return EXCEL_EPOCH + dt.timedelta(days=value)
-    text = _text(value)
+    text = cell_text(value)
     for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
             return dt.datetime.strptime(text, pattern).date()
@@ -652,7 +654,7 @@ def _date(value, where: str, errors: list[str]) -> dt.date | None:
 
 
 def _codes(value) -> list[str]:
-    return [code.strip() for code in _text(value).replace(";", ",").split(",") if code.strip()]
+    return [code.strip() for code in cell_text(value).replace(";", ",").split(",") if code.strip()]
 
 
 def _same_as_recorded(kind, date, predecessors, successors) -> bool:
@@ -685,7 +687,7 @@ def import_agency_changes_workbook(content: bytes, *, actor) -> tuple[int, int]:
     for row in rows:
         raw, where = row.values, row.where
         before = len(errors)
-        kind_text = _text(raw["kind"])
+        kind_text = cell_text(raw["kind"])
         kind = CHANGE_KINDS_BY_TEXT.get(kind_text.casefold())
         if kind is None:
             errors.append(
@@ -703,7 +705,7 @@ def import_agency_changes_workbook(content: bytes, *, actor) -> tuple[int, int]:
                     errors.append(f"{where(key)}: không có cơ quan, đơn vị có mã “{code}”.")
                 else:
                     sides[key].append(agency)
-        decision = _text(raw["decision"])
+        decision = cell_text(raw["decision"])
         if not decision:
             errors.append(f"{where('decision')}: căn cứ, quyết định không được để trống.")
         if len(errors) != before:
@@ -720,7 +722,7 @@ def import_agency_changes_workbook(content: bytes, *, actor) -> tuple[int, int]:
                     effective_date=date,
                     predecessors=sides["predecessors"],
                     successors=sides["successors"],
-                    new_name=_text(raw.get("new_name")),
+                    new_name=cell_text(raw.get("new_name")),
                     decision=decision,
                 )
         except lineage.ChangeError as error:
@@ -748,7 +750,7 @@ def parse_accounts_workbook(content: bytes) -> tuple[list[dict], list[str]]:
     seen, result = {}, []
     for row in rows:
         raw, where = row.values, row.where
-        username = _text(raw["username"])
+        username = cell_text(raw["username"])
         try:
             validator(username)
             if not username:
@@ -770,7 +772,7 @@ def parse_accounts_workbook(content: bytes) -> tuple[list[dict], list[str]]:
                 f"{Role(user.role).label.lower()}, không phải cán bộ đầu mối."
             )
             user = None
-        values = {key: _text(raw.get(key)) for key in ("last_name", "first_name", "email")}
+        values = {key: cell_text(raw.get(key)) for key in ("last_name", "first_name", "email")}
         for key in ("last_name", "first_name"):
             unchanged = user is not None and values[key] == getattr(user, key)
             if not values[key] and not unchanged:
@@ -784,18 +786,18 @@ def parse_accounts_workbook(content: bytes) -> tuple[list[dict], list[str]]:
                     f"{where('email')}: “{email}” không phải là địa chỉ thư hợp lệ "
                     "(cần để gửi đường dẫn đặt mật khẩu)."
                 )
-        agency = agencies.get(_text(raw["agency"]))
+        agency = agencies.get(cell_text(raw["agency"]))
         if agency is None:
             errors.append(
-                f"{where('agency')}: không có cơ quan, đơn vị có mã “{_text(raw['agency'])}”."
+                f"{where('agency')}: không có cơ quan, đơn vị có mã “{cell_text(raw['agency'])}”."
             )
         result.append(
             {
                 "username": username,
                 **values,
                 "agency": agency,
-                "job_title": _text(raw.get("job_title")),
-                "phone": _text(raw.get("phone")),
+                "job_title": cell_text(raw.get("job_title")),
+                "phone": cell_text(raw.get("phone")),
             }
         )
     return ([], errors) if errors else (result, [])

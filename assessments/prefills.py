@@ -36,7 +36,14 @@ from assessments.forms.answers import (
     YesNoForm,
     rule_form_class,
 )
-from assessments.imports import FALSE_TEXTS, TRUE_TEXTS, WorkbookError, _read, _text, read_sheet
+from assessments.imports import (
+    FALSE_TEXTS,
+    TRUE_TEXTS,
+    WorkbookError,
+    cell_text,
+    read_sheet,
+    read_upload,
+)
 from assessments.models import Agency, Criterion, ItemScore, PrefilledFact, Submission
 from assessments.workbooks import NO, PREFILL_COLUMNS, PREFILL_SHEET, YES
 from scoring import format_number
@@ -209,7 +216,7 @@ def _number_text(value) -> str:
         return format_number(Decimal(value))
     if isinstance(value, float):
         return format_number(Decimal(repr(value)))
-    return _text(value)
+    return cell_text(value)
 
 
 def _form_data(criterion, values: dict) -> dict | None:
@@ -262,7 +269,7 @@ def _date(value) -> dt.date | None:
         return value
     if isinstance(value, int | Decimal) and not isinstance(value, bool) and 0 < value < 2958466:
         return from_excel(float(value)).date()
-    text = _text(value)
+    text = cell_text(value)
     for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
         try:
             return dt.datetime.strptime(text[:10], pattern).date()
@@ -289,7 +296,7 @@ def parse_prefill_workbook(content: bytes, period) -> tuple[list[ParsedFact], li
     date (not after today); no second row for the same agency and criterion. Rows with neither
     a value nor a source nor a date are skipped (the template lists every pair). Three queries.
     """
-    rows, errors = _read(
+    rows, errors = read_upload(
         content, lambda workbook: read_sheet(workbook, PREFILL_SHEET, PREFILL_COLUMNS)
     )
     agencies = {agency.code: agency for agency in Agency.objects.select_related("kind")}
@@ -309,10 +316,10 @@ def parse_prefill_workbook(content: bytes, period) -> tuple[list[ParsedFact], li
         raw, where = row.values, row.where
         if all(
             raw.get(key) in (None, "") for key in ("value", "numerator", "denominator")
-        ) and not (_text(raw.get("source")) or raw.get("as_of") not in (None, "")):
+        ) and not (cell_text(raw.get("source")) or raw.get("as_of") not in (None, "")):
             continue
         before = len(errors)
-        agency_code, code = _text(raw["agency"]), _text(raw["criterion"])
+        agency_code, code = cell_text(raw["agency"]), cell_text(raw["criterion"])
         agency = agencies.get(agency_code)
         if agency is None:
             errors.append(f"{where('agency')}: không có cơ quan, đơn vị có mã “{agency_code}”.")
@@ -339,7 +346,7 @@ def parse_prefill_workbook(content: bytes, period) -> tuple[list[ParsedFact], li
                 f"dòng {seen[key]}."
             )
         seen.setdefault(key, row.number)
-        source = _text(raw.get("source"))
+        source = cell_text(raw.get("source"))
         if not source:
             errors.append(f"{where('source')}: hãy ghi hệ thống lấy số liệu.")
         elif len(source) > 255:
@@ -347,7 +354,7 @@ def parse_prefill_workbook(content: bytes, period) -> tuple[list[ParsedFact], li
         as_of = _date(raw.get("as_of"))
         if as_of is None:
             errors.append(
-                f"{where('as_of')}: “{_text(raw.get('as_of'))}” không phải là ngày "
+                f"{where('as_of')}: “{cell_text(raw.get('as_of'))}” không phải là ngày "
                 "(ngày/tháng/năm, ví dụ 15/10/2025)."
             )
         elif as_of > today:
@@ -368,7 +375,7 @@ def _validate_value(criterion, row, errors) -> dict | None:
     data = _form_data(criterion, row.values)
     if data is None:
         errors.append(
-            f"{where('value')}: “{_text(row.values.get('value'))}” không hợp lệ; cần "
+            f"{where('value')}: “{cell_text(row.values.get('value'))}” không hợp lệ; cần "
             f"{expected_form(criterion)}."
         )
         return None
