@@ -9,12 +9,13 @@ calls the scoring library. Nothing here adds points up a second way.
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import islice
 
 from django.db.models import Count, DecimalField, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 
 from assessments import references, scores
-from assessments.enums import PeriodStatus, SubmissionStatus
+from assessments.enums import Agreement, PeriodStatus, SubmissionStatus
 from assessments.models import (
     Agency,
     Criterion,
@@ -23,6 +24,7 @@ from assessments.models import (
     Period,
     Submission,
     SubmissionResult,
+    User,
 )
 from scoring import Grade, TableResult, is_cross_agency
 
@@ -230,13 +232,22 @@ class PeriodResults:
         return sum(1 for result in self.agencies if result.is_final)
 
 
+def reference_texts(criteria, refs) -> dict[int, str]:
+    """Criterion id → its reference text (“Giá trị cao nhất trong khối: …”), the same for every
+    agency: computed once, not once per agency and criterion. Empty without references."""
+    if refs is None:
+        return {}
+    return {criterion.pk: references.reference_text(criterion, refs) for criterion in criteria}
+
+
 def _rows(
-    criteria, items_by_code, final_result, *, is_final=False, refs=None
+    criteria, items_by_code, final_result, *, is_final=False, texts=None
 ) -> list[CriterionRow]:
     rows = []
+    texts = texts or {}
     for criterion in criteria:
         item = items_by_code.get(criterion.code)
-        reference = references.reference_text(criterion, refs) if refs is not None else ""
+        reference = texts.get(criterion.pk, "")
         if criterion.is_group or item is None:
             rows.append(CriterionRow(criterion=criterion, reference=reference))
             continue
@@ -309,6 +320,43 @@ class ListedItem:
     is_adjusted = ItemScore.is_adjusted
 
 
+class AgreedItem(ListedItem):
+    """A listed item that also tells how its final value was agreed, and by whom (the
+    consolidated workbook lists every adjustment: one walk reads every item this way)."""
+
+    AGREEMENT_FIELDS = (
+        "agreement",
+        "agreement_reason",
+        "agreed_by__username",
+        "agreed_by__first_name",
+        "agreed_by__last_name",
+    )
+    __slots__ = ("_agreed_by", "agreement", "agreement_reason")
+
+    def __init__(self, values):
+        # FIELDS, the agreement, then the values where the period reads them.
+        count = len(ListedItem.FIELDS)
+        super().__init__(values[:count] + values[count + 5 :])
+        self.agreement, self.agreement_reason, *self._agreed_by = values[count : count + 5]
+
+    @property
+    def agreed_by(self) -> User | None:
+        """Who agreed, as an unsaved User with the names read (its full name reads as the
+        model's)."""
+        username, first_name, last_name = self._agreed_by
+        if username is None:
+            return None
+        return User(username=username, first_name=first_name, last_name=last_name)
+
+    def get_agreement_display(self) -> str:
+        return str(AGREEMENTS.get(self.agreement, self.agreement))
+
+
+AGREEMENTS = dict(Agreement.choices)
+
+AGREED_ITEM_FIELDS = ListedItem.FIELDS + AgreedItem.AGREEMENT_FIELDS
+
+
 # Which items a walk over the results needs: every one, only those someone marked not
 # applicable (a list's notes), or only those the reviewer adjusted (the agreements sheet).
 # A walk that needs no item at all (the stored group points) reads none: an empty `pk__in` is
@@ -324,6 +372,31 @@ ITEM_FILTERS = {
     PREFILLED_ITEMS: ~Q(prefill=""),
     NO_ITEMS: Q(pk__in=[]),
 }
+
+
+def _agency_result(
+    period, agency, submission, own_items, criteria, *, extension, scored, texts
+) -> AgencyResult:
+    """One agency's result from its dossier and items already read (no query); scored with the
+    scoring library only when `scored`."""
+    result = AgencyResult(agency=agency, submission=submission, extension=extension)
+    if submission is None:
+        result.rows = _rows(criteria, {}, None, texts=texts)
+        return result
+    submission.period = period
+    items_by_code = {item.criterion.code: item for item in own_items}
+    is_final = submission.status == SubmissionStatus.FINALISED
+    if scored and submission.submitted_at is not None:
+        result.self_result = scores.self_result(submission, criteria, own_items)
+    if scored and is_final:
+        result.final_result = scores.agreed_result(submission, criteria, own_items)
+    if is_final:
+        stored = getattr(submission, "result", None)
+        result.rank = stored.rank if stored is not None else None
+    result.rows = _rows(
+        criteria, items_by_code, result.final_result, is_final=is_final, texts=texts
+    )
+    return result
 
 
 def load_period_results(
@@ -410,6 +483,7 @@ def load_period_results(
             .distinct()
             .order_by("kind__order", "order", "name")
         )
+    texts = reference_texts(criteria, refs)
     kinds = []
     for table in tables:
         table_criteria = [c for c in criteria if c.table_id == table.pk]
@@ -418,31 +492,17 @@ def load_period_results(
             if agency.kind_id != table.kind_id:
                 continue
             submission = by_agency.get(agency.pk)
-            result = AgencyResult(agency=agency, submission=submission)
-            result.extension = extensions.get(agency.pk)
-            if submission is not None:
-                submission.period = period
-                own_items = items_by_submission.get(submission.pk, [])
-                items_by_code = {item.criterion.code: item for item in own_items}
-                is_final = submission.status == SubmissionStatus.FINALISED
-                if scored and submission.submitted_at is not None:
-                    result.self_result = scores.self_result(submission, table_criteria, own_items)
-                if scored and is_final:
-                    result.final_result = scores.agreed_result(
-                        submission, table_criteria, own_items
-                    )
-                if is_final:
-                    stored = getattr(submission, "result", None)
-                    result.rank = stored.rank if stored is not None else None
-                result.rows = _rows(
-                    table_criteria,
-                    items_by_code,
-                    result.final_result,
-                    is_final=is_final,
-                    refs=refs,
-                )
-            else:
-                result.rows = _rows(table_criteria, {}, None, refs=refs)
+            own_items = items_by_submission.get(submission.pk, []) if submission else []
+            result = _agency_result(
+                period,
+                agency,
+                submission,
+                own_items,
+                table_criteria,
+                extension=extensions.get(agency.pk),
+                scored=scored,
+                texts=texts,
+            )
             results.append(result)
         kinds.append(
             KindResults(
@@ -464,6 +524,23 @@ def listed_agencies(period: Period):
     )
 
 
+class _PeriodExtensions:
+    """The period's deadline extensions, read once (one query, at the first walk) for every
+    kind of a streamed period: a period grants few."""
+
+    def __init__(self, period: Period):
+        self.period = period
+        self._by_agency = None
+
+    def get(self, agency_id):
+        if self._by_agency is None:
+            self._by_agency = {
+                extension.agency_id: extension
+                for extension in Extension.objects.filter(period=self.period)
+            }
+        return self._by_agency.get(agency_id)
+
+
 @dataclass
 class StreamedKind:
     """One kind of a streamed period: the same attributes as KindResults, but its agencies are
@@ -475,6 +552,7 @@ class StreamedKind:
     criteria: list[Criterion]
     counts: dict[str, int]
     chunk: int
+    extensions: _PeriodExtensions | None = None
 
     @property
     def leaf_criteria(self) -> list[Criterion]:
@@ -485,23 +563,56 @@ class StreamedKind:
 
     def walk(self, items: str = ALL_ITEMS):
         """The kind's AgencyResults in list order (unscored: stored scores, agreed values),
-        each chunk with only the items `items` names."""
-        ids = list(
+        each chunk with only the items `items` names; every item also tells how it was agreed
+        (AgreedItem). One query for the kind's agencies (read a chunk at a time), then two per
+        chunk: the dossiers with their stored results, and the items as rows of values. Rows
+        leave `reference` empty: an export lists the references once (reference_lines)."""
+        extensions = self.extensions or _PeriodExtensions(self.period)
+        criteria_by_id = {criterion.pk: criterion for criterion in self.criteria}
+        fields = AGREED_ITEM_FIELDS
+        if any(is_cross_agency(criterion.rule) for criterion in self.criteria):
+            fields += ListedItem.VALUE_FIELDS  # an adjustment told by the values (is_adjusted)
+        agencies = (
             listed_agencies(self.period)
             .filter(kind_id=self.table.kind_id)
+            .select_related("kind")
             .order_by("order", "name", "pk")
-            .values_list("pk", flat=True)
+            .iterator(chunk_size=self.chunk)
         )
-        for start in range(0, len(ids), self.chunk):
-            page = (
-                Agency.objects.filter(pk__in=ids[start : start + self.chunk])
-                .select_related("kind")
-                .order_by("order", "name", "pk")
+        while page := list(islice(agencies, self.chunk)):
+            submissions = {
+                submission.agency_id: submission
+                for submission in self.period.submissions.filter(
+                    agency_id__in=[agency.pk for agency in page]
+                )
+                .select_related("result")
+                .order_by()
+            }
+            own_items: dict[int, list[AgreedItem]] = {}
+            # An empty `in` is answered by Django without a query.
+            rows = (
+                ItemScore.objects.filter(
+                    ITEM_FILTERS[items],
+                    submission_id__in=[submission.pk for submission in submissions.values()],
+                )
+                .order_by()
+                .values_list(*fields)
             )
-            loaded = load_period_results(self.period, agencies=page, scored=False, items=items)
-            for kind in loaded.kinds:
-                if kind.table.pk == self.table.pk:
-                    yield from kind.agencies
+            for item in map(AgreedItem, rows):
+                item.criterion = criteria_by_id[item.criterion_id]
+                own_items.setdefault(item.submission_id, []).append(item)
+            for agency in page:
+                submission = submissions.get(agency.pk)
+                yield _agency_result(
+                    self.period,
+                    agency,
+                    submission,
+                    own_items.get(submission.pk, []) if submission else [],
+                    self.criteria,
+                    extension=extensions.get(agency.pk),
+                    scored=False,
+                    texts=None,
+                )
 
     @property
     def agencies(self):
@@ -548,9 +659,10 @@ class StreamedResults:
 
 
 def stream_period_results(period: Period, *, chunk: int = 500) -> StreamedResults:
-    """The period's results for an export that walks every agency: a few queries per `chunk`
-    agencies and per walk, memory bounded by the chunk."""
+    """The period's results for an export that walks every agency: one query per kind and walk
+    and two per `chunk` agencies, memory bounded by the chunk."""
     summary = period_summary(period)
+    extensions = _PeriodExtensions(period)
     criteria: dict[int, list[Criterion]] = {}
     for criterion in (
         Criterion.objects.filter(table__period=period).select_related("parent").order_by("order")
@@ -564,6 +676,7 @@ def stream_period_results(period: Period, *, chunk: int = 500) -> StreamedResult
             criteria=criteria.get(line.table.pk, []),
             counts=line.counts,
             chunk=chunk,
+            extensions=extensions,
         )
         for line in summary.kinds
     ]
