@@ -6,7 +6,7 @@ agreed_points); group subtotals and not-applicable flags come from `assessments.
 calls the scoring library. Nothing here adds points up a second way.
 """
 
-from collections import Counter
+from collections import Counter, namedtuple
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import islice
@@ -241,12 +241,12 @@ def reference_texts(criteria, refs) -> dict[int, str]:
 
 
 def _rows(
-    criteria, items_by_code, final_result, *, is_final=False, texts=None
+    criteria, items_by_criterion, final_result, *, is_final=False, texts=None
 ) -> list[CriterionRow]:
     rows = []
     texts = texts or {}
     for criterion in criteria:
-        item = items_by_code.get(criterion.code)
+        item = items_by_criterion.get(criterion.pk)
         reference = texts.get(criterion.pk, "")
         if criterion.is_group or item is None:
             rows.append(CriterionRow(criterion=criterion, reference=reference))
@@ -320,41 +320,52 @@ class ListedItem:
     is_adjusted = ItemScore.is_adjusted
 
 
-class AgreedItem(ListedItem):
-    """A listed item that also tells how its final value was agreed, and by whom (the
-    consolidated workbook lists every adjustment: one walk reads every item this way)."""
+AGREEMENT_FIELDS = (
+    "agreement",
+    "agreement_reason",
+    "agreed_by__username",
+    "agreed_by__first_name",
+    "agreed_by__last_name",
+)
+AGREEMENTS = dict(Agreement.choices)
 
-    AGREEMENT_FIELDS = (
-        "agreement",
-        "agreement_reason",
-        "agreed_by__username",
-        "agreed_by__first_name",
-        "agreed_by__last_name",
+
+class StreamedItem(
+    namedtuple(
+        "StreamedValues",
+        [
+            *ListedItem.FIELDS,
+            *(field.replace("__", "_") for field in AGREEMENT_FIELDS),
+            *ListedItem.VALUE_FIELDS,
+        ],
     )
-    __slots__ = ("_agreed_by", "agreement", "agreement_reason")
+):
+    """An item as a streamed walk reads it (the national workbook reads 200,000): the row of
+    values itself, made a tuple of this class without a call per field, read as a ListedItem
+    is, and telling how its final value was agreed and by whom (the workbook's adjustments)."""
 
-    def __init__(self, values):
-        # FIELDS, the agreement, then the values where the period reads them.
-        count = len(ListedItem.FIELDS)
-        super().__init__(values[:count] + values[count + 5 :])
-        self.agreement, self.agreement_reason, *self._agreed_by = values[count : count + 5]
+    __slots__ = ()
+    FIELDS = ListedItem.FIELDS + AGREEMENT_FIELDS
+    VALUE_FIELDS = ListedItem.VALUE_FIELDS
+    NO_VALUES = (None,) * len(VALUE_FIELDS)  # where the period reads none
+
+    appraised_points = ItemScore.appraised_points
+    is_adjusted = ItemScore.is_adjusted
 
     @property
     def agreed_by(self) -> User | None:
         """Who agreed, as an unsaved User with the names read (its full name reads as the
         model's)."""
-        username, first_name, last_name = self._agreed_by
-        if username is None:
+        if self.agreed_by_username is None:
             return None
-        return User(username=username, first_name=first_name, last_name=last_name)
+        return User(
+            username=self.agreed_by_username,
+            first_name=self.agreed_by_first_name,
+            last_name=self.agreed_by_last_name,
+        )
 
     def get_agreement_display(self) -> str:
         return str(AGREEMENTS.get(self.agreement, self.agreement))
-
-
-AGREEMENTS = dict(Agreement.choices)
-
-AGREED_ITEM_FIELDS = ListedItem.FIELDS + AgreedItem.AGREEMENT_FIELDS
 
 
 # Which items a walk over the results needs: every one, only those someone marked not
@@ -384,7 +395,7 @@ def _agency_result(
         result.rows = _rows(criteria, {}, None, texts=texts)
         return result
     submission.period = period
-    items_by_code = {item.criterion.code: item for item in own_items}
+    items_by_criterion = {item.criterion_id: item for item in own_items}
     is_final = submission.status == SubmissionStatus.FINALISED
     if scored and submission.submitted_at is not None:
         result.self_result = scores.self_result(submission, criteria, own_items)
@@ -394,7 +405,7 @@ def _agency_result(
         stored = getattr(submission, "result", None)
         result.rank = stored.rank if stored is not None else None
     result.rows = _rows(
-        criteria, items_by_code, result.final_result, is_final=is_final, texts=texts
+        criteria, items_by_criterion, result.final_result, is_final=is_final, texts=texts
     )
     return result
 
@@ -564,21 +575,21 @@ class StreamedKind:
     def walk(self, items: str = ALL_ITEMS):
         """The kind's AgencyResults in list order (unscored: stored scores, agreed values),
         each chunk with only the items `items` names; every item also tells how it was agreed
-        (AgreedItem). One query for the kind's agencies (read a chunk at a time), then two per
+        (StreamedItem). One query for the kind's agencies (read a chunk at a time), then two per
         chunk: the dossiers with their stored results, and the items as rows of values. Rows
         leave `reference` empty: an export lists the references once (reference_lines)."""
         extensions = self.extensions or _PeriodExtensions(self.period)
-        criteria_by_id = {criterion.pk: criterion for criterion in self.criteria}
-        fields = AGREED_ITEM_FIELDS
+        fields, no_values = StreamedItem.FIELDS, StreamedItem.NO_VALUES
         if any(is_cross_agency(criterion.rule) for criterion in self.criteria):
-            fields += ListedItem.VALUE_FIELDS  # an adjustment told by the values (is_adjusted)
+            # An adjustment told by the values (ItemScore.is_adjusted).
+            fields, no_values = fields + StreamedItem.VALUE_FIELDS, ()
         agencies = (
             listed_agencies(self.period)
             .filter(kind_id=self.table.kind_id)
-            .select_related("kind")
             .order_by("order", "name", "pk")
             .iterator(chunk_size=self.chunk)
         )
+        new = tuple.__new__
         while page := list(islice(agencies, self.chunk)):
             submissions = {
                 submission.agency_id: submission
@@ -588,7 +599,7 @@ class StreamedKind:
                 .select_related("result")
                 .order_by()
             }
-            own_items: dict[int, list[AgreedItem]] = {}
+            own_items: dict[int, list[StreamedItem]] = {}
             # An empty `in` is answered by Django without a query.
             rows = (
                 ItemScore.objects.filter(
@@ -598,10 +609,11 @@ class StreamedKind:
                 .order_by()
                 .values_list(*fields)
             )
-            for item in map(AgreedItem, rows):
-                item.criterion = criteria_by_id[item.criterion_id]
+            for row in rows:
+                item = new(StreamedItem, row + no_values)
                 own_items.setdefault(item.submission_id, []).append(item)
             for agency in page:
+                agency.kind = self.kind  # the kind walked (no join for it)
                 submission = submissions.get(agency.pk)
                 yield _agency_result(
                     self.period,
