@@ -9,9 +9,8 @@ calls the scoring library. Nothing here adds points up a second way.
 from collections import Counter, namedtuple
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import islice
 
-from django.db.models import Count, DecimalField, F, Q, Sum, Window
+from django.db.models import Case, Count, DecimalField, F, Q, Sum, When, Window
 from django.db.models.functions import RowNumber
 
 from assessments import references, scores
@@ -219,6 +218,11 @@ class PeriodResults:
         for kind in self.kinds:
             total.update(kind.grade_counts())
         return {grade: total.get(grade, 0) for grade in self.period.grade_labels}
+
+    def walk_kinds(self):
+        """(kind, an iterator of its AgencyResults) for every kind in order, as a streamed
+        period gives them."""
+        return ((kind, iter(kind.agencies)) for kind in self.kinds)
 
     @property
     def agencies(self) -> list[AgencyResult]:
@@ -552,6 +556,78 @@ class _PeriodExtensions:
         return self._by_agency.get(agency_id)
 
 
+def _streamed_results(period, kinds, *, chunk, extensions, items=ALL_ITEMS):
+    """(kind, AgencyResult) of every agency listed under `kinds` (StreamedKinds of `period`), in
+    the kinds' order, then list order (unscored: stored scores, agreed values), with only the
+    items `items` names; every item also tells how it was agreed (StreamedItem). One query for
+    the agencies, then two per `chunk` of them: the dossiers with their stored results, and the
+    items as rows of values. Rows leave `reference` empty: an export lists the
+    references once (reference_lines)."""
+    by_kind = {kind.table.kind_id: kind for kind in kinds}
+    fields, no_values = StreamedItem.FIELDS, StreamedItem.NO_VALUES
+    if any(is_cross_agency(criterion.rule) for kind in kinds for criterion in kind.criteria):
+        # An adjustment told by the values (ItemScore.is_adjusted).
+        fields, no_values = fields + StreamedItem.VALUE_FIELDS, ()
+    # The agencies' fields as rows of values, in one query (a few hundred bytes an agency, a few
+    # MB for 10,000; a server-side cursor would cost round trips of its own): model objects are
+    # made a chunk at a time.
+    names = [field.attname for field in Agency._meta.concrete_fields]
+    listed = (
+        listed_agencies(period)
+        .filter(kind_id__in=list(by_kind))
+        .annotate(
+            kind_position=Case(
+                *(When(kind_id=kind_id, then=position) for position, kind_id in enumerate(by_kind))
+            )
+        )
+        .order_by("kind_position", "order", "name", "pk")
+        .values_list(*names)
+    )
+    database = listed.db
+    listed = list(listed)
+    new = tuple.__new__
+    for start in range(0, len(listed), chunk):
+        page = [Agency.from_db(database, names, row) for row in listed[start : start + chunk]]
+        submissions = {
+            submission.agency_id: submission
+            for submission in period.submissions.filter(
+                agency_id__in=[agency.pk for agency in page]
+            )
+            .select_related("result")
+            .order_by()
+        }
+        own_items: dict[int, list[StreamedItem]] = {}
+        # An empty `in` is answered by Django without a query.
+        rows = (
+            ItemScore.objects.filter(
+                ITEM_FILTERS[items],
+                submission_id__in=[submission.pk for submission in submissions.values()],
+            )
+            .order_by()
+            .values_list(*fields)
+        )
+        for row in rows:
+            item = new(StreamedItem, row + no_values)
+            own_items.setdefault(item.submission_id, []).append(item)
+        for agency in page:
+            kind = by_kind[agency.kind_id]
+            agency.kind = kind.kind  # the kind walked (no join for it)
+            submission = submissions.get(agency.pk)
+            yield (
+                kind,
+                _agency_result(
+                    period,
+                    agency,
+                    submission,
+                    own_items.get(submission.pk, []) if submission else [],
+                    kind.criteria,
+                    extension=extensions.get(agency.pk),
+                    scored=False,
+                    texts=None,
+                ),
+            )
+
+
 @dataclass
 class StreamedKind:
     """One kind of a streamed period: the same attributes as KindResults, but its agencies are
@@ -573,58 +649,15 @@ class StreamedKind:
         return self.counts
 
     def walk(self, items: str = ALL_ITEMS):
-        """The kind's AgencyResults in list order (unscored: stored scores, agreed values),
-        each chunk with only the items `items` names; every item also tells how it was agreed
-        (StreamedItem). One query for the kind's agencies (read a chunk at a time), then two per
-        chunk: the dossiers with their stored results, and the items as rows of values. Rows
-        leave `reference` empty: an export lists the references once (reference_lines)."""
-        extensions = self.extensions or _PeriodExtensions(self.period)
-        fields, no_values = StreamedItem.FIELDS, StreamedItem.NO_VALUES
-        if any(is_cross_agency(criterion.rule) for criterion in self.criteria):
-            # An adjustment told by the values (ItemScore.is_adjusted).
-            fields, no_values = fields + StreamedItem.VALUE_FIELDS, ()
-        agencies = (
-            listed_agencies(self.period)
-            .filter(kind_id=self.table.kind_id)
-            .order_by("order", "name", "pk")
-            .iterator(chunk_size=self.chunk)
-        )
-        new = tuple.__new__
-        while page := list(islice(agencies, self.chunk)):
-            submissions = {
-                submission.agency_id: submission
-                for submission in self.period.submissions.filter(
-                    agency_id__in=[agency.pk for agency in page]
-                )
-                .select_related("result")
-                .order_by()
-            }
-            own_items: dict[int, list[StreamedItem]] = {}
-            # An empty `in` is answered by Django without a query.
-            rows = (
-                ItemScore.objects.filter(
-                    ITEM_FILTERS[items],
-                    submission_id__in=[submission.pk for submission in submissions.values()],
-                )
-                .order_by()
-                .values_list(*fields)
-            )
-            for row in rows:
-                item = new(StreamedItem, row + no_values)
-                own_items.setdefault(item.submission_id, []).append(item)
-            for agency in page:
-                agency.kind = self.kind  # the kind walked (no join for it)
-                submission = submissions.get(agency.pk)
-                yield _agency_result(
-                    self.period,
-                    agency,
-                    submission,
-                    own_items.get(submission.pk, []) if submission else [],
-                    self.criteria,
-                    extension=extensions.get(agency.pk),
-                    scored=False,
-                    texts=None,
-                )
+        """The kind's AgencyResults in list order (see `_streamed_results`)."""
+        for _kind, result in _streamed_results(
+            self.period,
+            [self],
+            chunk=self.chunk,
+            extensions=self.extensions or _PeriodExtensions(self.period),
+            items=items,
+        ):
+            yield result
 
     @property
     def agencies(self):
@@ -644,6 +677,32 @@ class StreamedResults:
     period: Period
     kinds: list[StreamedKind]
     summary: "PeriodSummary"
+    chunk: int = 500
+    extensions: _PeriodExtensions | None = None
+
+    def walk_kinds(self):
+        """(kind, an iterator of its AgencyResults) for every kind in order, the agencies of all
+        kinds read together (see `_streamed_results`: the same queries as one kind's walk). A
+        kind's results are read while its iterator is walked, before the next kind's."""
+        stream = _streamed_results(
+            self.period,
+            self.kinds,
+            chunk=self.chunk,
+            extensions=self.extensions or _PeriodExtensions(self.period),
+        )
+        upcoming = next(stream, None)
+
+        def agencies(kind):
+            nonlocal upcoming
+            while upcoming is not None and upcoming[0] is kind:
+                yield upcoming[1]
+                upcoming = next(stream, None)
+
+        for kind in self.kinds:
+            yield kind, agencies(kind)
+            # What a caller left of the kind unwalked is skipped.
+            while upcoming is not None and upcoming[0] is kind:
+                upcoming = next(stream, None)
 
     def grade_counts(self) -> dict[str, int]:
         return self.summary.grade_counts()
@@ -692,7 +751,9 @@ def stream_period_results(period: Period, *, chunk: int = 500) -> StreamedResult
         )
         for line in summary.kinds
     ]
-    return StreamedResults(period=period, kinds=kinds, summary=summary)
+    return StreamedResults(
+        period=period, kinds=kinds, summary=summary, chunk=chunk, extensions=extensions
+    )
 
 
 def agency_results(period: Period, agency_code: str, *, only_final: bool = False):

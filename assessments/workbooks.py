@@ -54,6 +54,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter, create_temporary_file
 from openpyxl.xml.functions import tostring
 
 from assessments.criteria_io import CriteriaImportError
@@ -979,6 +980,7 @@ class _Written:
 NUMBERS = (int, float, Decimal)
 MAX_TEXT = 32767  # characters Excel keeps in a cell (openpyxl cuts longer text)
 EMPTY_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData></sheetData>")
+ROWS_IN_MEMORY = 64 * 1024  # bytes of a sheet's rows kept in memory before a temporary file
 
 
 def _xml_text(text: str) -> str:
@@ -1007,7 +1009,8 @@ class SheetStream:
         self.row = 0
         self._ids = {}  # style name → its registered id, as text
         self._letters = []  # column letters, as far as a row has reached
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the sheet (_close)
+        # A small sheet's rows stay in memory; a larger one's go to disk as they come.
+        self._file = tempfile.SpooledTemporaryFile(max_size=ROWS_IN_MEMORY)  # noqa: SIM115 - see _close
         for index, width in enumerate(self.widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         # Closed by the workbook's save (or by hand): openpyxl writes the sheet, then the rows.
@@ -1089,15 +1092,20 @@ class SheetStream:
         return tostring(written.element, encoding="unicode")
 
     def _close(self) -> None:
-        WriteOnlyWorksheet.close(self.sheet)
-        path = self.sheet._writer.out
-        with open(path, "rb") as written:
-            head, tail = EMPTY_SHEET_DATA.split(written.read())
-        with open(path, "wb") as sheet, self._file as rows:
-            sheet.write(head + b"<sheetData>")
+        sheet = self.sheet
+        # openpyxl writes the sheet's settings around an empty sheetData, in memory (they are
+        # all set by now); the file it hands to the workbook then gets the rows in between.
+        sheet._writer = WorksheetWriter(sheet, out=io.BytesIO())
+        sheet._writer.write_top()
+        WriteOnlyWorksheet.close(sheet)
+        head, tail = EMPTY_SHEET_DATA.split(sheet._writer.out.getvalue())
+        path = create_temporary_file()  # removed by openpyxl once in the workbook
+        with open(path, "wb") as written, self._file as rows:
+            written.write(head + b"<sheetData>")
             rows.seek(0)
-            shutil.copyfileobj(rows, sheet)
-            sheet.write(b"</sheetData>" + tail)
+            shutil.copyfileobj(rows, written)
+            written.write(b"</sheetData>" + tail)
+        sheet._writer.out = path
 
     def blank(self) -> int:
         self.row += 1

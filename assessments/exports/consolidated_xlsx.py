@@ -148,28 +148,32 @@ class ConsolidatedXlsx(Export):
         ]
         agreements = self._agreements(workbook.create_sheet("Điều chỉnh và thống nhất"))
         pillars, blocks = self._pillars(workbook.create_sheet(PILLAR_SHEET))
-        # Most periods have no prefilled fact: one query says so and no note is looked for.
-        prefilled = [] if self.period.prefilled_facts.exists() else None
+        prefilled = []
         number = adjusted = 0
-        for kind, matrix, block in zip(kinds, matrices, blocks, strict=True):
+        walk = zip(self.results.walk_kinds(), matrices, blocks, strict=True)
+        for (kind, agencies), matrix, block in walk:
             self._summary_kind(summary, kind)
             self._pillar_header(pillars, kind, block)
-            for position, result in enumerate(kind.walk(), start=1):
+            for position, result in enumerate(agencies, start=1):
                 number += 1
                 self._summary_row(summary, number, kind, result)
                 matrix(position, result)
                 adjusted = self._agreement_rows(agreements, adjusted, result)
                 self._pillar_row(pillars, position, result, block)
-                if prefilled is not None:
-                    prefilled.extend(
-                        (result.evaluated_as, row.criterion.code, note)
-                        for row in result.rows
-                        if (note := prefill_note(row.item))
-                    )
+                prefilled.extend(
+                    (result.evaluated_as, row.criterion.code, note)
+                    for row in result.rows
+                    # (most items have no prefill mark: no note is asked for them)
+                    if row.item is not None
+                    and row.item.prefill
+                    and (note := prefill_note(row.item))
+                )
             self._summary_counts(summary, kind)
             pillars.blank()
         self._summary_total(summary)
-        if prefilled:
+        # The sheet is for periods that prefilled facts (one query, asked only when an answer
+        # is marked as taken from one).
+        if prefilled and self.period.prefilled_facts.exists():
             self._prefilled(workbook.create_sheet("Số liệu điền sẵn"), prefilled)
         self._basis(workbook.create_sheet("Căn cứ và ngưỡng"))
         buffer = io.BytesIO()
