@@ -38,6 +38,7 @@ import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import groupby
 from types import SimpleNamespace
 from xml.etree.ElementTree import ParseError
 
@@ -55,6 +56,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import WorksheetWriter, create_temporary_file
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.xml.functions import tostring
 
 from assessments.criteria_io import CriteriaImportError
@@ -1011,8 +1013,14 @@ class SheetStream:
         self._letters = []  # column letters, as far as a row has reached
         # A small sheet's rows stay in memory; a larger one's go to disk as they come.
         self._file = tempfile.SpooledTemporaryFile(max_size=ROWS_IN_MEMORY)  # noqa: SIM115 - see _close
-        for index, width in enumerate(self.widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
+        # Neighbouring columns of one width are one <col> (as Excel writes them): a matrix has
+        # a hundred columns of the same width.
+        first = 1
+        for width, run in groupby(self.widths):
+            count = len(list(run))
+            dimension = sheet.column_dimensions[get_column_letter(first)]
+            dimension.width, dimension.min, dimension.max = width, first, first + count - 1
+            first += count
         # Closed by the workbook's save (or by hand): openpyxl writes the sheet, then the rows.
         sheet.close = self._close
 
@@ -1113,8 +1121,10 @@ class SheetStream:
         return self.row
 
     def merge(self, row: int, first: int, last: int, *, to_row: int | None = None) -> None:
-        self.sheet.merged_cells.add(
-            f"{get_column_letter(first)}{row}:{get_column_letter(last)}{to_row or row}"
+        # Added to the set as it is (openpyxl's `add` compares it with every range merged so
+        # far; a sheet's merges never overlap).
+        self.sheet.merged_cells.ranges.add(
+            CellRange(min_col=first, min_row=row, max_col=last, max_row=to_row or row)
         )
 
 
