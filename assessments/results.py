@@ -6,15 +6,15 @@ agreed_points); group subtotals and not-applicable flags come from `assessments.
 calls the scoring library. Nothing here adds points up a second way.
 """
 
-from collections import Counter
+from collections import Counter, namedtuple
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, F, Q, Sum, Window
+from django.db.models import Case, Count, DecimalField, F, Q, Sum, When, Window
 from django.db.models.functions import RowNumber
 
 from assessments import references, scores
-from assessments.enums import PeriodStatus, SubmissionStatus
+from assessments.enums import Agreement, PeriodStatus, SubmissionStatus
 from assessments.models import (
     Agency,
     Criterion,
@@ -23,6 +23,7 @@ from assessments.models import (
     Period,
     Submission,
     SubmissionResult,
+    User,
 )
 from scoring import Grade, TableResult, is_cross_agency
 
@@ -218,6 +219,11 @@ class PeriodResults:
             total.update(kind.grade_counts())
         return {grade: total.get(grade, 0) for grade in self.period.grade_labels}
 
+    def walk_kinds(self):
+        """(kind, an iterator of its AgencyResults) for every kind in order, as a streamed
+        period gives them."""
+        return ((kind, iter(kind.agencies)) for kind in self.kinds)
+
     @property
     def agencies(self) -> list[AgencyResult]:
         return [result for kind in self.kinds for result in kind.agencies]
@@ -230,13 +236,22 @@ class PeriodResults:
         return sum(1 for result in self.agencies if result.is_final)
 
 
+def reference_texts(criteria, refs) -> dict[int, str]:
+    """Criterion id → its reference text (“Giá trị cao nhất trong khối: …”), the same for every
+    agency: computed once, not once per agency and criterion. Empty without references."""
+    if refs is None:
+        return {}
+    return {criterion.pk: references.reference_text(criterion, refs) for criterion in criteria}
+
+
 def _rows(
-    criteria, items_by_code, final_result, *, is_final=False, refs=None
+    criteria, items_by_criterion, final_result, *, is_final=False, texts=None
 ) -> list[CriterionRow]:
     rows = []
+    texts = texts or {}
     for criterion in criteria:
-        item = items_by_code.get(criterion.code)
-        reference = references.reference_text(criterion, refs) if refs is not None else ""
+        item = items_by_criterion.get(criterion.pk)
+        reference = texts.get(criterion.pk, "")
         if criterion.is_group or item is None:
             rows.append(CriterionRow(criterion=criterion, reference=reference))
             continue
@@ -309,6 +324,54 @@ class ListedItem:
     is_adjusted = ItemScore.is_adjusted
 
 
+AGREEMENT_FIELDS = (
+    "agreement",
+    "agreement_reason",
+    "agreed_by__username",
+    "agreed_by__first_name",
+    "agreed_by__last_name",
+)
+AGREEMENTS = dict(Agreement.choices)
+
+
+class StreamedItem(
+    namedtuple(
+        "StreamedValues",
+        [
+            *ListedItem.FIELDS,
+            *(field.replace("__", "_") for field in AGREEMENT_FIELDS),
+            *ListedItem.VALUE_FIELDS,
+        ],
+    )
+):
+    """An item as a streamed walk reads it (the national workbook reads 200,000): the row of
+    values itself, made a tuple of this class without a call per field, read as a ListedItem
+    is, and telling how its final value was agreed and by whom (the workbook's adjustments)."""
+
+    __slots__ = ()
+    FIELDS = ListedItem.FIELDS + AGREEMENT_FIELDS
+    VALUE_FIELDS = ListedItem.VALUE_FIELDS
+    NO_VALUES = (None,) * len(VALUE_FIELDS)  # where the period reads none
+
+    appraised_points = ItemScore.appraised_points
+    is_adjusted = ItemScore.is_adjusted
+
+    @property
+    def agreed_by(self) -> User | None:
+        """Who agreed, as an unsaved User with the names read (its full name reads as the
+        model's)."""
+        if self.agreed_by_username is None:
+            return None
+        return User(
+            username=self.agreed_by_username,
+            first_name=self.agreed_by_first_name,
+            last_name=self.agreed_by_last_name,
+        )
+
+    def get_agreement_display(self) -> str:
+        return str(AGREEMENTS.get(self.agreement, self.agreement))
+
+
 # Which items a walk over the results needs: every one, only those someone marked not
 # applicable (a list's notes), or only those the reviewer adjusted (the agreements sheet).
 # A walk that needs no item at all (the stored group points) reads none: an empty `pk__in` is
@@ -324,6 +387,31 @@ ITEM_FILTERS = {
     PREFILLED_ITEMS: ~Q(prefill=""),
     NO_ITEMS: Q(pk__in=[]),
 }
+
+
+def _agency_result(
+    period, agency, submission, own_items, criteria, *, extension, scored, texts
+) -> AgencyResult:
+    """One agency's result from its dossier and items already read (no query); scored with the
+    scoring library only when `scored`."""
+    result = AgencyResult(agency=agency, submission=submission, extension=extension)
+    if submission is None:
+        result.rows = _rows(criteria, {}, None, texts=texts)
+        return result
+    submission.period = period
+    items_by_criterion = {item.criterion_id: item for item in own_items}
+    is_final = submission.status == SubmissionStatus.FINALISED
+    if scored and submission.submitted_at is not None:
+        result.self_result = scores.self_result(submission, criteria, own_items)
+    if scored and is_final:
+        result.final_result = scores.agreed_result(submission, criteria, own_items)
+    if is_final:
+        stored = getattr(submission, "result", None)
+        result.rank = stored.rank if stored is not None else None
+    result.rows = _rows(
+        criteria, items_by_criterion, result.final_result, is_final=is_final, texts=texts
+    )
+    return result
 
 
 def load_period_results(
@@ -410,6 +498,7 @@ def load_period_results(
             .distinct()
             .order_by("kind__order", "order", "name")
         )
+    texts = reference_texts(criteria, refs)
     kinds = []
     for table in tables:
         table_criteria = [c for c in criteria if c.table_id == table.pk]
@@ -418,31 +507,17 @@ def load_period_results(
             if agency.kind_id != table.kind_id:
                 continue
             submission = by_agency.get(agency.pk)
-            result = AgencyResult(agency=agency, submission=submission)
-            result.extension = extensions.get(agency.pk)
-            if submission is not None:
-                submission.period = period
-                own_items = items_by_submission.get(submission.pk, [])
-                items_by_code = {item.criterion.code: item for item in own_items}
-                is_final = submission.status == SubmissionStatus.FINALISED
-                if scored and submission.submitted_at is not None:
-                    result.self_result = scores.self_result(submission, table_criteria, own_items)
-                if scored and is_final:
-                    result.final_result = scores.agreed_result(
-                        submission, table_criteria, own_items
-                    )
-                if is_final:
-                    stored = getattr(submission, "result", None)
-                    result.rank = stored.rank if stored is not None else None
-                result.rows = _rows(
-                    table_criteria,
-                    items_by_code,
-                    result.final_result,
-                    is_final=is_final,
-                    refs=refs,
-                )
-            else:
-                result.rows = _rows(table_criteria, {}, None, refs=refs)
+            own_items = items_by_submission.get(submission.pk, []) if submission else []
+            result = _agency_result(
+                period,
+                agency,
+                submission,
+                own_items,
+                table_criteria,
+                extension=extensions.get(agency.pk),
+                scored=scored,
+                texts=texts,
+            )
             results.append(result)
         kinds.append(
             KindResults(
@@ -464,6 +539,95 @@ def listed_agencies(period: Period):
     )
 
 
+class _PeriodExtensions:
+    """The period's deadline extensions, read once (one query, at the first walk) for every
+    kind of a streamed period: a period grants few."""
+
+    def __init__(self, period: Period):
+        self.period = period
+        self._by_agency = None
+
+    def get(self, agency_id):
+        if self._by_agency is None:
+            self._by_agency = {
+                extension.agency_id: extension
+                for extension in Extension.objects.filter(period=self.period)
+            }
+        return self._by_agency.get(agency_id)
+
+
+def _streamed_results(period, kinds, *, chunk, extensions, items=ALL_ITEMS):
+    """(kind, AgencyResult) of every agency listed under `kinds` (StreamedKinds of `period`), in
+    the kinds' order, then list order (unscored: stored scores, agreed values), with only the
+    items `items` names; every item also tells how it was agreed (StreamedItem). One query for
+    the agencies, then two per `chunk` of them: the dossiers with their stored results, and the
+    items as rows of values. Rows leave `reference` empty: an export lists the
+    references once (reference_lines)."""
+    by_kind = {kind.table.kind_id: kind for kind in kinds}
+    fields, no_values = StreamedItem.FIELDS, StreamedItem.NO_VALUES
+    if any(is_cross_agency(criterion.rule) for kind in kinds for criterion in kind.criteria):
+        # An adjustment told by the values (ItemScore.is_adjusted).
+        fields, no_values = fields + StreamedItem.VALUE_FIELDS, ()
+    # The agencies' fields as rows of values, in one query (a few hundred bytes an agency, a few
+    # MB for 10,000; a server-side cursor would cost round trips of its own): model objects are
+    # made a chunk at a time.
+    names = [field.attname for field in Agency._meta.concrete_fields]
+    listed = (
+        listed_agencies(period)
+        .filter(kind_id__in=list(by_kind))
+        .annotate(
+            kind_position=Case(
+                *(When(kind_id=kind_id, then=position) for position, kind_id in enumerate(by_kind))
+            )
+        )
+        .order_by("kind_position", "order", "name", "pk")
+        .values_list(*names)
+    )
+    database = listed.db
+    listed = list(listed)
+    new = tuple.__new__
+    for start in range(0, len(listed), chunk):
+        page = [Agency.from_db(database, names, row) for row in listed[start : start + chunk]]
+        submissions = {
+            submission.agency_id: submission
+            for submission in period.submissions.filter(
+                agency_id__in=[agency.pk for agency in page]
+            )
+            .select_related("result")
+            .order_by()
+        }
+        own_items: dict[int, list[StreamedItem]] = {}
+        # An empty `in` is answered by Django without a query.
+        rows = (
+            ItemScore.objects.filter(
+                ITEM_FILTERS[items],
+                submission_id__in=[submission.pk for submission in submissions.values()],
+            )
+            .order_by()
+            .values_list(*fields)
+        )
+        for row in rows:
+            item = new(StreamedItem, row + no_values)
+            own_items.setdefault(item.submission_id, []).append(item)
+        for agency in page:
+            kind = by_kind[agency.kind_id]
+            agency.kind = kind.kind  # the kind walked (no join for it)
+            submission = submissions.get(agency.pk)
+            yield (
+                kind,
+                _agency_result(
+                    period,
+                    agency,
+                    submission,
+                    own_items.get(submission.pk, []) if submission else [],
+                    kind.criteria,
+                    extension=extensions.get(agency.pk),
+                    scored=False,
+                    texts=None,
+                ),
+            )
+
+
 @dataclass
 class StreamedKind:
     """One kind of a streamed period: the same attributes as KindResults, but its agencies are
@@ -475,6 +639,7 @@ class StreamedKind:
     criteria: list[Criterion]
     counts: dict[str, int]
     chunk: int
+    extensions: _PeriodExtensions | None = None
 
     @property
     def leaf_criteria(self) -> list[Criterion]:
@@ -484,24 +649,15 @@ class StreamedKind:
         return self.counts
 
     def walk(self, items: str = ALL_ITEMS):
-        """The kind's AgencyResults in list order (unscored: stored scores, agreed values),
-        each chunk with only the items `items` names."""
-        ids = list(
-            listed_agencies(self.period)
-            .filter(kind_id=self.table.kind_id)
-            .order_by("order", "name", "pk")
-            .values_list("pk", flat=True)
-        )
-        for start in range(0, len(ids), self.chunk):
-            page = (
-                Agency.objects.filter(pk__in=ids[start : start + self.chunk])
-                .select_related("kind")
-                .order_by("order", "name", "pk")
-            )
-            loaded = load_period_results(self.period, agencies=page, scored=False, items=items)
-            for kind in loaded.kinds:
-                if kind.table.pk == self.table.pk:
-                    yield from kind.agencies
+        """The kind's AgencyResults in list order (see `_streamed_results`)."""
+        for _kind, result in _streamed_results(
+            self.period,
+            [self],
+            chunk=self.chunk,
+            extensions=self.extensions or _PeriodExtensions(self.period),
+            items=items,
+        ):
+            yield result
 
     @property
     def agencies(self):
@@ -521,6 +677,32 @@ class StreamedResults:
     period: Period
     kinds: list[StreamedKind]
     summary: "PeriodSummary"
+    chunk: int = 500
+    extensions: _PeriodExtensions | None = None
+
+    def walk_kinds(self):
+        """(kind, an iterator of its AgencyResults) for every kind in order, the agencies of all
+        kinds read together (see `_streamed_results`: the same queries as one kind's walk). A
+        kind's results are read while its iterator is walked, before the next kind's."""
+        stream = _streamed_results(
+            self.period,
+            self.kinds,
+            chunk=self.chunk,
+            extensions=self.extensions or _PeriodExtensions(self.period),
+        )
+        upcoming = next(stream, None)
+
+        def agencies(kind):
+            nonlocal upcoming
+            while upcoming is not None and upcoming[0] is kind:
+                yield upcoming[1]
+                upcoming = next(stream, None)
+
+        for kind in self.kinds:
+            yield kind, agencies(kind)
+            # What a caller left of the kind unwalked is skipped.
+            while upcoming is not None and upcoming[0] is kind:
+                upcoming = next(stream, None)
 
     def grade_counts(self) -> dict[str, int]:
         return self.summary.grade_counts()
@@ -548,9 +730,10 @@ class StreamedResults:
 
 
 def stream_period_results(period: Period, *, chunk: int = 500) -> StreamedResults:
-    """The period's results for an export that walks every agency: a few queries per `chunk`
-    agencies and per walk, memory bounded by the chunk."""
+    """The period's results for an export that walks every agency: one query per kind and walk
+    and two per `chunk` agencies, memory bounded by the chunk."""
     summary = period_summary(period)
+    extensions = _PeriodExtensions(period)
     criteria: dict[int, list[Criterion]] = {}
     for criterion in (
         Criterion.objects.filter(table__period=period).select_related("parent").order_by("order")
@@ -564,10 +747,13 @@ def stream_period_results(period: Period, *, chunk: int = 500) -> StreamedResult
             criteria=criteria.get(line.table.pk, []),
             counts=line.counts,
             chunk=chunk,
+            extensions=extensions,
         )
         for line in summary.kinds
     ]
-    return StreamedResults(period=period, kinds=kinds, summary=summary)
+    return StreamedResults(
+        period=period, kinds=kinds, summary=summary, chunk=chunk, extensions=extensions
+    )
 
 
 def agency_results(period: Period, agency_code: str, *, only_final: bool = False):

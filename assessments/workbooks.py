@@ -31,11 +31,14 @@ import json
 import math
 import posixpath
 import re
+import shutil
+import tempfile
 import zipfile
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import groupby
 from types import SimpleNamespace
 from xml.etree.ElementTree import ParseError
 
@@ -45,10 +48,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 from openpyxl.cell import Cell
+from openpyxl.cell._writer import etree_write_cell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter, create_temporary_file
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.xml.functions import tostring
 
 from assessments.criteria_io import CriteriaImportError
 from assessments.exports.base import FORMULA_PREFIXES, neutralise  # shared with every export
@@ -962,44 +971,58 @@ class StyleBook:
         return self._registered[name]
 
 
-class _StyledCell(Cell):
-    """A cell whose style is registered once per style, not looked up again for every cell."""
+class _Written:
+    """Takes the one element openpyxl's cell writer writes."""
 
-    __slots__ = ("_style_id",)
+    def write(self, element):
+        self.element = element
 
-    @property
-    def style_id(self):
-        return self._style_id
+
+# The values a cell is written for here; any other (a date…) is written by openpyxl.
+NUMBERS = (int, float, Decimal)
+MAX_TEXT = 32767  # characters Excel keeps in a cell (openpyxl cuts longer text)
+EMPTY_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData></sheetData>")
+ROWS_IN_MEMORY = 64 * 1024  # bytes of a sheet's rows kept in memory before a temporary file
+
+
+def _xml_text(text: str) -> str:
+    # A carriage return kept as a reference: a literal one would be read back as a line feed.
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
 
 
 class SheetStream:
     """Rows appended to a write-only sheet, one after another, with named styles; tracks the row
-    number, sets each row's height from its wrapped text before the row is written, and
-    neutralises formula-like text.
+    number, sets each row's height from its wrapped text, and neutralises formula-like text.
 
-    Speed: openpyxl writes a row's cells one at a time as they are yielded, so one cell object
-    per style is refilled for every value (what openpyxl's own write-only rows do with one
-    unstyled cell), and its style is registered once."""
+    Speed: openpyxl writes a cell through two nested XML contexts and a dozen attribute look-ups,
+    more than it costs to read the cell's data from the database. Here each row is made as the
+    XML text openpyxl writes for the same cells (test_exports_base compares the two) and kept in
+    a temporary file; when openpyxl closes the sheet (its settings, merges, page set-up), the
+    rows are put in place of its empty `<sheetData>`. Memory does not grow with the rows. A cell
+    holding another kind of value than text or a number (a date…) is made by openpyxl's own cell
+    writer."""
 
     def __init__(self, sheet, styles: "StyleBook", *, widths):
         self.sheet = sheet
         self.styles = styles
         self.widths = list(widths)
         self.row = 0
-        self._cells = {}
-        # The rows handed to the sheet are (value, style) pairs turned into cells as they are
-        # written (openpyxl's own conversion would try each cell as a value and copy it).
-        sheet._values_to_row = self._placed
-        for index, width in enumerate(self.widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-
-    def _cell(self, name: str) -> "_StyledCell":
-        cell = self._cells.get(name)
-        if cell is None:
-            array, style_id = self.styles.registered(name)
-            cell = self._cells[name] = _StyledCell(self.sheet, 1, 1, style_array=array)
-            cell._style_id = style_id
-        return cell
+        self._ids = {}  # style name → its registered id, as text
+        self._letters = []  # column letters, as far as a row has reached
+        # A small sheet's rows stay in memory; a larger one's go to disk as they come.
+        self._file = tempfile.SpooledTemporaryFile(max_size=ROWS_IN_MEMORY)  # noqa: SIM115 - see _close
+        # Neighbouring columns of one width are one <col> (as Excel writes them): a matrix has
+        # a hundred columns of the same width.
+        first = 1
+        for width, run in groupby(self.widths):
+            count = len(list(run))
+            dimension = sheet.column_dimensions[get_column_letter(first)]
+            dimension.width, dimension.min, dimension.max = width, first, first + count - 1
+            first += count
+        # Closed by the workbook's save (or by hand): openpyxl writes the sheet, then the rows.
+        sheet.close = self._close
 
     def append(self, values, styles, *, height: float | None = None) -> int:
         """Write one row: `styles` is one style name for every cell or one name per cell (None:
@@ -1009,9 +1032,44 @@ class SheetStream:
         self.row += 1
         if height is None:
             height = self._height(values, styles)
-        if height is not None:
-            self.sheet.row_dimensions[self.row].height = height
-        self.sheet.append(list(zip(values, styles, strict=True)))
+        number = str(self.row)
+        letters = self._letters
+        while len(letters) < len(values):
+            letters.append(get_column_letter(len(letters) + 1))
+        ids = self._ids
+        if height:
+            # As openpyxl writes a row's height (RowDimension): 16 significant digits.
+            parts = [f'<row r="{number}" ht="{float(height):.16g}" customHeight="1">']
+        else:
+            parts = [f'<row r="{number}">']
+        for column, (value, name) in enumerate(zip(values, styles, strict=True)):
+            if name is None:
+                continue
+            head = f'<c r="{letters[column]}{number}" s="{ids.get(name) or self._style_id(name)}"'
+            kind = value.__class__
+            if kind is str and value:
+                text = neutralise(value)[:MAX_TEXT]
+                if not text:
+                    parts.append(f'{head} t="inlineStr"/>')
+                elif text in ERROR_CODES:
+                    parts.append(f'{head} t="e"><v>{_xml_text(text)}</v></c>')
+                elif text != text.strip():
+                    parts.append(
+                        f'{head} t="inlineStr"><is><t xml:space="preserve">{_xml_text(text)}'
+                        "</t></is></c>"
+                    )
+                else:
+                    parts.append(f'{head} t="inlineStr"><is><t>{_xml_text(text)}</t></is></c>')
+            elif value is None or kind is str:
+                parts.append(f'{head} t="n"/>')
+            elif kind in NUMBERS:
+                # As openpyxl writes a number: the float it is, 16 significant digits.
+                number_text = f"{float(value):.16g}" if math.isfinite(value) else ""
+                parts.append(f'{head} t="n"><v>{number_text}</v></c>')
+            else:
+                parts.append(self._openpyxl_cell(value, name, column + 1))
+        parts.append("</row>")
+        self._file.write("".join(parts).encode("utf-8"))
         return self.row
 
     def _height(self, values, styles) -> float | None:
@@ -1019,34 +1077,54 @@ class SheetStream:
         wrapping = self.styles.wrapping
         lines, size = 1, 0
         for column, value in enumerate(values):
+            if value.__class__ is not str:
+                continue
             name = styles[column]
-            if value.__class__ is str and name in wrapping and column < len(self.widths):
+            if name in wrapping and column < len(self.widths):
                 style = self.styles.styles[name]
                 count = line_count(value, self.widths[column], style.size)
                 if count > 1:
                     lines, size = max(lines, count), max(size, style.size)
         return lines * size * 1.25 + 4 if lines > 1 else None
 
-    def _placed(self, pairs, row):
-        cells = self._cells
-        for column, (value, name) in enumerate(pairs, start=1):
-            if name is None:
-                continue
-            cell = cells.get(name) or self._cell(name)
-            if value.__class__ is str:
-                value = neutralise(value) if value else None
-            cell.value = value
-            cell.column, cell.row = column, row
-            yield cell
+    def _style_id(self, name: str) -> str:
+        style_id = self._ids[name] = str(self.styles.registered(name)[1])
+        return style_id
+
+    def _openpyxl_cell(self, value, name: str, column: int) -> str:
+        cell = Cell(self.sheet, self.row, column)
+        cell._style = StyleArray(self.styles.registered(name)[0])
+        cell.value = value  # a date also takes a date format: a style of its own
+        written = _Written()
+        etree_write_cell(written, self.sheet, cell, True)
+        return tostring(written.element, encoding="unicode")
+
+    def _close(self) -> None:
+        sheet = self.sheet
+        # openpyxl writes the sheet's settings around an empty sheetData, in memory (they are
+        # all set by now); the file it hands to the workbook then gets the rows in between.
+        sheet._writer = WorksheetWriter(sheet, out=io.BytesIO())
+        sheet._writer.write_top()
+        WriteOnlyWorksheet.close(sheet)
+        head, tail = EMPTY_SHEET_DATA.split(sheet._writer.out.getvalue())
+        path = create_temporary_file()  # removed by openpyxl once in the workbook
+        with open(path, "wb") as written, self._file as rows:
+            written.write(head + b"<sheetData>")
+            rows.seek(0)
+            shutil.copyfileobj(rows, written)
+            written.write(b"</sheetData>" + tail)
+        sheet._writer.out = path
 
     def blank(self) -> int:
         self.row += 1
-        self.sheet.append([])
+        self._file.write(f'<row r="{self.row}"/>'.encode())
         return self.row
 
     def merge(self, row: int, first: int, last: int, *, to_row: int | None = None) -> None:
-        self.sheet.merged_cells.add(
-            f"{get_column_letter(first)}{row}:{get_column_letter(last)}{to_row or row}"
+        # Added to the set as it is (openpyxl's `add` compares it with every range merged so
+        # far; a sheet's merges never overlap).
+        self.sheet.merged_cells.ranges.add(
+            CellRange(min_col=first, min_row=row, max_col=last, max_row=to_row or row)
         )
 
 

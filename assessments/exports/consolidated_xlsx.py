@@ -3,12 +3,13 @@ grade, one per-criterion matrix per kind, the official points per pillar (top-le
 each kind, the adjustments, and the thresholds with the legal basis.
 
 Written with openpyxl's write-only mode: every row goes to the file as it is made, so time and
-memory grow with the rows and not with the whole workbook (issue 13). Given
-`results.stream_period_results`, the agencies are read a chunk at a time for each sheet, with
-only the items that sheet shows. Printing (issue 12): one
-font family, thin borders, two-decimal points, rows as tall as their wrapped text; the matrices
-print at 100 % landscape, as many pages across as the criteria need, broken between criteria
-groups, with the agency columns and header rows repeated on every page.
+memory grow with the rows and not with the whole workbook (issue 13). The agencies are walked
+once, kind by kind, and each one's rows go to every sheet that shows it (the sheets are open
+side by side); given `results.stream_period_results`, they are read a chunk at a time, items as
+rows of values. Printing (issue 12): one font family, thin borders, two-decimal points, rows as
+tall as their wrapped text; the matrices print at 100 % landscape, as many pages across as the
+criteria need, broken between criteria groups, with the agency columns and header rows repeated
+on every page.
 """
 
 import io
@@ -21,14 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assessments.display import prefill_note
 from assessments.exports.base import XLSX_CONTENT_TYPE, Export
 from assessments.models.program import PROGRAM_2022
-from assessments.results import (
-    ADJUSTED_ITEMS,
-    NO_ITEMS,
-    NOT_APPLICABLE_ITEMS,
-    PREFILLED_ITEMS,
-    PeriodResults,
-    StreamedResults,
-)
+from assessments.results import PeriodResults, StreamedResults
 from assessments.workbooks import FONT_NAME, CellStyle, SheetStream, StyleBook, line_count
 from scoring import band_conditions, format_number, format_points
 
@@ -67,6 +61,7 @@ SUMMARY_HEADER = [
     "Ghi chú",
 ]
 SUMMARY_WIDTHS = [6, 44, 12, 12, 15, 9, 38]
+SUMMARY_ROW = ["center", "text", "center", "points", "points", "center", "text"]
 PILLAR_SHEET = "Điểm theo nhóm"
 
 # The matrix on an A4 landscape page at 100 %: 297 mm less 2 × 12.7 mm margins is 1 026 px at
@@ -113,7 +108,12 @@ def page_breaks(leaves) -> list[int]:
 
 class ConsolidatedXlsx(Export):
     """`render()` gives the workbook bytes. Sheet names: “Tổng hợp”, one per appendix label
-    (“Phụ lục 1”…), “Điều chỉnh và thống nhất”, “Căn cứ và ngưỡng”."""
+    (“Phụ lục 1”…), “Điều chỉnh và thống nhất”, “Điểm theo nhóm”, “Số liệu điền sẵn” (only
+    when the period prefilled facts), “Căn cứ và ngưỡng”.
+
+    One walk over the agencies writes every sheet: write-only sheets are open side by side, and
+    each agency's row (or rows) goes to the summary, its kind's matrix, the adjustments and the
+    pillars as it is read."""
 
     content_type = XLSX_CONTENT_TYPE
 
@@ -139,13 +139,41 @@ class ConsolidatedXlsx(Export):
         workbook.properties.creator = department
         workbook.properties.lastModifiedBy = department
         workbook.properties.language = "vi-VN"
-        self._summary(workbook.create_sheet("Tổng hợp"))
-        for kind in self.results.kinds:
+        kinds = self.results.kinds
+        # Every sheet the walk fills is made (set up, headed) before it, in the workbook's order.
+        summary = self._summary(workbook.create_sheet("Tổng hợp"))
+        matrices = [
             self._matrix(workbook.create_sheet(sheet_title(kind.table.label)), kind)
-        self._agreements(workbook.create_sheet("Điều chỉnh và thống nhất"))
-        self._pillars(workbook.create_sheet(PILLAR_SHEET))
-        prefilled = self._prefilled_rows()
-        if prefilled:
+            for kind in kinds
+        ]
+        agreements = self._agreements(workbook.create_sheet("Điều chỉnh và thống nhất"))
+        pillars, blocks = self._pillars(workbook.create_sheet(PILLAR_SHEET))
+        prefilled = []
+        number = adjusted = 0
+        walk = zip(self.results.walk_kinds(), matrices, blocks, strict=True)
+        for (kind, agencies), matrix, block in walk:
+            self._summary_kind(summary, kind)
+            self._pillar_header(pillars, kind, block)
+            for position, result in enumerate(agencies, start=1):
+                number += 1
+                self._summary_row(summary, number, kind, result)
+                matrix(position, result)
+                adjusted = self._agreement_rows(agreements, adjusted, result)
+                self._pillar_row(pillars, position, result, block)
+                prefilled.extend(
+                    (result.evaluated_as, row.criterion.code, note)
+                    for row in result.rows
+                    # (most items have no prefill mark: no note is asked for them)
+                    if row.item is not None
+                    and row.item.prefill
+                    and (note := prefill_note(row.item))
+                )
+            self._summary_counts(summary, kind)
+            pillars.blank()
+        self._summary_total(summary)
+        # The sheet is for periods that prefilled facts (one query, asked only when an answer
+        # is marked as taken from one).
+        if prefilled and self.period.prefilled_facts.exists():
             self._prefilled(workbook.create_sheet("Số liệu điền sẵn"), prefilled)
         self._basis(workbook.create_sheet("Căn cứ và ngưỡng"))
         buffer = io.BytesIO()
@@ -171,7 +199,9 @@ class ConsolidatedXlsx(Export):
         sheet.oddFooter.center.font = f"{FONT},Regular"
         sheet.oddFooter.center.size = 10
 
-    def _summary(self, sheet) -> None:
+    # --- “Tổng hợp”: the agencies grouped by kind, each with its count per grade ---------------
+
+    def _summary(self, sheet) -> SheetStream:
         header_row = 4
         sheet.freeze_panes = f"C{header_row + 1}"
         self._print(sheet, rows=f"{header_row}:{header_row}")
@@ -181,30 +211,35 @@ class ConsolidatedXlsx(Export):
         out.append([self.period.title], "subtitle")
         out.blank()
         out.append(SUMMARY_HEADER, "header", height=30)
-        number = 0
-        for kind in self.results.kinds:
-            row = out.append(["", f"{kind.table.label} — {kind.kind.name}"] + [""] * 5, "group")
-            # A kind's heading spans the table instead of wrapping in the name column.
-            out.merge(row, 2, 7)
-            for result in kind.walk(NOT_APPLICABLE_ITEMS):  # the notes name them
-                number += 1
-                out.append(
-                    [
-                        number,
-                        result.evaluated_as,
-                        kind.table.label,
-                        result.self_score,
-                        result.final_score,
-                        result.final_grade,
-                        result.notes,
-                    ],
-                    ["center", "text", "center", "points", "points", "center", "text"],
-                )
-            for grade, count in kind.grade_counts().items():
-                out.append(
-                    ["", f"Số cơ quan, đơn vị xếp mức {grade}", "", "", "", count, ""],
-                    ["center", "text_italic", "center", "center", "center", "integer", "text"],
-                )
+        return out
+
+    def _summary_kind(self, out, kind) -> None:
+        row = out.append(["", f"{kind.table.label} — {kind.kind.name}"] + [""] * 5, "group")
+        # A kind's heading spans the table instead of wrapping in the name column.
+        out.merge(row, 2, 7)
+
+    def _summary_row(self, out, number, kind, result) -> None:
+        out.append(
+            [
+                number,
+                result.evaluated_as,
+                kind.table.label,
+                result.self_score,
+                result.final_score,
+                result.final_grade,
+                result.notes,
+            ],
+            SUMMARY_ROW,
+        )
+
+    def _summary_counts(self, out, kind) -> None:
+        for grade, count in kind.grade_counts().items():
+            out.append(
+                ["", f"Số cơ quan, đơn vị xếp mức {grade}", "", "", "", count, ""],
+                ["center", "text_italic", "center", "center", "center", "integer", "text"],
+            )
+
+    def _summary_total(self, out) -> None:
         out.blank()
         out.append(["", "TOÀN TỈNH"], [None, "text_bold"])
         for grade, count in self.results.grade_counts().items():
@@ -213,7 +248,11 @@ class ConsolidatedXlsx(Export):
                 ["center", "text_bold", "center", "center", "center", "integer", "text"],
             )
 
-    def _matrix(self, sheet, kind) -> None:
+    # --- one matrix per kind: official and self-assessed points of every criterion -------------
+
+    def _matrix(self, sheet, kind):
+        """Sets the kind's matrix up and writes its headings; returns what writes one agency's
+        row."""
         leaves = kind.leaf_criteria
         top, bottom = 3, 4
         last = 3 + 2 * len(leaves) + 2
@@ -261,65 +300,76 @@ class ConsolidatedXlsx(Export):
         for column in (1, 2, last):
             out.merge(top, column, column, to_row=bottom)
         cell_styles = ["m_center", "m_text"] + ["m_points"] * (2 * len(leaves) + 2) + ["m_center"]
-        for number, result in enumerate(kind.walk(), start=1):
+        codes = [criterion.code for criterion in leaves]
+
+        def write(number, result) -> None:
             by_code = {row.criterion.code: row for row in result.rows}
             values = [number, result.evaluated_as]
-            styles = list(cell_styles)
-            for position, criterion in enumerate(leaves):
-                row = by_code.get(criterion.code)
-                if row is not None and row.not_applicable:
-                    values += ["KAD", "KAD"]
+            styles = cell_styles
+            for position, code in enumerate(codes):
+                row = by_code.get(code)
+                if row is None:
+                    values += (None, None)
+                elif row.not_applicable:
+                    values += ("KAD", "KAD")
+                    if styles is cell_styles:
+                        styles = list(cell_styles)
                     styles[2 + 2 * position] = styles[3 + 2 * position] = "m_center"
                 else:
-                    values += [row.final_points if row else None, row.self_points if row else None]
-            values += [result.final_score, result.self_score, result.final_grade]
+                    values += (row.final_points, row.self_points)
+            values += (result.final_score, result.self_score, result.final_grade)
             out.append(values, styles)
 
-    def _pillars(self, sheet) -> None:
+        return write
+
+    # --- “Điểm theo nhóm”: official points per pillar, a block per kind ------------------------
+
+    def _pillars(self, sheet) -> tuple[SheetStream, list]:
         """Official points per top-level group (a pillar of a deep table; group I, II, … of a
         two-level one), one block per kind: the pillars differ from kind to kind."""
         blocks = [
-            (
-                kind,
-                [
-                    c
-                    for c in kind.criteria
-                    if c.is_top_level_group and c.maximum is not None and c.maximum > 0
-                ],
-            )
+            [
+                c
+                for c in kind.criteria
+                if c.is_top_level_group and c.maximum is not None and c.maximum > 0
+            ]
             for kind in self.results.kinds
         ]
-        widest = max((len(pillars) for _kind, pillars in blocks), default=0)
+        widest = max((len(pillars) for pillars in blocks), default=0)
         self._print(sheet)
         out = SheetStream(sheet, self.styles, widths=[6, 40, *([11] * widest), 11])
         out.append(["Điểm chính thức theo trụ cột, nhóm tiêu chí"], "title")
         out.blank()
-        for kind, pillars in blocks:
-            out.append(
-                [
-                    "STT",
-                    f"{kind.table.label} — {kind.kind.name}",
-                    *(f"{p.code}. {p.title} (tối đa {format_points(p.maximum)})" for p in pillars),
-                    "Tổng điểm",
-                ],
-                "header",
-                height=60,
-            )
-            # The stored group points of finalised dossiers: no item is read.
-            for number, result in enumerate(kind.walk(NO_ITEMS), start=1):
-                final = result.final_group_points() if pillars else {}
-                out.append(
-                    [
-                        number,
-                        result.evaluated_as,
-                        *(final.get(p.code) for p in pillars),
-                        result.final_score,
-                    ],
-                    ["center", "text", *(["points"] * len(pillars)), "points"],
-                )
-            out.blank()
+        return out, blocks
 
-    def _agreements(self, sheet) -> None:
+    def _pillar_header(self, out, kind, pillars) -> None:
+        out.append(
+            [
+                "STT",
+                f"{kind.table.label} — {kind.kind.name}",
+                *(f"{p.code}. {p.title} (tối đa {format_points(p.maximum)})" for p in pillars),
+                "Tổng điểm",
+            ],
+            "header",
+            height=60,
+        )
+
+    def _pillar_row(self, out, number, result, pillars) -> None:
+        # The stored group points of finalised dossiers: no item is read for them.
+        final = result.final_group_points() if pillars else {}
+        out.append(
+            [
+                number,
+                result.evaluated_as,
+                *(final.get(p.code) for p in pillars),
+                result.final_score,
+            ],
+            ["center", "text", *(["points"] * len(pillars)), "points"],
+        )
+
+    # --- “Điều chỉnh và thống nhất”: every adjusted criterion ----------------------------------
+
+    def _agreements(self, sheet) -> SheetStream:
         """Every adjusted criterion: self-assessed, appraised and final value, and how the final
         one was reached (agency agreed, explanation accepted, lead decided)."""
         header_row = 2
@@ -342,57 +392,48 @@ class ConsolidatedXlsx(Export):
             "header",
             height=30,
         )
-        number = 0
-        for kind in self.results.kinds:
-            for result in kind.walk(ADJUSTED_ITEMS):
-                for row in result.rows:
-                    if row.criterion.is_group or not row.adjusted:
-                        continue
-                    number += 1
-                    reasons = [row.reason]
-                    if row.item.agreement == "lead_decided":
-                        reasons.append(row.decision_reason)
+        return out
 
-                    def points(not_applicable, value):
-                        return ("KAD", "center") if not_applicable else (value, "points")
+    def _agreement_rows(self, out, number, result) -> int:
+        """Writes the agency's adjusted criteria, numbered on from `number`; returns the last
+        number written."""
+        for row in result.rows:
+            if not row.adjusted or row.criterion.is_group:
+                continue
+            number += 1
+            reasons = [row.reason]
+            if row.item.agreement == "lead_decided":
+                reasons.append(row.decision_reason)
 
-                    values = [
-                        points(row.item.not_applicable, row.self_points),
-                        points(row.appraised_not_applicable, row.appraised_points),
-                        points(row.not_applicable, row.final_points),
-                    ]
-                    out.append(
-                        [
-                            number,
-                            result.evaluated_as,
-                            row.criterion.code,
-                            *(value for value, _style in values),
-                            row.agreement,
-                            str(row.agreed_by or ""),
-                            "\n".join(text for text in reasons if text),
-                        ],
-                        [
-                            "center",
-                            "text",
-                            "center",
-                            *(style for _value, style in values),
-                            "text",
-                            "text",
-                            "text",
-                        ],
-                    )
+            def points(not_applicable, value):
+                return ("KAD", "center") if not_applicable else (value, "points")
 
-    def _prefilled_rows(self) -> list:
-        # Most periods have no prefilled fact: one query says so and no agency is walked.
-        if not self.period.prefilled_facts.exists():
-            return []
-        notes = (
-            (result.evaluated_as, row.criterion.code, prefill_note(getattr(row, "item", None)))
-            for kind in self.results.kinds
-            for result in kind.walk(PREFILLED_ITEMS)
-            for row in result.rows
-        )
-        return [(agency, code, note) for agency, code, note in notes if note]
+            values = [
+                points(row.item.not_applicable, row.self_points),
+                points(row.appraised_not_applicable, row.appraised_points),
+                points(row.not_applicable, row.final_points),
+            ]
+            out.append(
+                [
+                    number,
+                    result.evaluated_as,
+                    row.criterion.code,
+                    *(value for value, _style in values),
+                    row.agreement,
+                    str(row.agreed_by or ""),
+                    "\n".join(text for text in reasons if text),
+                ],
+                [
+                    "center",
+                    "text",
+                    "center",
+                    *(style for _value, style in values),
+                    "text",
+                    "text",
+                    "text",
+                ],
+            )
+        return number
 
     def _prefilled(self, sheet, rows) -> None:
         """Criteria answered from a fact prefilled from a provincial system, or changed by the

@@ -145,6 +145,7 @@ def synthetic_results(agencies: int, criteria: int = 30):
             final_points=point,
             self_points=point,
             adjusted=False,
+            item=None,
         )
         for n, leaf in enumerate(leaves)
     ]
@@ -173,8 +174,6 @@ def synthetic_results(agencies: int, criteria: int = 30):
         ],
         grade_counts=lambda: {"A+": agencies, "A": 0, "B": 0, "C": 0},
     )
-    # Each sheet walks the agencies (a streamed kind reads them again, a chunk at a time).
-    kind_results.walk = lambda items="all": iter(kind_results.agencies)
     period = SimpleNamespace(
         code="2022",
         year=2022,
@@ -192,6 +191,8 @@ def synthetic_results(agencies: int, criteria: int = 30):
     return SimpleNamespace(
         period=period,
         kinds=[kind_results],
+        # One walk writes every sheet (a streamed period reads the agencies a chunk at a time).
+        walk_kinds=lambda: iter([(kind_results, iter(kind_results.agencies))]),
         grade_counts=lambda: {"A+": agencies, "A": 0, "B": 0, "C": 0},
     )
 
