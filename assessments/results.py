@@ -181,6 +181,10 @@ class KindResults:
         counts = Counter(result.final_grade for result in self.agencies if result.is_final)
         return {grade: counts.get(grade, 0) for grade in self.grade_labels}
 
+    @property
+    def final_count(self) -> int:
+        return sum(1 for result in self.agencies if result.is_final)
+
     def ranked(self) -> list[AgencyResult]:
         """Finalised agencies, best first; ties share a rank (1, 2, 2, 4) and read by name."""
         final = sorted(
@@ -475,6 +479,7 @@ class StreamedKind:
     criteria: list[Criterion]
     counts: dict[str, int]
     chunk: int
+    final_count: int = 0
 
     @property
     def leaf_criteria(self) -> list[Criterion]:
@@ -564,6 +569,7 @@ def stream_period_results(period: Period, *, chunk: int = 500) -> StreamedResult
             criteria=criteria.get(line.table.pk, []),
             counts=line.counts,
             chunk=chunk,
+            final_count=line.final_count,
         )
         for line in summary.kinds
     ]
