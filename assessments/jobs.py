@@ -26,7 +26,6 @@ from assessments.exports.dossier import PeriodDossierZip
 from assessments.models import Period, PeriodExport
 from assessments.results import (
     FINAL_PERIOD_STATUSES,
-    load_period_results,
     stream_period_results,
 )
 
@@ -188,7 +187,7 @@ def build_export(export_id: int) -> int:
     report = _progress(export_id)
     try:
         if export.kind == ExportKind.DOSSIER_ZIP:
-            data = PeriodDossierZip(load_period_results(export.period), progress=report).render()
+            data = PeriodDossierZip(export.period, progress=report).render()
         else:
             report(0, 1)
             data = ConsolidatedXlsx(stream_period_results(export.period)).render()

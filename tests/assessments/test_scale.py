@@ -67,6 +67,9 @@ EXPECTED_QUERIES = {
     "open data JSON": 2,
     "accounts": 5,
     "agencies": 5,
+    # One agency's files read its own rows only (they read the whole period before).
+    "one agency's dossier ZIP": 13,
+    "one agency's result sheet": 11,
 }
 
 
@@ -96,6 +99,12 @@ def test_every_page_costs_the_same_queries_for_3_and_300_agencies(
         "open data JSON": _queries(anonymous, f"/ket-qua/{year}/ket-qua.json"),
         "accounts": _queries(admin, reverse("assessments:admin_accounts")),
         "agencies": _queries(admin, reverse("assessments:admin_agencies")),
+        "one agency's dossier ZIP": _queries(
+            staff, reverse("assessments:dossier", args=["2022", "nhieu-0000"])
+        ),
+        "one agency's result sheet": _queries(
+            staff, reverse("assessments:result_sheet", args=["2022", "nhieu-0000"])
+        ),
     }
     assert measured == EXPECTED_QUERIES
     assert Notification.objects.filter(title__contains="đã được công bố").count() == count

@@ -9,7 +9,6 @@ from assessments.exports.official_report import OfficialReportPdf, issued_report
 from assessments.models import Period
 from assessments.results import (
     FINAL_PERIOD_STATUSES,
-    load_period_results,
     stream_period_results,
 )
 
@@ -43,13 +42,13 @@ class Command(BaseCommand):
                 data = handle.read()
             note = f" (bản đã ban hành số {issued.number})"
         else:
-            # The workbook and the report read the agencies a chunk at a time; the ZIP loads
-            # the period (it holds every dossier's items anyway).
-            load = load_period_results if format == "zip" else stream_period_results
-            results = load(found)
-            export = {"xlsx": ConsolidatedXlsx, "pdf": OfficialReportPdf, "zip": PeriodDossierZip}[
-                format
-            ](results)
+            # Each export reads the agencies a chunk at a time.
+            if format == "zip":
+                export = PeriodDossierZip(found)
+            else:
+                export = {"xlsx": ConsolidatedXlsx, "pdf": OfficialReportPdf}[format](
+                    stream_period_results(found)
+                )
             data = export.render()
             note = " (dự thảo, chưa ban hành)" if format == "pdf" else ""
         target.write_bytes(data)
