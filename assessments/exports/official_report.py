@@ -193,7 +193,8 @@ class OfficialReportPdf(Export):
             carried = []
             if not last and pages > 1:
                 number = laid.first_marked(pages - 1, "data-row")
-                if number is not None:
+                # (Row 0 on the last page: the part's rows did not fill a page; keep them.)
+                if number is not None and int(number) > 0:
                     carried = batch[int(number) :]
                     pages -= 1
             data = laid.write(pages)

@@ -75,14 +75,21 @@ class LaidOut:
     few of them."""
 
     def __init__(self, template_name: str, context: dict):
-        self.layout, self.options = _layout(template_name, {**context, "figure_slot": 0})
+        context = {**context, "figure_slot": 0}
+        self.layout = self.html = None
+        if getattr(settings, "PDF_LAYOUT", True):
+            self.layout, self.options = _layout(template_name, context)
+        else:  # as render_pdf: the HTML bytes, one “page”
+            self.html = render_to_string(template_name, context).encode("utf-8")
 
     @property
     def pages(self) -> list:
-        return self.layout.pages
+        return self.layout.pages if self.layout is not None else [None]
 
     def first_marked(self, page_index: int, attribute: str) -> str | None:
         """The value of `attribute` on the first element of that page that carries it."""
+        if self.layout is None:
+            return None
         # WeasyPrint exposes no public walk of a page's boxes.
         for box in self.layout.pages[page_index]._page_box.descendants():
             element = getattr(box, "element", None)
@@ -91,6 +98,8 @@ class LaidOut:
         return None
 
     def write(self, pages: int | None = None) -> bytes:
+        if self.layout is None:
+            return self.html
         layout = self.layout if pages is None else self.layout.copy(self.layout.pages[:pages])
         return _write(layout, self.options)
 
