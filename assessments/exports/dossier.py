@@ -121,11 +121,15 @@ def _agency_files(period, result: AgencyResult, loaded: _Loaded, folder: str):
         yield f"{folder}Tài liệu kiểm chứng/TỆP BỊ THIẾU.txt", note.encode("utf-8")
 
 
-def _zip(entries) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+def _zip_into(handle, entries) -> None:
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries:
             archive.writestr(name, data)
+
+
+def _zip(entries) -> bytes:
+    buffer = io.BytesIO()
+    _zip_into(buffer, entries)
     return buffer.getvalue()
 
 
@@ -172,6 +176,13 @@ class PeriodDossierZip(Export):
             yield [result for result in loaded.agencies if result.submission]
 
     def render(self) -> bytes:
+        buffer = io.BytesIO()
+        self.write_to(buffer)
+        return buffer.getvalue()
+
+    def write_to(self, handle) -> None:
+        """Write the archive into a binary file, an agency's files at a time (the background job
+        writes to a temporary file: the archive is never held in memory)."""
         period = self.period
         chunks = self._chunks()
         total = next(chunks)
@@ -187,4 +198,4 @@ class PeriodDossierZip(Export):
                     yield from _agency_files(period, result, loaded, folder)
                     self.progress(number, total)
 
-        return _zip(entries())
+        _zip_into(handle, entries())
