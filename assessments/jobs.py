@@ -7,9 +7,10 @@ Every job start, finish and failure is logged here with its duration, whatever e
 
 import datetime as dt
 import logging
+import tempfile
 import time
 
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
@@ -26,7 +27,6 @@ from assessments.exports.dossier import PeriodDossierZip
 from assessments.models import Period, PeriodExport
 from assessments.results import (
     FINAL_PERIOD_STATUSES,
-    load_period_results,
     stream_period_results,
 )
 
@@ -187,19 +187,24 @@ def build_export(export_id: int) -> int:
     PeriodExport.objects.filter(pk=export_id).update(status=ExportStatus.RUNNING)
     report = _progress(export_id)
     try:
-        if export.kind == ExportKind.DOSSIER_ZIP:
-            data = PeriodDossierZip(load_period_results(export.period), progress=report).render()
-        else:
-            report(0, 1)
-            data = ConsolidatedXlsx(stream_period_results(export.period)).render()
-            report(1, 1)
-        old_name = export.file.name
-        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-        stem, _dot, suffix = export_filename(export).rpartition(".")
-        export.file.save(f"{stem}-{stamp}.{suffix}", ContentFile(data), save=False)
+        # The file is written to a temporary file, not held in memory: a period's dossier
+        # carries every agency's evidence files.
+        with tempfile.TemporaryFile() as handle:
+            if export.kind == ExportKind.DOSSIER_ZIP:
+                PeriodDossierZip(export.period, progress=report).write_to(handle)
+            else:
+                report(0, 1)
+                handle.write(ConsolidatedXlsx(stream_period_results(export.period)).render())
+                report(1, 1)
+            size = handle.tell()
+            handle.seek(0)
+            old_name = export.file.name
+            stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+            stem, _dot, suffix = export_filename(export).rpartition(".")
+            export.file.save(f"{stem}-{stamp}.{suffix}", File(handle), save=False)
         export.refresh_from_db(fields=["done", "total"])
         export.status = ExportStatus.DONE
-        export.file_size = len(data)
+        export.file_size = size
         export.file_built_at = timezone.now()
         export.save(update_fields=["file", "status", "file_size", "file_built_at"])
         if old_name and old_name != export.file.name:
@@ -209,4 +214,4 @@ def build_export(export_id: int) -> int:
             status=ExportStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
         )
         raise
-    return len(data)
+    return size

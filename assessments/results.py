@@ -182,6 +182,10 @@ class KindResults:
         counts = Counter(result.final_grade for result in self.agencies if result.is_final)
         return {grade: counts.get(grade, 0) for grade in self.grade_labels}
 
+    @property
+    def final_count(self) -> int:
+        return sum(1 for result in self.agencies if result.is_final)
+
     def ranked(self) -> list[AgencyResult]:
         """Finalised agencies, best first; ties share a rank (1, 2, 2, 4) and read by name."""
         final = sorted(
@@ -640,6 +644,7 @@ class StreamedKind:
     counts: dict[str, int]
     chunk: int
     extensions: _PeriodExtensions | None = None
+    final_count: int = 0
 
     @property
     def leaf_criteria(self) -> list[Criterion]:
@@ -748,6 +753,7 @@ def stream_period_results(period: Period, *, chunk: int = 500) -> StreamedResult
             counts=line.counts,
             chunk=chunk,
             extensions=extensions,
+            final_count=line.final_count,
         )
         for line in summary.kinds
     ]

@@ -1,6 +1,8 @@
 """The dossier an auditor asks for, as a ZIP: per agency its self-assessment PDF, the result sheet,
 the exchange thread and the evidence files under readable names; per period one folder per
-agency. Everything is read in a fixed number of queries whatever the number of agencies."""
+agency. One agency's dossier reads only that agency's rows, in a fixed number of queries; the
+period's reads its agencies a chunk at a time (a fixed number of queries per chunk), so neither
+holds the whole period in memory."""
 
 import io
 import re
@@ -11,8 +13,12 @@ from pathlib import PurePath
 from assessments.exports.base import ZIP_CONTENT_TYPE, Export
 from assessments.exports.result_sheet import ResultSheetPdf, ThreadPdf, signer_id
 from assessments.exports.self_assessment import SelfAssessmentPdf
-from assessments.models import Evidence, Message, User
-from assessments.results import AgencyResult, PeriodResults
+from assessments.models import Agency, Evidence, Message, User
+from assessments.results import AgencyResult, PeriodResults, load_period_results
+
+# Agencies per read of the period's dossier: their items, evidence and messages are in memory at
+# once (the evidence files are read one at a time).
+DOSSIER_CHUNK = 50
 
 # Characters Windows, macOS or a ZIP tool refuse or misread in a file name.
 UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
@@ -40,14 +46,15 @@ def unique_names(names: list[str]) -> list[str]:
 
 
 class _Loaded:
-    """Evidence and messages of the period in two queries, grouped per submission."""
+    """Evidence and messages of the given results' submissions (and no others) in two queries,
+    grouped per submission."""
 
-    def __init__(self, results: PeriodResults):
+    def __init__(self, agencies: list[AgencyResult]):
         self.evidence: dict[int, list[Evidence]] = {}
-        period = results.period
-        evidence = Evidence.objects.filter(submission__period=period).prefetch_related("items")
+        submissions = [result.submission.pk for result in agencies if result.submission]
+        evidence = Evidence.objects.filter(submission__in=submissions).prefetch_related("items")
         items_by_id = {
-            row.item.pk: row.item for result in results.agencies for row in result.rows if row.item
+            row.item.pk: row.item for result in agencies for row in result.rows if row.item
         }
         per_item: dict[int, list[Evidence]] = {pk: [] for pk in items_by_id}
         for entry in evidence:
@@ -62,12 +69,12 @@ class _Loaded:
             cached._prefetch_done = True
             item._prefetched_objects_cache = {"evidence": cached}
         self.messages: dict[int, list[Message]] = {}
-        for message in Message.objects.filter(submission__period=period).select_related(
+        for message in Message.objects.filter(submission__in=submissions).select_related(
             "author", "item__criterion"
         ):
             self.messages.setdefault(message.submission_id, []).append(message)
         # The result sheets' signers, in one query.
-        ids = {signer_id(r.submission) for r in results.agencies if r.submission is not None}
+        ids = {signer_id(r.submission) for r in agencies if r.submission is not None}
         self.signers = {user.pk: user for user in User.objects.filter(pk__in=ids - {None})}
 
 
@@ -114,11 +121,15 @@ def _agency_files(period, result: AgencyResult, loaded: _Loaded, folder: str):
         yield f"{folder}Tài liệu kiểm chứng/TỆP BỊ THIẾU.txt", note.encode("utf-8")
 
 
-def _zip(entries) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+def _zip_into(handle, entries) -> None:
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries:
             archive.writestr(name, data)
+
+
+def _zip(entries) -> bytes:
+    buffer = io.BytesIO()
+    _zip_into(buffer, entries)
     return buffer.getvalue()
 
 
@@ -131,30 +142,60 @@ class AgencyDossierZip(Export):
         self.filename = f"ho-so-{results.period.code}-{agency_code}.zip"
 
     def render(self) -> bytes:
-        loaded = _Loaded(self.results)
+        loaded = _Loaded([self.result] if self.result is not None else [])
         return _zip(_agency_files(self.results.period, self.result, loaded, ""))
 
 
 class PeriodDossierZip(Export):
     content_type = ZIP_CONTENT_TYPE
 
-    def __init__(self, results: PeriodResults, *, progress=None):
+    def __init__(self, period, *, progress=None, chunk: int = DOSSIER_CHUNK):
         """`progress(done, total)` is called after each agency's folder (a background job
         shows it on the reports page)."""
-        self.results = results
-        self.filename = f"ho-so-{results.period.code}.zip"
+        self.period = period
+        self.chunk = chunk
+        self.filename = f"ho-so-{period.code}.zip"
         self.progress = progress or (lambda done, total: None)
 
+    def _chunks(self):
+        """The agencies with a dossier in the period, in the results' order (kind, then list
+        order), `chunk` at a time, each chunk's results loaded with only its own items."""
+        ids = list(
+            Agency.objects.filter(submissions__period=self.period, kind__tables__period=self.period)
+            .order_by("kind__order", "order", "name", "pk")
+            .values_list("pk", flat=True)
+        )
+        yield len(ids)
+        for start in range(0, len(ids), self.chunk):
+            page = (
+                Agency.objects.filter(pk__in=ids[start : start + self.chunk])
+                .select_related("kind")
+                .order_by("kind__order", "order", "name", "pk")
+            )
+            loaded = load_period_results(self.period, agencies=page)
+            yield [result for result in loaded.agencies if result.submission]
+
     def render(self) -> bytes:
-        loaded = _Loaded(self.results)
-        period = self.results.period
-        with_dossier = [result for result in self.results.agencies if result.submission]
+        buffer = io.BytesIO()
+        self.write_to(buffer)
+        return buffer.getvalue()
+
+    def write_to(self, handle) -> None:
+        """Write the archive into a binary file, an agency's files at a time (the background job
+        writes to a temporary file: the archive is never held in memory)."""
+        period = self.period
+        chunks = self._chunks()
+        total = next(chunks)
 
         def entries():
-            self.progress(0, len(with_dossier))
-            for number, result in enumerate(with_dossier, start=1):
-                folder = f"{number:02d} - {safe_filename(result.evaluated_as)}/"
-                yield from _agency_files(period, result, loaded, folder)
-                self.progress(number, len(with_dossier))
+            self.progress(0, total)
+            number = 0
+            for results in chunks:
+                loaded = _Loaded(results)
+                for result in results:
+                    number += 1
+                    folder = f"{number:02d} - {safe_filename(result.evaluated_as)}/"
+                    yield from _agency_files(period, result, loaded, folder)
+                    self.progress(number, total)
 
-        return _zip(entries())
+        _zip_into(handle, entries())

@@ -9,6 +9,8 @@ document that has left the Department is corrected by a new document, not by cha
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
+from itertools import chain, islice
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -23,9 +25,38 @@ from assessments.exports.documents import (
     layout_for,
     signer_lines,
 )
-from assessments.exports.pdf import render_pdf
+from assessments.exports.pdf import LaidOut, append_pdfs, render_pdf
 from assessments.models import IssuedDocument, Period
 from assessments.results import FINAL_PERIOD_STATUSES, PeriodResults, StreamedResults
+
+# Up to this many ranked agencies the body ranks them kind by kind (a province). Beyond it (a
+# nation: 10,000 agencies) the body gives the summary by kind and the ranking is the report's
+# annex, laid out ANNEX_ROWS rows per WeasyPrint render: WeasyPrint keeps every page's boxes until
+# it writes, about 150 kB a row, so one render of 10,000 rows needed 1.5 GB.
+ANNEX_FROM = 200
+ANNEX_ROWS = 1000
+
+
+@dataclass(frozen=True)
+class AnnexRow:
+    """One agency in the annex's ranking: its kind (index in the report's kinds) and place."""
+
+    kind: int
+    number: int
+    name: str
+    self_score: object
+    final_score: object
+    final_grade: str
+
+
+@dataclass
+class AnnexSection:
+    """One kind's rows in one part of the annex, each with its index in the part; `starts` when
+    the kind's heading is in this part (else its table goes on from the part before)."""
+
+    kind: object
+    rows: list[tuple[int, AnnexRow]]
+    starts: bool
 
 
 class IssueError(Exception):
@@ -47,8 +78,10 @@ class OfficialReportPdf(Export):
         issued_on: dt.date | None = None,
         signer_name: str = "",
         signer_title: str = "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
+        annex_rows: int = ANNEX_ROWS,
     ):
         self.results = results
+        self.annex_rows = annex_rows
         self.period = results.period
         self.number = number
         self.issued_on = issued_on
@@ -84,24 +117,90 @@ class OfficialReportPdf(Export):
             signer_title_lines=signer_lines(self.signer_title),
             signer_name=self.signer_name,
         )
-        kinds = [(kind, kind.ranked(), kind.grade_counts()) for kind in self.results.kinds]
         counts = self.results.grade_counts()
+        total = self.results.final_count
+        annex = None
+        if total > ANNEX_FROM:
+            kinds = [(kind, kind.final_count, kind.grade_counts()) for kind in self.results.kinds]
+            annex = {
+                "document_name": "Công văn" if doc.is_letter else "Báo cáo",
+                "title": f"Xếp hạng kết quả đánh giá {program.subject} năm {period.year}".upper(),
+            }
+        else:
+            kinds = [(kind, kind.ranked(), kind.grade_counts()) for kind in self.results.kinds]
         return {
             "doc": doc,
             "period": period,
             "kinds": kinds,
+            "annex": annex,
             "counts": counts,
-            "total": self.results.final_count,
+            "total": total,
             "chart": charts.bar_chart(counts, title=f"Phân bố mức xếp loại năm {period.year}"),
             "deadline_text": date_text(period.self_assessment_deadline),
         }
 
     def render(self) -> bytes:
         context = self.context()
-        # The chart goes after section 2, or after the first kind's table where it fits.
-        return render_pdf(
-            "pdf/official_report.html", context, figure_slots=1 + len(context["kinds"])
-        )
+        if context["annex"] is None:
+            # The chart goes after section 2, or after the first kind's table where it fits.
+            return render_pdf(
+                "pdf/official_report.html", context, figure_slots=1 + len(context["kinds"])
+            )
+        # The chart goes after section 2, or after the summary table.
+        body = render_pdf("pdf/official_report.html", context, figure_slots=2)
+        return append_pdfs(body, self._annex_parts(context))
+
+    def _annex_rows(self):
+        for index, kind in enumerate(self.results.kinds):
+            for number, result in enumerate(kind.ranked(), start=1):
+                yield AnnexRow(
+                    kind=index,
+                    number=number,
+                    name=result.evaluated_as,
+                    self_score=result.self_score,
+                    final_score=result.final_score,
+                    final_grade=result.final_grade,
+                )
+
+    def _sections(self, rows: list[AnnexRow]) -> list[AnnexSection]:
+        kinds = self.results.kinds
+        sections = []
+        for index, row in enumerate(rows):
+            if not sections or sections[-1].rows[-1][1].kind != row.kind:
+                sections.append(AnnexSection(kind=kinds[row.kind], rows=[], starts=row.number == 1))
+            sections[-1].rows.append((index, row))
+        return sections
+
+    def _annex_parts(self, context: dict):
+        """The annex's PDF parts, `annex_rows` rows each. Every part but the last drops its last
+        page, which the next part starts with: no page is left half empty where two parts meet.
+        The annex's pages are numbered on their own and on across parts (Nghị định 30/2020,
+        Phụ lục I: số trang của phụ lục được đánh riêng theo từng phụ lục)."""
+        rows = self._annex_rows()
+        carried: list[AnnexRow] = []
+        first_page = 1
+        while True:
+            batch = carried + list(islice(rows, max(self.annex_rows - len(carried), 1)))
+            if not batch:
+                return
+            following = next(rows, None)
+            last = following is None
+            if not last:
+                rows = chain([following], rows)
+            part = {**context, "sections": self._sections(batch), "first_page": first_page}
+            laid = LaidOut("pdf/official_report_annex.html", part)
+            pages = len(laid.pages)
+            carried = []
+            if not last and pages > 1:
+                number = laid.first_marked(pages - 1, "data-row")
+                # (Row 0 on the last page: the part's rows did not fill a page; keep them.)
+                if number is not None and int(number) > 0:
+                    carried = batch[int(number) :]
+                    pages -= 1
+            data = laid.write(pages)
+            del laid  # the next part is laid out without this one's pages in memory
+            yield data
+            first_page += pages
 
 
 def _addressee(period) -> str:

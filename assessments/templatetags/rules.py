@@ -2,6 +2,7 @@
 the same rule the view enforces ({% load rules %}{% if request.user|can_decide:submission %})."""
 
 from django import template
+from django.utils.html import format_html_join
 
 from assessments import permissions
 from assessments.models.audit import is_safe_link
@@ -74,3 +75,23 @@ def added_this_round(evidence, submission) -> bool:
 def safe_link(url) -> str:
     """The URL when it is a link we render (see `is_safe_link`), else an empty string."""
     return url if is_safe_link(url) else ""
+
+
+@register.simple_tag
+def reviewer_options(reviewers, submission):
+    """The <option>s of one queue row's assignment list: every reviewer but those of the row's
+    own agency, its reviewer selected. Built in Python, not by a template loop: the queue
+    writes rows × reviewers options (600 for 50 rows and 12 reviewers)."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (
+                reviewer.pk,
+                " selected" if submission.reviewer_id == reviewer.pk else "",
+                reviewer,
+            )
+            for reviewer in reviewers
+            if not permissions.reviews_own_agency(reviewer, submission)
+        ),
+    )

@@ -166,18 +166,20 @@ def with_appraised(period, rows: list[Submission]) -> list[Submission]:
     is never stored before finalisation, so it cannot be read from a column). Only those rows'
     items are loaded, in one query."""
     under_review = [row for row in rows if row.status in APPRAISED_STATUSES]
-    items: dict[int, list] = {}
-    if under_review:
-        for item in ItemScore.objects.filter(submission__in=under_review).select_related(
-            "criterion"
-        ):
-            items.setdefault(item.submission_id, []).append(item)
     criteria_by_table: dict[int, list] = {}
+    criteria_by_id = {}
     if under_review:
         for criterion in Criterion.objects.filter(
             table_id__in={row.table_id for row in under_review}
         ).select_related("parent"):
             criteria_by_table.setdefault(criterion.table_id, []).append(criterion)
+            criteria_by_id[criterion.pk] = criterion
+    items: dict[int, list] = {}
+    if under_review:
+        # The criteria loaded above are shared, not joined again for every item.
+        for item in ItemScore.objects.filter(submission__in=under_review):
+            item.criterion = criteria_by_id[item.criterion_id]
+            items.setdefault(item.submission_id, []).append(item)
     for row in rows:
         row.appraised = None
         if row.status in APPRAISED_STATUSES:

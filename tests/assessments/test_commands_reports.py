@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -57,3 +58,20 @@ def test_export_report_writes_the_workbook_and_the_issued_pdf(
     with document.file.open("rb") as handle:
         assert (tmp_path / "i.pdf").read_bytes() == handle.read()
     assert io.BytesIO((tmp_path / "i.pdf").read_bytes()).read(4) == b"%PDF"
+
+
+def test_export_report_writes_the_period_dossier_straight_into_the_file(
+    period, reviewer, lead, tmp_path, capsys
+):
+    build_results(period, count=1, reviewer=reviewer, lead=lead)
+    call_command(
+        "export_report", "--period", "2022", "--format", "zip", "--output", tmp_path / "h.zip"
+    )
+    data = (tmp_path / "h.zip").read_bytes()
+    size = f"{len(data):,}".replace(",", ".")
+    assert f"({size} byte)." in capsys.readouterr().out
+    assert zipfile.ZipFile(io.BytesIO(data)).namelist() == [
+        "01 - Sở Tài chính/1 - Báo cáo tự đánh giá.pdf",
+        "01 - Sở Tài chính/2 - Phiếu kết quả đánh giá.pdf",
+        "01 - Sở Tài chính/3 - Trao đổi, giải trình.pdf",
+    ]

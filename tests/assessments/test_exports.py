@@ -179,9 +179,10 @@ def test_exports_read_the_database_in_a_fixed_number_of_queries(
     with django_assert_num_queries(2):  # the evaluating department, the records (streamed)
         OpenDataJson(fresh).render()
     fresh = Period.objects.get(pk=period.pk)
-    # + evidence, its criteria, messages, department, program, the result sheets' signers
-    with django_assert_num_queries(12):
-        PeriodDossierZip(load_period_results(fresh)).render()
+    # + evidence, its criteria, messages, department, program, the result sheets' signers; the
+    # agencies with a dossier, then their results a chunk (50 agencies) at a time
+    with django_assert_num_queries(13):
+        PeriodDossierZip(fresh).render()
 
 
 def test_official_report_pdf_has_the_administrative_format_and_results(three):
@@ -325,12 +326,33 @@ def test_a_dossier_with_an_evidence_file_missing_on_disk_names_it_in_a_note(
 
 def test_period_dossier_has_a_folder_per_agency(period, reviewer, lead):
     period, _agencies = build_results(period, count=1, reviewer=reviewer, lead=lead)
-    archive = zipfile.ZipFile(io.BytesIO(PeriodDossierZip(load_period_results(period)).render()))
+    archive = zipfile.ZipFile(io.BytesIO(PeriodDossierZip(period).render()))
     assert archive.namelist() == [
         "01 - Sở Tài chính/1 - Báo cáo tự đánh giá.pdf",
         "01 - Sở Tài chính/2 - Phiếu kết quả đánh giá.pdf",
         "01 - Sở Tài chính/3 - Trao đổi, giải trình.pdf",
     ]
+
+
+def test_the_period_dossier_read_an_agency_at_a_time_is_the_same_archive(
+    three, settings, django_assert_num_queries
+):
+    settings.PDF_LAYOUT = False  # the archive's names and bytes are compared, not the pages
+    period, _agencies = three
+    whole = zipfile.ZipFile(io.BytesIO(PeriodDossierZip(period).render()))
+    seen = []
+    fresh = Period.objects.get(pk=period.pk)
+    # The agencies with a dossier, the department and program once; then per chunk (here one
+    # agency) the same ten queries: its results, evidence and its criteria, messages, signers.
+    with django_assert_num_queries(3 + 3 * 10):
+        data = PeriodDossierZip(fresh, chunk=1, progress=lambda *args: seen.append(args)).render()
+    chunked = zipfile.ZipFile(io.BytesIO(data))
+    assert len(whole.namelist()) == 9
+    assert chunked.namelist() == whole.namelist()
+    assert [chunked.read(name) for name in chunked.namelist()] == [
+        whole.read(name) for name in whole.namelist()
+    ]
+    assert seen == [(0, 3), (1, 3), (2, 3), (3, 3)]
 
 
 def test_safe_filename_keeps_vietnamese_and_drops_what_systems_refuse():

@@ -2,23 +2,30 @@
 paginated, and what is stored or aggregated in SQL shows the same numbers as scoring the period
 in Python did."""
 
+import datetime as dt
+import io
 import json
+import re
 from decimal import Decimal
 from types import SimpleNamespace
 
+import pdfplumber
 import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypdf import PdfReader
 
 from assessments import results, statistics, workflow
 from assessments.enums import PeriodStatus
 from assessments.exports.consolidated_xlsx import ConsolidatedXlsx
+from assessments.exports.official_report import OfficialReportPdf
 from assessments.exports.open_data import OpenDataJson
 from assessments.models import Notification, Period, Submission, SubmissionResult
 from assessments.paging import PER_PAGE
 from tests.assessments.scale_helpers import bulk_finalised
+from tests.assessments.test_document_format import MM, check_pdfa_and_tags, lines_of
 from tests.conftest import login, make_named_user
 from tests.factories import make_period
 
@@ -60,6 +67,9 @@ EXPECTED_QUERIES = {
     "open data JSON": 2,
     "accounts": 5,
     "agencies": 5,
+    # One agency's files read its own rows only (they read the whole period before).
+    "one agency's dossier ZIP": 13,
+    "one agency's result sheet": 11,
 }
 
 
@@ -89,6 +99,12 @@ def test_every_page_costs_the_same_queries_for_3_and_300_agencies(
         "open data JSON": _queries(anonymous, f"/ket-qua/{year}/ket-qua.json"),
         "accounts": _queries(admin, reverse("assessments:admin_accounts")),
         "agencies": _queries(admin, reverse("assessments:admin_agencies")),
+        "one agency's dossier ZIP": _queries(
+            staff, reverse("assessments:dossier", args=["2022", "nhieu-0000"])
+        ),
+        "one agency's result sheet": _queries(
+            staff, reverse("assessments:result_sheet", args=["2022", "nhieu-0000"])
+        ),
     }
     assert measured == EXPECTED_QUERIES
     assert Notification.objects.filter(title__contains="đã được công bố").count() == count
@@ -242,3 +258,71 @@ def test_open_data_json_streams_exactly_what_json_dumps_gives(three_hundred):
     data = json.loads(streamed)
     assert len(data["ket_qua"]) == 300
     assert streamed == json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+ANNEX_ROW = re.compile(r"^(\d+) (.+) (\d,\d\d) (\d,\d\d) (\S+)$")
+
+
+def test_the_national_report_ranks_every_agency_in_its_annex_laid_out_in_parts(three_hundred):
+    """300 agencies: the body gives the summary by kind and the ranking is the annex, laid out
+    100 rows per WeasyPrint render; read back, the annex lists every agency once, in rank order
+    within its kind, its pages numbered on from 1 across the parts, and the file stays PDF/A,
+    tagged on every page."""
+    streamed = results.stream_period_results(three_hundred)
+    pdf = OfficialReportPdf(
+        streamed, number="120/BC-STTTT", issued_on=dt.date(2022, 11, 18), annex_rows=100
+    ).render()
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        pages = [lines_of(page) for page in document.pages]
+        plain = [page.extract_text().splitlines() for page in document.pages]
+    annex_start = next(i for i, lines in enumerate(pages) if lines[0]["text"] == "Phụ lục")
+    body, annex = pages[:annex_start], pages[annex_start:]
+    assert len(annex) > 3 * 100 // 40  # more than one part's worth of pages
+
+    texts = [line["text"] for lines in body for line in lines]
+    assert "Nơi nhận:" in texts
+    assert texts[texts.index("Tổng số") + 1] == "300"
+    assert texts.count("Phụ lục") == 0
+    annex_heading = " ".join(line["text"] for line in annex[0][1:6])
+    assert annex_heading.startswith("XẾP HẠNG KẾT QUẢ ĐÁNH GIÁ")
+    assert "NĂM 2022 (Kèm theo Báo cáo số 120/BC-STTTT ngày 18 tháng 11 năm 2022 của Sở " in (
+        annex_heading
+    )
+
+    # Page numbers: the body's from its page 2; the annex's on their own, from its page 2 on,
+    # one after the other across the parts, at the top of the page.
+    for part, first in ((body, 0), (annex, 0)):
+        assert all(line["top"] > 20 * MM for line in part[first])
+        for number, lines in enumerate(part[1:], start=2):
+            top = min(lines, key=lambda line: line["top"])
+            assert (top["text"], top["bottom"] < 20 * MM) == (str(number), True)
+
+    listed = {}
+    kind = None
+    labels = {f"{kind.table.label} — ": kind for kind in streamed.kinds}
+    for lines in plain[annex_start:]:
+        for line in lines:
+            heading = [kind for label, kind in labels.items() if line.startswith(label)]
+            if heading:
+                kind = heading[0]
+            elif match := ANNEX_ROW.match(line):
+                listed.setdefault(kind.table.pk, []).append((int(match[1]), match[2], match[5]))
+    for kind in streamed.kinds:
+        expected = [
+            (number, row.evaluated_as, row.final_grade)
+            for number, row in enumerate(kind.ranked(), start=1)
+        ]
+        assert listed.get(kind.table.pk, []) == expected
+    assert sum(len(rows) for rows in listed.values()) == 300
+
+    check_pdfa_and_tags(
+        pdf,
+        title="Báo cáo kết quả đánh giá năm 2022",
+        author="Sở Thông tin và Truyền thông",
+        subject="Kết quả đánh giá ứng dụng công nghệ thông tin trong quản lý điều hành năm 2022",
+    )
+    reader = PdfReader(io.BytesIO(pdf))
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]
+    keys = set(tree["/ParentTree"]["/Nums"][::2])
+    assert {page["/StructParents"] for page in reader.pages} <= keys
+    assert len({page["/StructParents"] for page in reader.pages}) == len(reader.pages)

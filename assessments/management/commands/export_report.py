@@ -9,7 +9,6 @@ from assessments.exports.official_report import OfficialReportPdf, issued_report
 from assessments.models import Period
 from assessments.results import (
     FINAL_PERIOD_STATUSES,
-    load_period_results,
     stream_period_results,
 )
 
@@ -40,18 +39,20 @@ class Command(BaseCommand):
         if format == "pdf" and (issued := issued_report(found)) is not None:
             # The issued report is served as issued, never re-rendered.
             with issued.file.open("rb") as handle:
-                data = handle.read()
+                target.write_bytes(handle.read())
             note = f" (bản đã ban hành số {issued.number})"
+        elif format == "zip":
+            # Written straight into the file, an agency's dossier at a time.
+            with target.open("wb") as handle:
+                PeriodDossierZip(found).write_to(handle)
+            note = ""
         else:
-            # The workbook and the report read the agencies a chunk at a time; the ZIP loads
-            # the period (it holds every dossier's items anyway).
-            load = load_period_results if format == "zip" else stream_period_results
-            results = load(found)
-            export = {"xlsx": ConsolidatedXlsx, "pdf": OfficialReportPdf, "zip": PeriodDossierZip}[
-                format
-            ](results)
-            data = export.render()
+            # The workbook and the report read the agencies a chunk at a time.
+            export = {"xlsx": ConsolidatedXlsx, "pdf": OfficialReportPdf}[format](
+                stream_period_results(found)
+            )
+            target.write_bytes(export.render())
             note = " (dự thảo, chưa ban hành)" if format == "pdf" else ""
-        target.write_bytes(data)
-        size = f"{len(data):,}".replace(",", ".")  # Vietnamese thousands separator
+        length = target.stat().st_size
+        size = f"{length:,}".replace(",", ".")  # Vietnamese thousands separator
         self.stdout.write(self.style.SUCCESS(f"Đã ghi {target} ({size} byte){note}."))
