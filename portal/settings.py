@@ -360,6 +360,9 @@ LOGGING = {
         "assessments": {"level": env_str("PORTAL_LOG_LEVEL", "INFO")},
         # Django logs every 4xx/5xx again at WARNING; the request line already says it.
         "django.request": {"level": "ERROR"},
+        # pypdf, joining the parts of a long report, warns of each part's trailer size
+        # (“Object count … exceeds defined trailer size”): harmless, and once per report.
+        "pypdf": {"level": "ERROR"},
     },
 }
 # --- end prod -----------------------------------------------------------------------------------
