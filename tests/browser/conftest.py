@@ -8,12 +8,15 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from assessments.criteria_io import load_reference_agencies
 
@@ -27,6 +30,53 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 JAVA = shutil.which("java")
+
+
+class _ReleasedWhenClosed:
+    """A WSGI response that holds the lock until the server has written it (a streamed
+    response reads the database while it is written) and closed it."""
+
+    def __init__(self, result, lock):
+        self.result, self.lock = result, lock
+
+    def __iter__(self):
+        return iter(self.result)
+
+    def close(self):
+        try:
+            if hasattr(self.result, "close"):
+                self.result.close()
+        finally:
+            self.lock.release()
+
+
+class SerialWhenSharedServer(ThreadedWSGIServer):
+    """The live server, one request at a time when its threads share the test's connection.
+
+    On SQLite the test database lives in memory and every request thread of Django's live server
+    uses the test's one connection. Two requests at once (two autosaves of a fast typist, an
+    autosave and a page load) then meet on that connection: “cannot open savepoint - SQL
+    statements in progress”, a 500 no real server gives (each of its threads has its own
+    connection). Requests still arrive on several connections, as from a browser; only their
+    handling takes turns. On PostgreSQL each thread has its own connection and nothing waits."""
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            lock.acquire()
+            try:
+                return _ReleasedWhenClosed(application(environ, start_response), lock)
+            except BaseException:
+                lock.release()
+                raise
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = SerialWhenSharedServer
 
 
 def pytest_collection_modifyitems(config, items):
