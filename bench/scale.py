@@ -59,6 +59,7 @@ def build(target: int) -> None:
     from assessments.demo import _demo_inputs
     from assessments.enums import Role, SubmissionStatus
     from assessments.models import Agency, AgencyKind, ItemScore, Period, Submission, User
+    from scoring import label_of
 
     period = Period.objects.get(code="2022")
     lead = User.objects.get(username="lanhdao")
@@ -76,7 +77,7 @@ def build(target: int) -> None:
     weights = [1, 6, 2, 1][: len(kinds)]
     rng = random.Random(f"scale:{target}")  # deterministic test data, not security
     first = Agency.objects.filter(code__startswith=BENCH_PREFIX).count() + 1
-    thresholds = period.thresholds
+    bands = period.band_set.as_list()
     deadline = period.self_assessment_deadline
     now = timezone.now()
     unusable = make_password(None)
@@ -124,7 +125,7 @@ def build(target: int) -> None:
                     is_late=submitted.date() > deadline,
                     finalised_at=now,
                     finalised_by=lead,
-                    final_thresholds=thresholds.as_dict(),
+                    final_thresholds=bands,
                 )
                 items = []
                 for criterion in criteria[agency.kind_id]:
@@ -149,8 +150,8 @@ def build(target: int) -> None:
                     items.append(item)
                 own = scores.self_result(submission, criteria[agency.kind_id], items)
                 final = scores.agreed_result(submission, criteria[agency.kind_id], items)
-                submission.self_score, submission.self_grade = own.score, own.grade.value
-                submission.final_score, submission.final_grade = final.score, final.grade.value
+                submission.self_score, submission.self_grade = own.score, label_of(own.grade)
+                submission.final_score, submission.final_grade = final.score, label_of(final.grade)
                 submissions.append(submission)
                 all_items.append(items)
             Submission.objects.bulk_create(submissions)
