@@ -51,11 +51,14 @@ class EvidenceConflict(EditRefused):
 
 
 class ItemConflict(EditRefused):
-    """The criterion changed since the page was loaded; `current` is the stored item."""
+    """The criterion changed since the page was loaded; `current` is the stored item (its
+    `submission` as read under the lock) and `items` every item of the dossier read with it,
+    when the caller read them."""
 
-    def __init__(self, current: ItemScore):
+    def __init__(self, current: ItemScore, items: list[ItemScore] | None = None):
         super().__init__(ITEM_CONFLICT_MESSAGE)
         self.current = current
+        self.items = items
 
 
 @dataclass
@@ -111,7 +114,7 @@ def save_item(item: ItemScore, *, actor, answer: dict, expected_version) -> Item
         # criterion rows, which every officer's autosave shares, and serialise them all.
         submission = (
             Submission.objects.select_for_update(of=("self",))
-            .select_related("period__program", "agency")
+            .select_related("period__program")
             .get(pk=item.submission_id)
         )
         # The whole dossier's items in the same query (the submission lock already keeps every
@@ -129,7 +132,7 @@ def save_item(item: ItemScore, *, actor, answer: dict, expected_version) -> Item
         if not can_edit_self_assessment(actor, submission):
             raise EditRefused(not_editable_message(submission))
         if expected_version != locked.version:
-            raise ItemConflict(locked)
+            raise ItemConflict(locked, items)
         criterion = locked.criterion
         changes = []
         inputs = answer.get("inputs")
