@@ -111,10 +111,11 @@ def save_item(item: ItemScore, *, actor, answer: dict, expected_version) -> Item
         # The submission row first, then the item (the order every writer uses): a dossier
         # submitted a moment ago is seen as submitted here, never written behind its back.
         # Only those two rows: a plain FOR UPDATE would also lock the joined period and
-        # criterion rows, which every officer's autosave shares, and serialise them all.
+        # criterion rows, which every officer's autosave shares, and serialise them all. The
+        # period's program is read only for a refusal's message.
         submission = (
             Submission.objects.select_for_update(of=("self",))
-            .select_related("period__program")
+            .select_related("period")
             .get(pk=item.submission_id)
         )
         # The whole dossier's items in the same query (the submission lock already keeps every

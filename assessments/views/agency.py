@@ -327,32 +327,31 @@ def _item_for(request, pk, item_pk):
     )
 
 
-def _item_to_save(request, pk, item_pk):
-    """The item to autosave (`_scoped_item`) with its criterion, its submission and the
-    submission's criteria table: the period comes with the save's locked read, and the agency,
-    its kind and the evaluating agency are not shown in the answer (joining them all made this
-    the autosave's most expensive statement). What the answer shows besides the items rides
-    along: the dossier's evidence count and the agency's extension, if any."""
-    evidence = (
+# The item to autosave with its criterion, its submission and the submission's criteria table:
+# the period comes with the save's locked read, and the agency, its kind and the evaluating
+# agency are not shown in the answer (joining them all made this the autosave's most expensive
+# statement). What the answer shows besides the items rides along: the dossier's evidence count
+# and the agency's extended deadline, if any. Built once: resolving the two subqueries again on
+# every autosave cost a fifth of the statement's time in Python (each request filters a clone).
+_ITEMS_TO_SAVE = ItemScore.objects.select_related("criterion", "submission__table").annotate(
+    dossier_evidence=Subquery(
         Evidence.objects.filter(submission=OuterRef("submission"))
         .order_by()
         .values("submission")
         .annotate(total=Count("pk"))
         .values("total")
-    )
-    extension = Extension.objects.filter(
-        period=OuterRef("submission__period"), agency=OuterRef("submission__agency")
-    )
-    return _scoped_item(
-        request,
-        pk,
-        item_pk,
-        ItemScore.objects.select_related("criterion", "submission__table").annotate(
-            dossier_evidence=Subquery(evidence),
-            extension_pk=Subquery(extension.values("pk")[:1]),
-            extension_deadline=Subquery(extension.values("new_deadline")[:1]),
-        ),
-    )
+    ),
+    extension_deadline=Subquery(
+        Extension.objects.filter(
+            period=OuterRef("submission__period"), agency=OuterRef("submission__agency")
+        ).values("new_deadline")[:1]
+    ),
+)
+
+
+def _item_to_save(request, pk, item_pk):
+    """The item to autosave (`_scoped_item`, `_ITEMS_TO_SAVE`)."""
+    return _scoped_item(request, pk, item_pk, _ITEMS_TO_SAVE)
 
 
 def _back_to(submission, item=None):
@@ -510,11 +509,11 @@ def _autosave_context(
 
 
 def _read_along(item) -> tuple[int, Extension | None]:
-    """(evidence count, extension or None) from what `_item_to_save` read with the item."""
+    """(evidence count, extension or None) from what `_item_to_save` read with the item: the
+    extension as far as the answer shows it (its deadline)."""
     extension = None
-    if item.extension_pk is not None:
+    if item.extension_deadline is not None:
         extension = Extension(
-            pk=item.extension_pk,
             period_id=item.submission.period_id,
             agency_id=item.submission.agency_id,
             new_deadline=item.extension_deadline,
