@@ -98,8 +98,15 @@ def agreed_result(submission, criteria, items) -> TableResult:
 
 
 def table_criteria(table):
-    """All rows of a table (groups and criteria) in order, parents joined, in one query."""
-    return list(table.criteria.select_related("parent").order_by("order"))
+    """All rows of a table (groups and criteria) in order, in one query. A row's parent is a
+    group of the same table, so it is taken from the same rows (one object per row, shared by
+    its children) rather than joined in as a second copy of each."""
+    rows = list(table.criteria.order_by("order"))
+    by_pk = {row.pk: row for row in rows}
+    for row in rows:
+        if row.parent_id in by_pk:
+            row.parent = by_pk[row.parent_id]
+    return rows
 
 
 def missing_for_submission(criteria, items) -> list[tuple[str, str]]:

@@ -51,11 +51,14 @@ class EvidenceConflict(EditRefused):
 
 
 class ItemConflict(EditRefused):
-    """The criterion changed since the page was loaded; `current` is the stored item."""
+    """The criterion changed since the page was loaded; `current` is the stored item (its
+    `submission` as read under the lock) and `items` every item of the dossier read with it,
+    when the caller read them."""
 
-    def __init__(self, current: ItemScore):
+    def __init__(self, current: ItemScore, items: list[ItemScore] | None = None):
         super().__init__(ITEM_CONFLICT_MESSAGE)
         self.current = current
+        self.items = items
 
 
 @dataclass
@@ -108,10 +111,11 @@ def save_item(item: ItemScore, *, actor, answer: dict, expected_version) -> Item
         # The submission row first, then the item (the order every writer uses): a dossier
         # submitted a moment ago is seen as submitted here, never written behind its back.
         # Only those two rows: a plain FOR UPDATE would also lock the joined period and
-        # criterion rows, which every officer's autosave shares, and serialise them all.
+        # criterion rows, which every officer's autosave shares, and serialise them all. The
+        # period's program is read only for a refusal's message.
         submission = (
             Submission.objects.select_for_update(of=("self",))
-            .select_related("period__program", "agency")
+            .select_related("period")
             .get(pk=item.submission_id)
         )
         # The whole dossier's items in the same query (the submission lock already keeps every
@@ -129,7 +133,7 @@ def save_item(item: ItemScore, *, actor, answer: dict, expected_version) -> Item
         if not can_edit_self_assessment(actor, submission):
             raise EditRefused(not_editable_message(submission))
         if expected_version != locked.version:
-            raise ItemConflict(locked)
+            raise ItemConflict(locked, items)
         criterion = locked.criterion
         changes = []
         inputs = answer.get("inputs")

@@ -9,7 +9,8 @@ production settings, then for the same number of seconds each:
   1. every simulated client GETs the login page (the trivial page);
   2. every officer autosaves one criterion of its own dossier over and over (a new value each time,
      with the version the previous answer gave), as the form's htmx does.
-Prints throughput and latency percentiles of both, their ratio, and then checks in the database
+Prints throughput and latency percentiles of both, their CPU per request (gunicorn's processes
+and this database's PostgreSQL backends, from /proc), their ratio, and then checks in the database
 that every acknowledged save is stored: each item's version grew by exactly the number of
 acknowledged saves and holds the last acknowledged value. Stops gunicorn in every case.
 """
@@ -248,6 +249,35 @@ def officer(port: int, plan: dict, until: float, samples: list, errors: list) ->
             version = int(found.get(str(plan["item"]), version))
 
 
+def cpu_seconds(gunicorn: subprocess.Popen) -> tuple[float, float]:
+    """CPU seconds used so far by gunicorn's processes and by this database's PostgreSQL
+    backends (Linux /proc; zeros elsewhere). The machine is shared: CPU per request compares
+    the two pages where throughput moves with whatever else runs."""
+    from django.db import connection
+
+    database = connection.settings_dict["NAME"]
+    group = os.getpgid(gunicorn.pid)
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    ours = theirs = 0
+    for pid in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+            in_group = os.getpgid(int(pid)) == group
+        except OSError:
+            continue
+        used = int(fields[11]) + int(fields[12])  # utime + stime
+        if in_group:
+            ours += used
+        elif command.startswith("postgres: ") and f" {database} " in command:
+            theirs += used
+    return ours / tick, theirs / tick
+
+
 def run_phase(target, args_list, seconds: float):
     samples, errors, threads = [], [], []
     until = time.monotonic() + seconds
@@ -261,8 +291,9 @@ def run_phase(target, args_list, seconds: float):
     return samples, errors, time.perf_counter() - started
 
 
-def summary(label: str, samples: list, errors: list, elapsed: float) -> float:
+def summary(label: str, samples: list, errors: list, elapsed: float, cpu=(0, 0)) -> float:
     rate = len(samples) / elapsed if elapsed else 0
+    per = [f"{1000 * used / len(samples):.1f} ms" if samples else "–" for used in cpu]
     if samples:
         q = statistics.quantiles(samples, n=100)
         p50, p90, p99 = q[49], q[89], q[98]
@@ -270,7 +301,7 @@ def summary(label: str, samples: list, errors: list, elapsed: float) -> float:
         p50 = p90 = p99 = float("nan")
     print(
         f"| {label} | {len(samples)} | {rate:,.1f}/s | {p50 * 1000:,.0f} ms | "
-        f"{p90 * 1000:,.0f} ms | {p99 * 1000:,.0f} ms | {len(errors)} |",
+        f"{p90 * 1000:,.0f} ms | {p99 * 1000:,.0f} ms | {len(errors)} | {per[0]} | {per[1]} |",
         flush=True,
     )
     return rate
@@ -318,14 +349,24 @@ def main():
             f"\ngunicorn {args.workers} workers × {args.threads} thread(s) on 127.0.0.1:{port}; "
             f"{args.officers} concurrent clients, {args.seconds:.0f} s per phase."
         )
-        print("| what | requests | throughput | p50 | p90 | p99 | errors |")
-        print("|---|---|---|---|---|---|---|")
+        print(
+            "| what | requests | throughput | p50 | p90 | p99 | errors "
+            "| gunicorn CPU / request | PostgreSQL CPU / request |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|")
         clients = [(port,) for _ in range(args.officers)]
-        base = summary("trivial page (GET login)", *run_phase(trivial, clients, args.seconds))
+        before = cpu_seconds(process)
+        phase = run_phase(trivial, clients, args.seconds)
+        after = cpu_seconds(process)
+        used = [end - start for start, end in zip(before, after, strict=True)]
+        base = summary("trivial page (GET login)", *phase, cpu=used)
+        before = cpu_seconds(process)
         samples, save_errors, elapsed = run_phase(
             officer, [(port, entry) for entry in plan], args.seconds
         )
-        saves = summary("autosave (POST one criterion)", samples, save_errors, elapsed)
+        after = cpu_seconds(process)
+        used = [end - start for start, end in zip(before, after, strict=True)]
+        saves = summary("autosave (POST one criterion)", samples, save_errors, elapsed, cpu=used)
     finally:
         stop(process)
     print(f"(autosave / trivial page throughput: {saves / base:.2f})" if base else "")

@@ -808,6 +808,27 @@ def test_the_autosave_answer_shows_what_a_reload_shows(officer_b, draft_b, clien
     assert status.split("Đã lưu lúc")[0].replace(' data-hx-swap-oob="true"', "") in page
 
 
+def test_a_conflicting_autosave_answers_with_the_stored_dossier_as_a_reload_shows_it(
+    officer_b, draft_b, client_for, django_assert_num_queries
+):
+    """On a conflict the answer adds the total up from the items the save read under its
+    lock, with the dossier's version as stored: nothing is read again after the refusal."""
+    fill_submission(draft_b)
+    client = client_for(officer_b)
+    it = item(draft_b, "II.2")
+    post_item(client, it, {"numerator": "5", "denominator": "10"})
+    # Session, user, item; savepoint, the two locks, rolled back and released; the criteria.
+    with django_assert_num_queries(9):
+        answer = text(post_item(client, it, {"numerator": "7", "denominator": "10"}))
+    page = text(client.get(reverse("assessments:submission_form", args=[draft_b.pk])))
+    assert ITEM_CONFLICT_MESSAGE in answer
+    summary = _between(answer, '<div id="tong-ket-wrap"', "</div>\n<")
+    assert summary.replace(' data-hx-swap-oob="true"', "") in page
+    draft_b.refresh_from_db()
+    assert f'name="c{it.pk}-version" value="{it.version + 1}"' in answer
+    assert item(draft_b, "II.2").inputs == {"numerator": "5", "denominator": "10"}
+
+
 def test_the_autosave_answer_shows_the_extended_deadline_and_evidence_as_a_reload_does(
     officer_b, draft_b, client_for, lead
 ):
