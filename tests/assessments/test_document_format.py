@@ -11,15 +11,13 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from assessments import workflow
 from assessments.exports.documents import header_lines, layout_for, place_of, signer_lines
 from assessments.exports.official_report import OfficialReportPdf
 from assessments.exports.result_sheet import ResultSheetPdf
 from assessments.exports.self_assessment import SelfAssessmentPdf
 from assessments.results import load_period_results
-from assessments.services import get_or_create_submission
 from tests.assessments.results_helpers import build_results
-from tests.factories import fill_submission
+from tests.factories import submitted_submission
 
 MM = 72 / 25.4
 A4 = (595.28, 841.89)
@@ -249,13 +247,15 @@ def check_pdfa_and_tags(pdf: bytes, *, title: str, author: str, subject: str) ->
 
 @pytest.fixture
 def signed_submission(period, agency_a, officer_a):
-    submission = fill_submission(get_or_create_submission(agency_a, period))
-    submission.document_number = "45/BC-STC"
-    # Typed on one line, as agencies do; printed on two.
-    submission.signer_title = "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"
-    submission.signer_name = "Trần Văn Bình"
-    submission.save()
-    return workflow.submit(submission, actor=officer_a)
+    return submitted_submission(
+        agency_a,
+        period,
+        officer_a,
+        document_number="45/BC-STC",
+        # Typed on one line, as agencies do; printed on two.
+        signer_title="KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC",
+        signer_name="Trần Văn Bình",
+    )
 
 
 def test_a_district_committee_writes_its_name_in_full_and_dates_from_its_district(
@@ -263,12 +263,14 @@ def test_a_district_committee_writes_its_name_in_full_and_dates_from_its_distric
 ):
     """Nghị định 30, Phụ lục I: the địa danh of a district's or commune's document is its own
     unit's name, not the province's."""
-    submission = fill_submission(get_or_create_submission(agency_b, period))
-    submission.document_number = "07/BC-UBND"
-    submission.signer_title = "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"
-    submission.signer_name = "Lê Văn Hòa"
-    submission.save()
-    submission = workflow.submit(submission, actor=officer_b)
+    submission = submitted_submission(
+        agency_b,
+        period,
+        officer_b,
+        document_number="07/BC-UBND",
+        signer_title="TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH",
+        signer_name="Lê Văn Hòa",
+    )
     pdf = SelfAssessmentPdf(submission).render()
     pages = check_decree_format(
         pdf,

@@ -2,11 +2,9 @@ import io
 
 from pypdf import PdfReader
 
-from assessments import workflow
 from assessments.exports.documents import date_text
 from assessments.exports.self_assessment import SelfAssessmentPdf
-from assessments.services import get_or_create_submission
-from tests.factories import fill_submission
+from tests.factories import submitted_submission
 
 
 def _text(pdf: bytes) -> str:
@@ -16,12 +14,14 @@ def _text(pdf: bytes) -> str:
 
 
 def test_self_assessment_pdf_has_the_official_header_table_and_total(period, agency_a, officer_a):
-    submission = fill_submission(get_or_create_submission(agency_a, period))
-    submission.document_number = "123/STC-VP"
-    submission.signer_title = "GIÁM ĐỐC"
-    submission.signer_name = "Nguyễn Văn An"
-    submission.save()
-    submission = workflow.submit(submission, actor=officer_a)
+    submission = submitted_submission(
+        agency_a,
+        period,
+        officer_a,
+        document_number="123/STC-VP",
+        signer_title="GIÁM ĐỐC",
+        signer_name="Nguyễn Văn An",
+    )
     export = SelfAssessmentPdf(submission)
     pdf = export.render()
     assert pdf.startswith(b"%PDF")

@@ -31,9 +31,8 @@ from assessments.exports.signed_copy import (
 )
 from assessments.models import AuditEntry, SignedCopy
 from assessments.results import load_period_results
-from assessments.services import get_or_create_submission
 from tests.assessments.results_helpers import build_results
-from tests.factories import fill_submission
+from tests.factories import submitted_submission
 
 SIGNER = "Võ Hoàng Khai"
 
@@ -121,12 +120,14 @@ def issued(period, reviewer, lead):
 
 @pytest.fixture
 def submitted(period, agency_a, officer_a):
-    submission = fill_submission(get_or_create_submission(agency_a, period))
-    submission.document_number = "45/BC-STC"
-    submission.signer_title = "GIÁM ĐỐC"
-    submission.signer_name = "Trần Văn Bình"
-    submission.save()
-    return workflow.submit(submission, actor=officer_a)
+    return submitted_submission(
+        agency_a,
+        period,
+        officer_a,
+        document_number="45/BC-STC",
+        signer_title="GIÁM ĐỐC",
+        signer_name="Trần Văn Bình",
+    )
 
 
 def issued_bytes(issued) -> bytes:
