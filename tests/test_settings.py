@@ -18,6 +18,16 @@ def test_check_deploy_is_clean_under_production_settings(collected_static):
     assert "System check identified no issues" in result.stdout
 
 
+@shares_static
+def test_collectstatic_compresses_what_browsers_load_and_not_the_pdf_fonts(collected_static):
+    """The fonts are read from static/fonts by WeasyPrint; compressing them was most of the
+    deploy's collectstatic time for copies nobody is sent."""
+    collected = {path.name for path in collected_static.rglob("*")}
+    assert {"bootstrap.min.css.br", "bootstrap.min.css.gz", "portal.js.br"} <= collected
+    assert "LiberationSerif-Regular.ttf" in collected
+    assert not {name for name in collected if ".ttf." in name}
+
+
 def test_check_deploy_names_collectstatic_when_static_files_were_never_collected(tmp_path):
     result = _run(["check", "--deploy"], {**PRODUCTION, "STATIC_ROOT": str(tmp_path)})
     assert result.returncode == 1
