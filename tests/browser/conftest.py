@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -268,7 +269,10 @@ def audit_pages(browser, nu_checker, cookies, urls, folder: Path) -> list[str]:
     from axe_playwright_python.base import AXE_SCRIPT
 
     problems: list[str] = []
-    files: dict[str, str] = {}
+    # The Nu HTML Checker (its own process) reads each page while axe runs on the next one in
+    # Chromium: the two used to take turns.
+    checks = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nu-check")
+    nu_found: list[Future] = []
     # axe is loaded into every page of the audit context as the page loads (once per page, not
     # sent over the wire for each run); the page's own CSP must not block it.
     context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", bypass_csp=True)
@@ -282,14 +286,16 @@ def audit_pages(browser, nu_checker, cookies, urls, folder: Path) -> list[str]:
                 continue
             source = folder / f"page-{number}.html"
             source.write_bytes(response.body())
-            files[str(source)] = url
+            nu_found.append(checks.submit(nu_errors, nu_checker, {str(source): url}))
             for violation in run_axe(audit):
                 targets = ", ".join(str(node["target"]) for node in violation["nodes"][:3])
                 problems.append(f"axe {url}: {violation['id']} ({violation['help']}) tại {targets}")
             problems += [f"bảng {url}: {problem}" for problem in audit.evaluate(TABLE_CHECK)]
     finally:
         context.close()
-    problems += nu_errors(nu_checker, files)
+        checks.shutdown(wait=True)
+    for found in nu_found:
+        problems += found.result()
     return problems
 
 
